@@ -1,0 +1,28 @@
+package io.autobus;
+
+import io.autobus.config.Settings;
+import io.autobus.config.SettingsException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar autobus.jar [web|worker]}: no argument runs both, as in development. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(System.getenv());
+        } catch (SettingsException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        var roles = Role.fromArgs(args);
+        var app = App.start(settings, Clock.systemUTC(), roles);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "autobus-shutdown"));
+        LOG.info("event=started roles={} port={} {}", roles, app.port(), settings);
+        StartupNotice.print(settings, app.port(), System.out);
+    }
+}

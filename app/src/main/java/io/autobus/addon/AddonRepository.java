@@ -1,0 +1,186 @@
+package io.autobus.addon;
+
+import static io.autobus.db.generated.Tables.ADDON;
+import static io.autobus.db.generated.Tables.ADDON_DATABASE;
+import static io.autobus.db.generated.Tables.DEPROVISIONED_ADDON;
+
+import io.autobus.db.generated.tables.records.AddonRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/** Add-ons and the databases found for them, in the metadata store. */
+public final class AddonRepository {
+    private final DSLContext dsl;
+
+    public AddonRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** The columns a new add-on starts with. */
+    public record NewAddon(UUID id, String name, Plan plan, String region, String callbackUrl,
+                           String apiKeyHash, byte[] apiKeySealed, byte[] oauthGrantSealed, Instant now) {
+    }
+
+    /** Inserts the add-on unless one with that id exists; true when this call created it. */
+    public boolean insertIfAbsent(NewAddon addon) {
+        OffsetDateTime now = at(addon.now());
+        return dsl.insertInto(ADDON)
+                .set(ADDON.ID, addon.id())
+                .set(ADDON.NAME, addon.name())
+                .set(ADDON.PLAN, addon.plan().slug())
+                .set(ADDON.REGION, addon.region())
+                .set(ADDON.CALLBACK_URL, addon.callbackUrl())
+                .set(ADDON.API_KEY_HASH, addon.apiKeyHash())
+                .set(ADDON.API_KEY_SEALED, addon.apiKeySealed())
+                .set(ADDON.OAUTH_GRANT_SEALED, addon.oauthGrantSealed())
+                .set(ADDON.ACCESS_STATE, AccessState.PENDING.dbValue())
+                .set(ADDON.NEXT_ACCESS_CHECK_AT, now)
+                .set(ADDON.CREATED_AT, now)
+                .set(ADDON.UPDATED_AT, now)
+                .onConflict(ADDON.ID).doNothing()
+                .execute() == 1;
+    }
+
+    public Optional<Addon> find(UUID id) {
+        return dsl.selectFrom(ADDON).where(ADDON.ID.eq(id)).fetchOptional().map(AddonRepository::toAddon);
+    }
+
+    public Optional<byte[]> sealedApiKey(UUID id) {
+        return dsl.select(ADDON.API_KEY_SEALED).from(ADDON).where(ADDON.ID.eq(id)).fetchOptional(ADDON.API_KEY_SEALED);
+    }
+
+    public boolean updatePlan(UUID id, Plan plan, Instant now) {
+        return dsl.update(ADDON)
+                .set(ADDON.PLAN, plan.slug())
+                .set(ADDON.UPDATED_AT, at(now))
+                .where(ADDON.ID.eq(id))
+                .execute() == 1;
+    }
+
+    /**
+     * Deletes the add-on, its databases and sessions (ON DELETE CASCADE), and remembers that it
+     * was removed; true when this call removed it.
+     */
+    public boolean delete(UUID id, Instant now) {
+        return dsl.transactionResult(tx -> {
+            boolean deleted = tx.dsl().deleteFrom(ADDON).where(ADDON.ID.eq(id)).execute() == 1;
+            if (deleted) {
+                tx.dsl().insertInto(DEPROVISIONED_ADDON)
+                        .set(DEPROVISIONED_ADDON.ID, id)
+                        .set(DEPROVISIONED_ADDON.DEPROVISIONED_AT, at(now))
+                        .onConflictDoNothing()
+                        .execute();
+            }
+            return deleted;
+        });
+    }
+
+    public boolean wasDeprovisioned(UUID id) {
+        return dsl.fetchExists(DEPROVISIONED_ADDON, DEPROVISIONED_ADDON.ID.eq(id));
+    }
+
+    public void recordApp(UUID id, UUID appId, String appName, Instant now) {
+        dsl.update(ADDON)
+                .set(ADDON.APP_ID, appId)
+                .set(ADDON.APP_NAME, appName)
+                .set(ADDON.UPDATED_AT, at(now))
+                .where(ADDON.ID.eq(id))
+                .execute();
+    }
+
+    /** Remembers the app's name from an SSO login when provisioning could not learn it. */
+    public void recordAppNameIfUnknown(UUID id, String appName, Instant now) {
+        dsl.update(ADDON)
+                .set(ADDON.APP_NAME, appName)
+                .set(ADDON.UPDATED_AT, at(now))
+                .where(ADDON.ID.eq(id).and(ADDON.APP_NAME.isNull()))
+                .execute();
+    }
+
+    public void recordOwnerEmail(UUID id, String email, Instant now) {
+        dsl.update(ADDON)
+                .set(ADDON.OWNER_EMAIL, email)
+                .set(ADDON.UPDATED_AT, at(now))
+                .where(ADDON.ID.eq(id))
+                .execute();
+    }
+
+    public void recordAccess(UUID id, AccessState state, String message, Instant checkedAt, Instant nextCheckAt) {
+        dsl.update(ADDON)
+                .set(ADDON.ACCESS_STATE, state.dbValue())
+                .set(ADDON.ACCESS_MESSAGE, message)
+                .set(ADDON.ACCESS_CHECKED_AT, at(checkedAt))
+                .set(ADDON.NEXT_ACCESS_CHECK_AT, at(nextCheckAt))
+                .set(ADDON.UPDATED_AT, at(checkedAt))
+                .where(ADDON.ID.eq(id))
+                .execute();
+    }
+
+    /** Replaces what is known of the app's databases with what the last check found. */
+    public void replaceDatabases(UUID id, List<FoundDatabase> databases, Instant now) {
+        dsl.transaction(tx -> {
+            var db = tx.dsl();
+            db.deleteFrom(ADDON_DATABASE).where(ADDON_DATABASE.ADDON_ID.eq(id)).execute();
+            for (FoundDatabase found : databases) {
+                db.insertInto(ADDON_DATABASE)
+                        .set(ADDON_DATABASE.ADDON_ID, id)
+                        .set(ADDON_DATABASE.CONFIG_VAR, found.configVar())
+                        .set(ADDON_DATABASE.ENGINE, found.engine())
+                        .set(ADDON_DATABASE.HOST, found.host())
+                        .set(ADDON_DATABASE.PORT, found.port())
+                        .set(ADDON_DATABASE.DATABASE_NAME, found.databaseName())
+                        .set(ADDON_DATABASE.DISCOVERED_AT, at(now))
+                        .execute();
+            }
+        });
+    }
+
+    public List<FoundDatabase> databases(UUID id) {
+        return dsl.selectFrom(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id))
+                .orderBy(ADDON_DATABASE.CONFIG_VAR.ne("DATABASE_URL"), ADDON_DATABASE.CONFIG_VAR)
+                .fetch(r -> new FoundDatabase(r.getConfigVar(), r.getEngine(), r.getHost(), r.getPort(), r.getDatabaseName()));
+    }
+
+    /** An add-on due for an access check, and the due time that identifies this round. */
+    public record DueCheck(UUID addonId, Instant dueAt) {
+    }
+
+    public List<DueCheck> dueForAccessCheck(Instant now, int limit) {
+        return dsl.select(ADDON.ID, ADDON.NEXT_ACCESS_CHECK_AT)
+                .from(ADDON)
+                .where(ADDON.NEXT_ACCESS_CHECK_AT.le(at(now)))
+                .orderBy(ADDON.NEXT_ACCESS_CHECK_AT)
+                .limit(limit)
+                .fetch(r -> new DueCheck(r.value1(), r.value2().toInstant()));
+    }
+
+    private static Addon toAddon(AddonRecord r) {
+        return new Addon(
+                r.getId(),
+                r.getName(),
+                Plan.named(r.getPlan()).orElseThrow(() -> new IllegalStateException("unknown plan in store: " + r.getPlan())),
+                r.getRegion(),
+                r.getAppId(),
+                r.getAppName(),
+                r.getOwnerEmail(),
+                AccessState.fromDb(r.getAccessState()),
+                r.getAccessMessage(),
+                instant(r.getAccessCheckedAt()),
+                instant(r.getNextAccessCheckAt()),
+                instant(r.getCreatedAt()));
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,24 @@
+package io.autobus.addon;
+
+import io.autobus.db.DatabaseUrl;
+
+/**
+ * A database found in the app's config vars, without its credentials.
+ *
+ * @param configVar the config var that holds its URL, e.g. {@code HEROKU_POSTGRESQL_PURPLE_URL}
+ * @param engine    {@code postgresql}, {@code mysql} or {@code mariadb}
+ */
+public record FoundDatabase(String configVar, String engine, String host, int port, String databaseName) {
+
+    static FoundDatabase of(String configVar, DatabaseUrl url) {
+        String engine = url.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql"
+                : configVar.equals("JAWSDB_MARIA_URL") ? "mariadb" : "mysql";
+        return new FoundDatabase(configVar, engine, url.host(), url.port(), url.database());
+    }
+
+    /** The name snapshots of this database carry: {@code DATABASE}, {@code PURPLE}, {@code JAWSDB}. */
+    public String label() {
+        String label = configVar.endsWith("_URL") ? configVar.substring(0, configVar.length() - 4) : configVar;
+        return label.startsWith("HEROKU_POSTGRESQL_") ? label.substring("HEROKU_POSTGRESQL_".length()) : label;
+    }
+}

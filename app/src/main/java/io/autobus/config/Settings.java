@@ -1,0 +1,177 @@
+package io.autobus.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the service reads from its environment, read once at start. Absent variables take
+ * the embedded defaults; secrets that are absent are generated once per machine (see
+ * {@link DevSecrets}) except on a Heroku dyno, where they must be set.
+ *
+ * @param port               HTTP port ({@code PORT})
+ * @param databaseUrl        the metadata PostgreSQL ({@code DATABASE_URL}); empty means embedded
+ * @param addonId            the manifest id, user name of the partner API's Basic auth
+ * @param password           the manifest api.password
+ * @param ssoSalt            the manifest api.sso_salt
+ * @param publicUrl          how browsers and the CLI reach this service
+ * @param secretKey          32-byte key that encrypts secrets at rest
+ * @param herokuApiUrl       Heroku Platform API
+ * @param herokuIdUrl        Heroku's OAuth server
+ * @param herokuOauthSecret  our OAuth client secret, to exchange provisioning grants
+ * @param herokuApiKey       our own Heroku account's key, to read customers' config vars
+ * @param collaboratorEmail  the Heroku account customers add as a collaborator
+ * @param home               local state: embedded database, dev secrets
+ * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
+ */
+public record Settings(
+        int port,
+        Optional<String> databaseUrl,
+        String addonId,
+        String password,
+        String ssoSalt,
+        URI publicUrl,
+        byte[] secretKey,
+        URI herokuApiUrl,
+        URI herokuIdUrl,
+        Optional<String> herokuOauthSecret,
+        Optional<String> herokuApiKey,
+        String collaboratorEmail,
+        Path home,
+        List<String> generatedSecrets) {
+
+    public static final String PASSWORD = "AUTOBUS_PASSWORD";
+    public static final String SSO_SALT = "AUTOBUS_SSO_SALT";
+    public static final String SECRET_KEY = "AUTOBUS_SECRET_KEY";
+
+    /** Reads the settings; fails with every problem listed at once. */
+    public static Settings fromEnvironment(Map<String, String> env) {
+        var reader = new Reader(env);
+        Path home = Path.of(reader.text("AUTOBUS_HOME").orElse(".autobus")).toAbsolutePath();
+        int port = reader.port("PORT", 5000);
+        boolean onDyno = env.containsKey("DYNO");
+        var devSecrets = new DevSecrets(home.resolve("dev-secrets.properties"));
+        var generated = new ArrayList<String>();
+
+        String password = reader.secret(PASSWORD, onDyno, devSecrets, generated);
+        String ssoSalt = reader.secret(SSO_SALT, onDyno, devSecrets, generated);
+        byte[] secretKey = reader.key(reader.secret(SECRET_KEY, onDyno, devSecrets, generated));
+
+        var settings = new Settings(
+                port,
+                reader.text("DATABASE_URL"),
+                reader.text("AUTOBUS_ADDON_ID").orElse("autobus"),
+                password,
+                ssoSalt,
+                reader.url("AUTOBUS_PUBLIC_URL", "http://localhost:" + port),
+                secretKey,
+                reader.url("HEROKU_API_URL", "https://api.heroku.com"),
+                reader.url("HEROKU_ID_URL", "https://id.heroku.com"),
+                reader.text("HEROKU_OAUTH_SECRET"),
+                reader.text("HEROKU_API_KEY"),
+                reader.text("AUTOBUS_COLLABORATOR_EMAIL").orElse("heroku@autobus.io"),
+                home,
+                List.copyOf(generated));
+        reader.failIfProblems();
+        return settings;
+    }
+
+    /** The embedded metadata database is used when no DATABASE_URL is given. */
+    public boolean embeddedDatabase() {
+        return databaseUrl.isEmpty();
+    }
+
+    /** Cookies get the Secure flag whenever the service is reached over HTTPS. */
+    public boolean secureCookies() {
+        return "https".equals(publicUrl.getScheme());
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[port=" + port + ", embeddedDatabase=" + embeddedDatabase() + ", publicUrl=" + publicUrl
+                + ", herokuApiUrl=" + herokuApiUrl + ", herokuIdUrl=" + herokuIdUrl + ", home=" + home + "]";
+    }
+
+    /** Collects problems instead of stopping at the first one. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        Optional<String> text(String name) {
+            return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        int port(String name, int fallback) {
+            var value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int port = Integer.parseInt(value.get());
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be a port number (0-65535), got '" + value.get() + "'");
+            return fallback;
+        }
+
+        URI url(String name, String fallback) {
+            String value = text(name).orElse(fallback);
+            try {
+                URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be an http(s) URL, got '" + value + "'");
+            return URI.create(fallback);
+        }
+
+        String secret(String name, boolean onDyno, DevSecrets devSecrets, List<String> generated) {
+            var value = text(name);
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (onDyno) {
+                problems.add(name + " must be set on Heroku (see README, Configuration)");
+                return "";
+            }
+            generated.add(name);
+            return devSecrets.get(name);
+        }
+
+        byte[] key(String base64) {
+            try {
+                byte[] key = Base64.getDecoder().decode(base64);
+                if (key.length == 32) {
+                    return key;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            if (!base64.isEmpty()) {
+                problems.add(SECRET_KEY + " must be 32 random bytes in base64 (try: openssl rand -base64 32)");
+            }
+            return new byte[32];
+        }
+
+        void failIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new SettingsException(problems);
+            }
+        }
+    }
+}

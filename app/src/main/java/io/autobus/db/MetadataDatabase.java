@@ -1,0 +1,93 @@
+package io.autobus.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.autobus.config.Settings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's own PostgreSQL: the one {@code DATABASE_URL} names, or an embedded server kept
+ * under {@code AUTOBUS_HOME/postgres} so that a restart keeps everything. Migrated on open.
+ */
+public final class MetadataDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataDatabase.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+
+    private MetadataDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    }
+
+    public static MetadataDatabase open(Settings settings) {
+        EmbeddedPostgres embedded = null;
+        var config = new HikariConfig();
+        if (settings.databaseUrl().isPresent()) {
+            var url = DatabaseUrl.parse(settings.databaseUrl().get());
+            config.setJdbcUrl(url.postgresJdbcUrl());
+            config.setUsername(url.user());
+            config.setPassword(url.password());
+            LOG.info("event=metadata_database kind=external database={}", url);
+        } else {
+            embedded = startEmbedded(settings.home().resolve("postgres"));
+            config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            config.setUsername("postgres");
+            LOG.info("event=metadata_database kind=embedded port={} data={}", embedded.getPort(),
+                    settings.home().resolve("postgres"));
+        }
+        config.setPoolName("metadata");
+        config.setMaximumPoolSize(10);
+        var dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return new MetadataDatabase(embedded, dataSource);
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(directory)
+                    .setCleanDataDirectory(false)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot start the embedded PostgreSQL in " + directory
+                    + " (is another Autobus running with the same AUTOBUS_HOME?): " + e.getMessage(), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                LOG.warn("event=embedded_postgres_stop_failed message={}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.autobus.heroku;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.autobus.addon.AddonDeprovisioner;
+import io.autobus.addon.AddonProvisioner;
+import io.autobus.addon.Plan;
+import io.autobus.addon.PlanChanger;
+import io.autobus.addon.Provisioning;
+import io.autobus.http.JsonBodies;
+import io.javalin.http.Context;
+import io.javalin.http.GoneResponse;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnprocessableContentResponse;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+/** Heroku's add-on partner API: provision, change plan, deprovision. */
+public final class PartnerApi {
+    private final JsonBodies bodies;
+    private final AddonProvisioner provisioner;
+    private final PlanChanger planChanger;
+    private final AddonDeprovisioner deprovisioner;
+    private final URI publicUrl;
+    private final String collaboratorEmail;
+
+    public PartnerApi(JsonBodies bodies, AddonProvisioner provisioner, PlanChanger planChanger,
+                      AddonDeprovisioner deprovisioner, URI publicUrl, String collaboratorEmail) {
+        this.bodies = bodies;
+        this.provisioner = provisioner;
+        this.planChanger = planChanger;
+        this.deprovisioner = deprovisioner;
+        this.publicUrl = publicUrl;
+        this.collaboratorEmail = collaboratorEmail;
+    }
+
+    /** {@code POST /heroku/resources} */
+    public void provision(Context ctx) {
+        JsonNode body = bodies.object(ctx);
+        JsonNode grant = body.path("oauth_grant");
+        var request = new Provisioning(
+                uuid(JsonBodies.requiredText(body, "uuid")),
+                JsonBodies.optionalText(body, "name"),
+                plan(JsonBodies.requiredText(body, "plan")),
+                JsonBodies.requiredText(body, "region"),
+                JsonBodies.optionalText(body, "callback_url"),
+                grant.isObject() ? JsonBodies.requiredText(grant, "code") : missing("oauth_grant"));
+        var provisioned = provisioner.provision(request);
+        ctx.json(Map.of(
+                "id", provisioned.id().toString(),
+                "message", "Autobus is almost ready. Add " + collaboratorEmail + " as a collaborator of your app "
+                        + "(Heroku Dashboard, Access tab) so that Autobus can find your databases, then run: heroku addons:open autobus",
+                "config", Map.of("AUTOBUS_URL", apiUrl(provisioned.apiKey()))));
+    }
+
+    /** {@code PUT /heroku/resources/{id}} */
+    public void changePlan(Context ctx) {
+        UUID id = pathId(ctx);
+        Plan plan = plan(JsonBodies.requiredText(bodies.object(ctx), "plan"));
+        if (!planChanger.change(id, plan)) {
+            throw new NotFoundResponse("No Autobus add-on " + id + ".");
+        }
+        ctx.json(Map.of("config", Map.of(), "message", "Your Autobus plan is now " + plan.slug() + "."));
+    }
+
+    /** {@code DELETE /heroku/resources/{id}} */
+    public void deprovision(Context ctx) {
+        UUID id = pathId(ctx);
+        switch (deprovisioner.deprovision(id)) {
+            case REMOVED -> ctx.status(204);
+            case ALREADY_REMOVED -> throw new GoneResponse("Autobus add-on " + id + " was already removed.");
+            case UNKNOWN -> throw new NotFoundResponse("No Autobus add-on " + id + ".");
+        }
+    }
+
+    /** The add-on's AUTOBUS_URL: our base URL with its API key as user-info. */
+    private String apiUrl(String apiKey) {
+        String port = publicUrl.getPort() > 0 ? ":" + publicUrl.getPort() : "";
+        return publicUrl.getScheme() + "://addon:" + apiKey + "@" + publicUrl.getHost() + port + "/";
+    }
+
+    /** An id in the path that is not a UUID names no add-on: 404, like any unknown one. */
+    private static UUID pathId(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundResponse("No Autobus add-on " + ctx.pathParam("id") + ".");
+        }
+    }
+
+    private static UUID uuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse("'" + value + "' is not a UUID.");
+        }
+    }
+
+    private static Plan plan(String name) {
+        return Plan.named(name).orElseThrow(() ->
+                new UnprocessableContentResponse("Autobus has no plan '" + name + "'. Plans: " + Plan.names() + "."));
+    }
+
+    private static String missing(String field) {
+        throw new UnprocessableContentResponse(field + " is required.");
+    }
+}
