@@ -42,11 +42,13 @@ public final class App implements AutoCloseable {
     private final MetadataDatabase database;
     private final Jobs jobs;
     private final Javalin web;
+    private final AccessChecker accessChecker;
 
-    private App(MetadataDatabase database, Jobs jobs, Javalin web) {
+    private App(MetadataDatabase database, Jobs jobs, Javalin web, AccessChecker accessChecker) {
         this.database = database;
         this.jobs = jobs;
         this.web = web;
+        this.accessChecker = accessChecker;
     }
 
     public static App start(Settings settings, Clock clock, Set<Role> roles) {
@@ -106,12 +108,17 @@ public final class App implements AutoCloseable {
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start();
         }
-        return new App(database, jobs, web);
+        return new App(database, jobs, web, accessChecker);
     }
 
     /** The HTTP port actually bound (useful when PORT=0). */
     public int port() {
         return web == null ? -1 : web.port();
+    }
+
+    /** Runs an access check now, as the scheduled job would (tests use it instead of waiting for the schedule). */
+    public AccessChecker accessChecker() {
+        return accessChecker;
     }
 
     @Override

@@ -1,0 +1,140 @@
+package io.autobus.addon;
+
+import static io.autobus.db.generated.Tables.ADDON;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.autobus.crypto.Tokens;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.TestApp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * From provisioning to "we can see your databases", through the fakes of Heroku's OAuth server
+ * and Platform API: grant exchange, app and owner lookup, config-var reading, and what happens
+ * while our account is not, or no longer, a collaborator.
+ */
+class AccessCheckTest {
+    private final TestApp app = TestApp.shared();
+    private final AddonRepository addons = new AddonRepository(app.db);
+    private final UUID addonId = UUID.randomUUID();
+    private final UUID appId = UUID.randomUUID();
+    private final String appName = "app-" + appId.toString().substring(0, 8);
+    private final String grantCode = "grant-" + addonId;
+    private final String partnerToken = "partner-token-" + addonId;
+
+    private void givenHerokuKnowsTheAddon() {
+        app.identity.givenGrant(grantCode, partnerToken, "refresh-" + addonId, 28799);
+        app.platform.givenAddon(addonId, appId, appName, partnerToken);
+        app.platform.givenCollaborators(appId, appName, partnerToken);
+    }
+
+    @Test
+    void provisioning_exchanges_the_grant_learns_the_app_and_finds_its_databases() {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenConfigVars(appId, "platform/config-vars.json");
+
+        HerokuPartner.of(app).provision(addonId, "travel", grantCode);
+
+        Addon addon = awaitState(AccessState.ACTIVE);
+        assertThat(addon.appId()).isEqualTo(appId);
+        assertThat(addon.appName()).isEqualTo(appName);
+        assertThat(addon.ownerEmail()).isEqualTo("owner@example.com");
+        assertThat(addon.accessMessage()).isNull();
+        assertThat(addon.nextAccessCheckAt()).isAfter(app.clock.instant().plus(Duration.ofHours(23)));
+        assertThat(addons.databases(addonId)).extracting(FoundDatabase::label, FoundDatabase::engine).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("DATABASE", "postgresql"),
+                org.assertj.core.groups.Tuple.tuple("CLEARDB_DATABASE", "mysql"),
+                org.assertj.core.groups.Tuple.tuple("PURPLE", "postgresql"),
+                org.assertj.core.groups.Tuple.tuple("JAWSDB", "mysql"),
+                org.assertj.core.groups.Tuple.tuple("JAWSDB_MARIA", "mariadb"));
+        assertThat(app.identity.exchangesOf(grantCode)).isEqualTo(1);
+    }
+
+    @Test
+    void without_collaborator_access_the_addon_waits_and_the_dashboard_rechecks_when_opened() {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenNotCollaborator(appId, appName);
+        HerokuPartner.of(app).provision(addonId, "free", grantCode);
+
+        Addon waiting = awaitState(AccessState.WAITING_FOR_ACCESS);
+        assertThat(waiting.accessMessage()).contains("waiting for access to " + appName).contains(app.settings.collaboratorEmail());
+        assertThat(waiting.nextAccessCheckAt()).isEqualTo(waiting.accessCheckedAt().plus(AccessChecker.RETRY));
+
+        var login = app.http.postForm("/sso/login", ssoForm());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        var beforeAccess = app.http.get("/dashboard", cookie);
+        assertThat(beforeAccess.body()).contains("waiting for access").contains("Access</b> tab").contains(app.settings.collaboratorEmail());
+
+        app.platform.givenConfigVars(appId, "platform/config-vars.json");
+        app.clock.advance(Duration.ofSeconds(16));
+        var afterAccess = app.http.get("/dashboard", cookie);
+
+        assertThat(afterAccess.body()).contains("state-active").contains("JAWSDB_MARIA_URL").contains("mariadb")
+                .doesNotContain("Give Autobus access");
+        assertThat(addons.find(addonId).orElseThrow().accessState()).isEqualTo(AccessState.ACTIVE);
+    }
+
+    @Test
+    void losing_collaborator_access_turns_an_active_addon_back_to_waiting_with_a_clear_reason() {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenConfigVars(appId, "platform/config-vars.json");
+        HerokuPartner.of(app).provision(addonId, "free", grantCode);
+        awaitState(AccessState.ACTIVE);
+
+        app.platform.givenNotCollaborator(appId, appName);
+        Addon afterLoss = app.app.accessChecker().check(addonId).orElseThrow();
+
+        assertThat(afterLoss.accessState()).isEqualTo(AccessState.WAITING_FOR_ACCESS);
+        assertThat(afterLoss.accessMessage()).contains("lost access").contains("no longer a collaborator");
+    }
+
+    @Test
+    void a_refused_grant_keeps_the_addon_pending_with_heroku_s_reason_and_retries_later() {
+        app.identity.givenRejectedGrant(grantCode);
+
+        HerokuPartner.of(app).provision(addonId, "free", grantCode);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> addons.find(addonId).orElseThrow().accessMessage() != null);
+        Addon addon = addons.find(addonId).orElseThrow();
+        assertThat(addon.accessState()).isEqualTo(AccessState.PENDING);
+        assertThat(addon.accessMessage()).contains("OAuth authorization invalid");
+        assertThat(addon.nextAccessCheckAt()).isEqualTo(addon.accessCheckedAt().plus(AccessChecker.RETRY));
+        assertThat(app.db.fetchOne(ADDON, ADDON.ID.eq(addonId)).getOauthGrantSealed())
+                .as("a refused grant is kept for the retry").isNotNull();
+    }
+
+    @Test
+    void an_addon_due_for_a_check_is_found_by_the_dispatcher_query_once_its_time_comes() {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenNotCollaborator(appId, appName);
+        HerokuPartner.of(app).provision(addonId, "free", grantCode);
+        Addon waiting = awaitState(AccessState.WAITING_FOR_ACCESS);
+
+        var dueNow = addons.dueForAccessCheck(waiting.accessCheckedAt(), 10_000);
+        var dueLater = addons.dueForAccessCheck(waiting.nextAccessCheckAt(), 10_000);
+
+        assertThat(dueNow).noneMatch(due -> due.addonId().equals(addonId));
+        assertThat(dueLater).anyMatch(due -> due.addonId().equals(addonId));
+    }
+
+    private Addon awaitState(AccessState state) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> addons.find(addonId).orElseThrow().accessState() == state);
+        return addons.find(addonId).orElseThrow();
+    }
+
+    private Map<String, String> ssoForm() {
+        String timestamp = Long.toString(app.clock.instant().getEpochSecond());
+        var form = new HashMap<String, String>();
+        form.put("resource_id", addonId.toString());
+        form.put("timestamp", timestamp);
+        form.put("resource_token", Tokens.sha1Hex(addonId + ":" + TestApp.SSO_SALT + ":" + timestamp));
+        form.put("email", "owner@example.com");
+        form.put("app", appName);
+        return form;
+    }
+}

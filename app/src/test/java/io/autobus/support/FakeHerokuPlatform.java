@@ -1,0 +1,75 @@
+package io.autobus.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.autobus.support.FakeHerokuIdentity.json;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.UUID;
+
+/**
+ * Heroku's Platform API (api.heroku.com): one route per endpoint Autobus calls, answering with
+ * the documented JSON shapes. Routes check the Bearer token and the v3 Accept header, so a call
+ * with the wrong credential gets Heroku's 401/403 instead of data.
+ */
+public final class FakeHerokuPlatform implements AutoCloseable {
+    /** The Heroku API key of Autobus's own account (HEROKU_API_KEY). */
+    public static final String AUTOBUS_ACCOUNT_KEY = "test-autobus-account-key";
+    private static final String ACCEPT = "application/vnd.heroku+json; version=3";
+
+    private final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+
+    public FakeHerokuPlatform() {
+        server.start();
+    }
+
+    public String url() {
+        return server.baseUrl();
+    }
+
+    /** {@code GET /addons/{id}} answers, for the add-on's partner token, that it belongs to the app. */
+    public void givenAddon(UUID addonId, UUID appId, String appName, String partnerToken) {
+        server.stubFor(get(urlPathEqualTo("/addons/" + addonId))
+                .withHeader("Accept", equalTo(ACCEPT))
+                .withHeader("Authorization", equalTo("Bearer " + partnerToken))
+                .willReturn(json(200, substitute(Fixtures.read("platform/addon-info.json"), addonId, appId, appName))));
+    }
+
+    /** {@code GET /apps/{app}/collaborators} lists the app's owner and a collaborator. */
+    public void givenCollaborators(UUID appId, String appName, String partnerToken) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/collaborators"))
+                .withHeader("Authorization", equalTo("Bearer " + partnerToken))
+                .willReturn(json(200, substitute(Fixtures.read("platform/app-collaborators.json"), null, appId, appName))));
+    }
+
+    /** Our account collaborates on the app: {@code GET /apps/{app}/config-vars} answers. */
+    public void givenConfigVars(UUID appId, String fixture) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars"))
+                .withHeader("Accept", equalTo(ACCEPT))
+                .withHeader("Authorization", equalTo("Bearer " + AUTOBUS_ACCOUNT_KEY))
+                .willReturn(json(200, Fixtures.read(fixture))));
+    }
+
+    /** Our account is not (or no longer) a collaborator: Heroku answers 403 forbidden. */
+    public void givenNotCollaborator(UUID appId, String appName) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars"))
+                .willReturn(json(403, substitute(Fixtures.read("platform/error-forbidden.json"), null, appId, appName))));
+    }
+
+    public int configVarReadsOf(UUID appId) {
+        return server.findAll(getRequestedFor(urlPathEqualTo("/apps/" + appId + "/config-vars"))).size();
+    }
+
+    private static String substitute(String fixture, UUID addonId, UUID appId, String appName) {
+        String result = fixture.replace(Fixtures.APP_ID, appId.toString()).replace(Fixtures.APP_NAME, appName);
+        return addonId == null ? result : result.replace(Fixtures.ADDON_ID, addonId.toString());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,86 @@
+package io.autobus.support;
+
+import io.autobus.App;
+import io.autobus.Role;
+import io.autobus.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The whole service, web and worker, started once per test JVM on a random port, against a
+ * fresh database on the real PostgreSQL and the WireMock fakes of Heroku. Tests keep out of
+ * each other's way by using their own add-on and app ids.
+ */
+public final class TestApp {
+    public static final String ADDON_ID = "autobus";
+    public static final String PASSWORD = "test-partner-password";
+    public static final String SSO_SALT = "test-sso-salt";
+    public static final String PUBLIC_URL = "https://autobus.example.com";
+    public static final byte[] SECRET_KEY = "0123456789abcdef0123456789abcdef".getBytes();
+
+    private static TestApp shared;
+
+    public final FakeHerokuPlatform platform = new FakeHerokuPlatform();
+    public final FakeHerokuIdentity identity = new FakeHerokuIdentity();
+    public final TestClock clock = new TestClock();
+    public final String databaseUrl = TestDatabase.create("autobus_test");
+    public final Settings settings;
+    public final App app;
+    public final DSLContext db;
+    public final HttpDriver http;
+
+    private TestApp() {
+        this.settings = Settings.fromEnvironment(environment());
+        this.app = App.start(settings, clock, EnumSet.allOf(Role.class));
+        this.db = DSL.using(databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"), "postgres", "");
+        this.http = new HttpDriver("http://localhost:" + app.port());
+    }
+
+    public static synchronized TestApp shared() {
+        if (shared == null) {
+            shared = new TestApp();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** The environment an operator would set, pointing Heroku at the fakes. */
+    public Map<String, String> environment() {
+        var env = new HashMap<String, String>();
+        env.put("PORT", "0");
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("AUTOBUS_HOME", temporaryHome());
+        env.put("AUTOBUS_ADDON_ID", ADDON_ID);
+        env.put("AUTOBUS_PASSWORD", PASSWORD);
+        env.put("AUTOBUS_SSO_SALT", SSO_SALT);
+        env.put("AUTOBUS_PUBLIC_URL", PUBLIC_URL);
+        env.put("AUTOBUS_SECRET_KEY", Base64.getEncoder().encodeToString(SECRET_KEY));
+        env.put("HEROKU_API_URL", platform.url());
+        env.put("HEROKU_ID_URL", identity.url());
+        env.put("HEROKU_OAUTH_SECRET", FakeHerokuIdentity.CLIENT_SECRET);
+        env.put("HEROKU_API_KEY", FakeHerokuPlatform.AUTOBUS_ACCOUNT_KEY);
+        return env;
+    }
+
+    private static String temporaryHome() {
+        try {
+            return Files.createTempDirectory("autobus-home").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void close() {
+        app.close();
+        platform.close();
+        identity.close();
+    }
+}
