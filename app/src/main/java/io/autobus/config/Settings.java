@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,17 +154,18 @@ public record Settings(
             return devSecrets.get(name);
         }
 
-        byte[] key(String base64) {
+        /** 32 bytes, as base64 ({@code openssl rand -base64 32}) or 64 hex digits (app.json's "secret" generator). */
+        byte[] key(String value) {
             try {
-                byte[] key = Base64.getDecoder().decode(base64);
+                byte[] key = value.matches("[0-9a-fA-F]{64}") ? HexFormat.of().parseHex(value) : Base64.getDecoder().decode(value);
                 if (key.length == 32) {
                     return key;
                 }
             } catch (IllegalArgumentException ignored) {
                 // reported below
             }
-            if (!base64.isEmpty()) {
-                problems.add(SECRET_KEY + " must be 32 random bytes in base64 (try: openssl rand -base64 32)");
+            if (!value.isEmpty()) {
+                problems.add(SECRET_KEY + " must be 32 random bytes, in base64 or as 64 hex digits (try: openssl rand -base64 32)");
             }
             return new byte[32];
         }

@@ -34,6 +34,13 @@ public final class PartnerApi {
         this.collaboratorEmail = collaboratorEmail;
     }
 
+    /** The answers, as records so that repeated requests get byte-identical bodies. */
+    record ProvisionAnswer(String id, Map<String, String> config, String message) {
+    }
+
+    record PlanChangeAnswer(Map<String, String> config, String message) {
+    }
+
     /** {@code POST /heroku/resources} */
     public void provision(Context ctx) {
         JsonNode body = bodies.object(ctx);
@@ -46,11 +53,10 @@ public final class PartnerApi {
                 JsonBodies.optionalText(body, "callback_url"),
                 grant.isObject() ? JsonBodies.requiredText(grant, "code") : missing("oauth_grant"));
         var provisioned = provisioner.provision(request);
-        ctx.json(Map.of(
-                "id", provisioned.id().toString(),
-                "message", "Autobus is almost ready. Add " + collaboratorEmail + " as a collaborator of your app "
-                        + "(Heroku Dashboard, Access tab) so that Autobus can find your databases, then run: heroku addons:open autobus",
-                "config", Map.of("AUTOBUS_URL", apiUrl(provisioned.apiKey()))));
+        ctx.json(new ProvisionAnswer(provisioned.id().toString(),
+                Map.of("AUTOBUS_URL", apiUrl(provisioned.apiKey())),
+                "Autobus is almost ready. Add " + collaboratorEmail + " as a collaborator of your app "
+                        + "(Heroku Dashboard, Access tab) so that Autobus can find your databases, then run: heroku addons:open autobus"));
     }
 
     /** {@code PUT /heroku/resources/{id}} */
@@ -60,7 +66,7 @@ public final class PartnerApi {
         if (!planChanger.change(id, plan)) {
             throw new NotFoundResponse("No Autobus add-on " + id + ".");
         }
-        ctx.json(Map.of("config", Map.of(), "message", "Your Autobus plan is now " + plan.slug() + "."));
+        ctx.json(new PlanChangeAnswer(Map.of(), "Your Autobus plan is now " + plan.slug() + "."));
     }
 
     /** {@code DELETE /heroku/resources/{id}} */

@@ -67,7 +67,15 @@ class SettingsTest {
     }
 
     @Test
-    void a_secret_key_that_is_not_32_bytes_of_base64_is_refused() {
+    void a_secret_key_may_be_given_as_64_hex_digits_as_heroku_s_secret_generator_makes_them() {
+        var settings = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(),
+                "AUTOBUS_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
+
+        assertThat(settings.secretKey()).hasSize(32).startsWith((byte) 0x00, (byte) 0x11, (byte) 0x22);
+    }
+
+    @Test
+    void a_secret_key_that_is_not_32_bytes_is_refused() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_SECRET_KEY", "c2hvcnQ=")))
                 .hasMessageContaining("AUTOBUS_SECRET_KEY must be 32 random bytes");
     }

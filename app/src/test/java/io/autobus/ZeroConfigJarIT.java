@@ -1,0 +1,121 @@
+package io.autobus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.autobus.crypto.Tokens;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.HttpDriver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, started the way a new user starts it: {@code java -jar app/target/autobus.jar}
+ * in an empty directory with no configuration (only PORT, so the test does not depend on 5000
+ * being free). It must come up on its embedded PostgreSQL, print working credentials, and keep
+ * everything across a restart.
+ */
+class ZeroConfigJarIT {
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void the_jar_runs_with_no_configuration_and_a_restart_keeps_its_data_and_secrets() throws Exception {
+        int port = freePort();
+        UUID addonId = UUID.randomUUID();
+
+        var first = Started.jar(workingDirectory, port);
+        String password = first.value("partner API user autobus, password (\\S+)");
+        String salt = first.value("SSO salt (\\S+)");
+        var heroku = new HerokuPartner(new HttpDriver("http://localhost:" + port), "autobus", password);
+        var provision = heroku.provision(addonId, "free", "dev-grant");
+        assertThat(provision.statusCode()).isEqualTo(200);
+        assertThat(ssoLogin(port, addonId, salt)).isEqualTo(302);
+        first.stop();
+
+        assertThat(workingDirectory.resolve(".autobus/postgres/PG_VERSION")).exists();
+        assertThat(workingDirectory.resolve(".autobus/dev-secrets.properties")).exists();
+
+        var second = Started.jar(workingDirectory, port);
+        try {
+            assertThat(second.value("partner API user autobus, password (\\S+)")).isEqualTo(password);
+            assertThat(second.output()).contains("embedded PostgreSQL");
+            var again = heroku.provision(addonId, "free", "dev-grant");
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.body()).as("the same add-on, with the same key, came back from disk").isEqualTo(provision.body());
+            assertThat(ssoLogin(port, addonId, salt)).isEqualTo(302);
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static int ssoLogin(int port, UUID addonId, String salt) {
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+        return new HttpDriver("http://localhost:" + port).postForm("/sso/login", Map.of(
+                "resource_id", addonId.toString(),
+                "timestamp", timestamp,
+                "resource_token", Tokens.sha1Hex(addonId + ":" + salt + ":" + timestamp),
+                "email", "dev@example.com")).statusCode();
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A running jar and everything it printed so far. */
+    private record Started(Process process, StringBuffer out) {
+        static Started jar(Path directory, int port) throws IOException {
+            String jar = System.getProperty("autobus.jar", "target/autobus.jar");
+            assertThat(Path.of(jar)).as("run through 'mvn verify', which packages the jar first").exists();
+            var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    Path.of(jar).toAbsolutePath().toString())
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().put("PATH", System.getenv("PATH"));
+            builder.environment().put("PORT", Integer.toString(port));
+            var started = new Started(builder.start(), new StringBuffer());
+            Thread.ofVirtual().start(() -> {
+                try (var reader = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().forEach(line -> started.out.append(line).append('\n'));
+                } catch (IOException | java.io.UncheckedIOException ignored) {
+                    // the process ended
+                }
+            });
+            await().atMost(Duration.ofSeconds(90))
+                    .failFast("the jar exited:\n" + started.out, () -> !started.process.isAlive())
+                    .until(() -> started.out.toString().contains("Autobus is running on http://localhost:" + port));
+            return started;
+        }
+
+        String output() {
+            return out.toString();
+        }
+
+        String value(String regex) {
+            Matcher matcher = Pattern.compile(regex).matcher(out);
+            assertThat(matcher.find()).as("printed at start: " + regex + "\n" + out).isTrue();
+            return matcher.group(1);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        }
+    }
+}
