@@ -3,6 +3,7 @@ package io.autobus;
 import io.autobus.config.Settings;
 import io.autobus.config.SettingsException;
 import java.time.Clock;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,14 +13,15 @@ public final class Main {
 
     public static void main(String[] args) {
         Settings settings;
+        Set<Role> roles;
         try {
             settings = Settings.fromEnvironment(System.getenv());
-        } catch (SettingsException e) {
+            roles = Role.fromArgs(args);
+        } catch (SettingsException | IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
-        var roles = Role.fromArgs(args);
         var app = App.start(settings, Clock.systemUTC(), roles);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "autobus-shutdown"));
         LOG.info("event=started roles={} port={} {}", roles, app.port(), settings);

@@ -1,0 +1,40 @@
+package io.autobus.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.support.HttpDriver;
+import io.autobus.support.TestApp;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Browsers get readable pages, machines get JSON; nobody gets a stack trace. */
+class ErrorPagesTest {
+    private final TestApp app = TestApp.shared();
+
+    @Test
+    void an_unknown_page_is_a_readable_404_page() {
+        var response = app.http.get("/no-such-page", null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(response.body()).contains("Not found").contains("/no-such-page").doesNotContain("Exception");
+    }
+
+    @Test
+    void a_wrong_method_on_the_partner_api_is_answered_in_json() {
+        var response = app.http.send("GET", "/heroku/resources", null,
+                Map.of("Authorization", HttpDriver.basic(TestApp.ADDON_ID, TestApp.PASSWORD)));
+
+        assertThat(response.statusCode()).isIn(404, 405);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(response.body()).startsWith("{\"message\":");
+    }
+
+    @Test
+    void the_home_page_tells_how_to_get_the_addon() {
+        var response = app.http.get("/", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("heroku addons:create autobus");
+    }
+}
