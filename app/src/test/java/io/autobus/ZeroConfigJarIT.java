@@ -3,8 +3,8 @@ package io.autobus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.autobus.crypto.Tokens;
 import io.autobus.support.HerokuPartner;
+import io.autobus.support.HerokuSso;
 import io.autobus.support.HttpDriver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -63,12 +63,8 @@ class ZeroConfigJarIT {
     }
 
     private static int ssoLogin(int port, UUID addonId, String salt) {
-        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-        return new HttpDriver("http://localhost:" + port).postForm("/sso/login", Map.of(
-                "resource_id", addonId.toString(),
-                "timestamp", timestamp,
-                "resource_token", Tokens.sha1Hex(addonId + ":" + salt + ":" + timestamp),
-                "email", "dev@example.com")).statusCode();
+        return new HttpDriver("http://localhost:" + port)
+                .postForm("/sso/login", HerokuSso.form(addonId, Instant.now(), salt, "dev-app")).statusCode();
     }
 
     private static int freePort() throws IOException {

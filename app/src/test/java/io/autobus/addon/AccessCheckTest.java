@@ -4,12 +4,10 @@ import static io.autobus.db.generated.Tables.ADDON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.autobus.crypto.Tokens;
 import io.autobus.support.HerokuPartner;
+import io.autobus.support.HerokuSso;
 import io.autobus.support.TestApp;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +63,8 @@ class AccessCheckTest {
         assertThat(waiting.accessMessage()).contains("waiting for access to " + appName).contains(app.settings.collaboratorEmail());
         assertThat(waiting.nextAccessCheckAt()).isEqualTo(waiting.accessCheckedAt().plus(AccessChecker.RETRY));
 
-        var login = app.http.postForm("/sso/login", ssoForm());
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        var login = app.http.postForm("/sso/login", HerokuSso.form(addonId, app.clock.instant(), TestApp.SSO_SALT, appName));
+        String cookie = HerokuSso.cookie(login);
         var beforeAccess = app.http.get("/dashboard", cookie);
         assertThat(beforeAccess.body()).contains("waiting for access").contains("Access</b> tab").contains(app.settings.collaboratorEmail());
 
@@ -125,16 +123,5 @@ class AccessCheckTest {
     private Addon awaitState(AccessState state) {
         await().atMost(Duration.ofSeconds(30)).until(() -> addons.find(addonId).orElseThrow().accessState() == state);
         return addons.find(addonId).orElseThrow();
-    }
-
-    private Map<String, String> ssoForm() {
-        String timestamp = Long.toString(app.clock.instant().getEpochSecond());
-        var form = new HashMap<String, String>();
-        form.put("resource_id", addonId.toString());
-        form.put("timestamp", timestamp);
-        form.put("resource_token", Tokens.sha1Hex(addonId + ":" + TestApp.SSO_SALT + ":" + timestamp));
-        form.put("email", "owner@example.com");
-        form.put("app", appName);
-        return form;
     }
 }

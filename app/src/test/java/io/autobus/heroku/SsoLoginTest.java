@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autobus.crypto.Tokens;
 import io.autobus.support.HerokuPartner;
+import io.autobus.support.HerokuSso;
 import io.autobus.support.TestApp;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class SsoLoginTest {
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).startsWith("autobus_session=").contains("HttpOnly").contains("Secure").contains("SameSite=Lax");
 
-        var dashboard = app.http.get("/dashboard", cookie(login));
+        var dashboard = app.http.get("/dashboard", HerokuSso.cookie(login));
 
         assertThat(dashboard.statusCode()).isEqualTo(200);
         assertThat(dashboard.body()).contains("sharp-mountain-4005").contains("travel").contains("owner@example.com");
@@ -95,23 +95,8 @@ class SsoLoginTest {
         }
     }
 
-    /** The form Heroku's SSO page posts, signed with {@code salt}. */
-    static Map<String, String> form(UUID addonId, Instant issuedAt, String salt) {
-        String timestamp = Long.toString(issuedAt.getEpochSecond());
-        var form = new HashMap<String, String>();
-        form.put("resource_id", addonId.toString());
-        form.put("timestamp", timestamp);
-        form.put("resource_token", Tokens.sha1Hex(addonId + ":" + salt + ":" + timestamp));
-        form.put("email", "owner@example.com");
-        form.put("user_id", UUID.randomUUID().toString());
-        form.put("app", "sharp-mountain-4005");
-        form.put("context_app", "sharp-mountain-4005");
-        form.put("nav-data", "eyJhZGRvbiI6IkF1dG9idXMifQ");
-        return form;
-    }
-
-    static String cookie(HttpResponse<String> login) {
-        return login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    private static Map<String, String> form(UUID addonId, Instant issuedAt, String salt) {
+        return HerokuSso.form(addonId, issuedAt, salt, "sharp-mountain-4005");
     }
 
     private static void assertRefused(HttpResponse<String> response, String reason) {
