@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param herokuApiKey       our own Heroku account's key, to read customers' config vars
  * @param collaboratorEmail  the Heroku account customers add as a collaborator
  * @param home               local state: embedded database, dev secrets
+ * @param s3                 the two buckets, one per continent; empty means the local directory store
+ * @param storageDir         the local directory store ({@code AUTOBUS_STORAGE_DIR})
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
  */
 public record Settings(
@@ -43,7 +45,24 @@ public record Settings(
         Optional<String> herokuApiKey,
         String collaboratorEmail,
         Path home,
+        Optional<S3Settings> s3,
+        Path storageDir,
         List<String> generatedSecrets) {
+
+    /**
+     * S3 storage: snapshots of US apps go to {@code bucketEu}, of EU apps to {@code bucketUs}.
+     *
+     * @param endpoint        an S3-compatible server (path-style addressing); empty for AWS
+     * @param accessKeyId     from AWS_ACCESS_KEY_ID; empty means the SDK's default chain
+     */
+    public record S3Settings(String bucketUs, String regionUs, String bucketEu, String regionEu, Optional<URI> endpoint,
+                             Optional<String> accessKeyId, Optional<String> secretAccessKey) {
+        @Override
+        public String toString() {
+            return "S3Settings[bucketUs=" + bucketUs + ", regionUs=" + regionUs + ", bucketEu=" + bucketEu
+                    + ", regionEu=" + regionEu + ", endpoint=" + endpoint + "]";
+        }
+    }
 
     public static final String PASSWORD = "AUTOBUS_PASSWORD";
     public static final String SSO_SALT = "AUTOBUS_SSO_SALT";
@@ -76,6 +95,8 @@ public record Settings(
                 reader.text("HEROKU_API_KEY"),
                 reader.text("AUTOBUS_COLLABORATOR_EMAIL").orElse("heroku@autobus.io"),
                 home,
+                reader.s3(),
+                Path.of(reader.text("AUTOBUS_STORAGE_DIR").orElse(home.resolve("snapshots").toString())).toAbsolutePath(),
                 List.copyOf(generated));
         reader.failIfProblems();
         return settings;
@@ -94,7 +115,8 @@ public record Settings(
     @Override
     public String toString() {
         return "Settings[port=" + port + ", embeddedDatabase=" + embeddedDatabase() + ", publicUrl=" + publicUrl
-                + ", herokuApiUrl=" + herokuApiUrl + ", herokuIdUrl=" + herokuIdUrl + ", home=" + home + "]";
+                + ", herokuApiUrl=" + herokuApiUrl + ", herokuIdUrl=" + herokuIdUrl + ", home=" + home
+                + ", storage=" + s3.map(Object::toString).orElse(storageDir.toString()) + "]";
     }
 
     /** Collects problems instead of stopping at the first one. */
@@ -139,6 +161,22 @@ public record Settings(
             }
             problems.add(name + " must be an http(s) URL, got '" + value + "'");
             return URI.create(fallback);
+        }
+
+        Optional<S3Settings> s3() {
+            var us = text("S3_BUCKET_US");
+            var eu = text("S3_BUCKET_EU");
+            if (us.isEmpty() && eu.isEmpty()) {
+                return Optional.empty();
+            }
+            if (us.isEmpty() || eu.isEmpty()) {
+                problems.add("set both S3_BUCKET_US and S3_BUCKET_EU: snapshots are stored on the other continent");
+                return Optional.empty();
+            }
+            var endpoint = text("S3_ENDPOINT").map(value -> url("S3_ENDPOINT", value));
+            return Optional.of(new S3Settings(us.get(), text("S3_REGION_US").orElse("us-east-1"), eu.get(),
+                    text("S3_REGION_EU").orElse("eu-west-1"), endpoint,
+                    text("AWS_ACCESS_KEY_ID"), text("AWS_SECRET_ACCESS_KEY")));
         }
 
         String secret(String name, boolean onDyno, DevSecrets devSecrets, List<String> generated) {
