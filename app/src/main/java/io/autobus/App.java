@@ -14,9 +14,25 @@ import io.autobus.addon.DatabaseFinder;
 import io.autobus.addon.DispatchAccessChecksJob;
 import io.autobus.addon.DispatchAccessChecksJobHandler;
 import io.autobus.addon.PlanChanger;
+import io.autobus.backup.BackupDispatcher;
+import io.autobus.backup.BackupJobHandler;
+import io.autobus.backup.BackupRunner;
+import io.autobus.backup.BackupTargets;
+import io.autobus.backup.DatabaseAttacher;
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.DispatchBackupsJob;
+import io.autobus.backup.DispatchBackupsJobHandler;
+import io.autobus.backup.ManualSnapshots;
+import io.autobus.backup.PruneSnapshotsJob;
+import io.autobus.backup.PruneSnapshotsJobHandler;
+import io.autobus.backup.ScheduleRepository;
+import io.autobus.backup.SnapshotObjectsRemover;
+import io.autobus.backup.SnapshotPruner;
+import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.db.MetadataDatabase;
+import io.autobus.dump.Dumpers;
 import io.autobus.heroku.HerokuClients;
 import io.autobus.heroku.PartnerApi;
 import io.autobus.heroku.PartnerAuth;
@@ -27,6 +43,8 @@ import io.autobus.http.ErrorResponses;
 import io.autobus.http.JsonBodies;
 import io.autobus.http.RequestLimits;
 import io.autobus.jobs.Jobs;
+import io.autobus.storage.SnapshotStores;
+import io.autobus.web.DashboardActions;
 import io.autobus.web.Dashboard;
 import io.autobus.web.Pages;
 import io.autobus.web.WebSessions;
@@ -40,12 +58,14 @@ import java.util.Set;
 /** Wires the service top-down: settings, metadata store, clients, services, jobs, routes. */
 public final class App implements AutoCloseable {
     private final MetadataDatabase database;
+    private final SnapshotStores stores;
     private final Jobs jobs;
     private final Javalin web;
     private final AccessChecker accessChecker;
 
-    private App(MetadataDatabase database, Jobs jobs, Javalin web, AccessChecker accessChecker) {
+    private App(MetadataDatabase database, SnapshotStores stores, Jobs jobs, Javalin web, AccessChecker accessChecker) {
         this.database = database;
+        this.stores = stores;
         this.jobs = jobs;
         this.web = web;
         this.accessChecker = accessChecker;
@@ -61,6 +81,7 @@ public final class App implements AutoCloseable {
         var secrets = new SecretBox(settings.secretKey());
         var heroku = HerokuClients.create(settings, json);
         var jobs = Jobs.configure(database.dataSource(), roles.contains(Role.WORKER));
+        var stores = SnapshotStores.from(settings, clock);
 
         var addons = new AddonRepository(dsl);
         var partnerTokens = new PartnerTokenProvider(dsl, heroku.identity(), secrets, clock);
@@ -68,10 +89,22 @@ public final class App implements AutoCloseable {
         var accessChecker = new AccessChecker(addons, partnerTokens, heroku.platform(), new DatabaseFinder(),
                 settings.herokuApiKey(), settings.collaboratorEmail(), clock);
 
+        var snapshots = new SnapshotRepository(dsl);
+        var backupRunner = new BackupRunner(snapshots, addons,
+                new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
+                Dumpers.installed(), stores, new DatabaseLocks(database.dataSource()), clock);
+        var dispatcher = new BackupDispatcher(new ScheduleRepository(dsl), addons, snapshots, jobs.scheduler(), clock);
+        var pruner = new SnapshotPruner(snapshots, addons, stores, clock);
+
         jobs.start(
                 Map.of(CheckAccessJobHandler.class, new CheckAccessJobHandler(accessChecker),
-                        DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock)),
-                Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob())));
+                        DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
+                        BackupJobHandler.class, new BackupJobHandler(backupRunner),
+                        DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
+                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner)),
+                Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob()),
+                        "dispatch-backups", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchBackupsJob()),
+                        "prune-snapshots", new Jobs.RecurringJob(Duration.ofHours(1), new PruneSnapshotsJob())));
 
         Javalin web = null;
         if (roles.contains(Role.WEB)) {
@@ -82,11 +115,14 @@ public final class App implements AutoCloseable {
             var partnerApi = new PartnerApi(bodies,
                     new AddonProvisioner(addons, secrets, partnerTokens, accessChecks, clock),
                     new PlanChanger(addons, clock),
-                    new AddonDeprovisioner(addons, clock),
+                    new AddonDeprovisioner(addons, new SnapshotObjectsRemover(snapshots, stores), clock),
                     settings.publicUrl(), settings.collaboratorEmail());
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
-            var dashboard = new Dashboard(sessions, addons, accessChecker, pages, settings.collaboratorEmail(), clock);
+            var dashboard = new Dashboard(sessions, addons, snapshots, accessChecker, pages, settings.collaboratorEmail(), clock);
+            var dashboardActions = new DashboardActions(sessions,
+                    new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock),
+                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores);
 
             web = Javalin.create(config -> {
                 config.jetty.port = settings.port();
@@ -104,11 +140,15 @@ public final class App implements AutoCloseable {
 
                 config.routes.post("/sso/login", ssoLogin::login);
                 config.routes.get("/dashboard", dashboard::show);
+                config.routes.post("/dashboard/snapshots", dashboardActions::takeSnapshot);
+                config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
+                config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
+                stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start();
         }
-        return new App(database, jobs, web, accessChecker);
+        return new App(database, stores, jobs, web, accessChecker);
     }
 
     /** The HTTP port actually bound (useful when PORT=0). */
@@ -127,6 +167,11 @@ public final class App implements AutoCloseable {
             web.stop();
         }
         jobs.close();
+        try {
+            stores.close();
+        } catch (Exception e) {
+            // closing HTTP clients; nothing is lost
+        }
         database.close();
     }
 }

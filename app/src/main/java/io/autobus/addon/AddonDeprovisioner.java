@@ -7,23 +7,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes an add-on and everything it owns, as the seed promises ("This will destroy all
- * associated data and cannot be undone"). The rows go through ON DELETE CASCADE; stored
- * snapshot objects, once backups exist (issue #3), are deleted here first.
+ * associated data and cannot be undone"): first every stored snapshot object (a failure here
+ * answers Heroku with an error, and Heroku retries), then the rows (ON DELETE CASCADE).
  */
 public final class AddonDeprovisioner {
     private static final Logger LOG = LoggerFactory.getLogger(AddonDeprovisioner.class);
 
     public enum Outcome { REMOVED, ALREADY_REMOVED, UNKNOWN }
 
+    /** Deletes the stored objects of an add-on's snapshots (the backup feature provides it). */
+    public interface StoredObjects {
+        int deleteAll(UUID addonId);
+    }
+
     private final AddonRepository addons;
+    private final StoredObjects storedObjects;
     private final Clock clock;
 
-    public AddonDeprovisioner(AddonRepository addons, Clock clock) {
+    public AddonDeprovisioner(AddonRepository addons, StoredObjects storedObjects, Clock clock) {
         this.addons = addons;
+        this.storedObjects = storedObjects;
         this.clock = clock;
     }
 
     public Outcome deprovision(UUID addonId) {
+        if (addons.find(addonId).isPresent()) {
+            int deleted = storedObjects.deleteAll(addonId);
+            LOG.info("event=snapshot_objects_deleted addon={} count={}", addonId, deleted);
+        }
         if (addons.delete(addonId, clock.instant())) {
             LOG.info("event=deprovisioned addon={}", addonId);
             return Outcome.REMOVED;

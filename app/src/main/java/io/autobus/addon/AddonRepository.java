@@ -15,6 +15,9 @@ import org.jooq.DSLContext;
 
 /** Add-ons and the databases found for them, in the metadata store. */
 public final class AddonRepository {
+    private static final String SOURCE_CONFIG_VAR = "config_var";
+    private static final String SOURCE_ATTACHED = "attached";
+
     private final DSLContext dsl;
 
     public AddonRepository(DSLContext dsl) {
@@ -121,23 +124,75 @@ public final class AddonRepository {
                 .execute();
     }
 
-    /** Replaces what is known of the app's databases with what the last check found. */
+    /**
+     * Replaces what is known of the app's config-var databases with what the last check found;
+     * attached databases and each database's dump options stay.
+     */
     public void replaceDatabases(UUID id, List<FoundDatabase> databases, Instant now) {
         dsl.transaction(tx -> {
             var db = tx.dsl();
-            db.deleteFrom(ADDON_DATABASE).where(ADDON_DATABASE.ADDON_ID.eq(id)).execute();
+            db.deleteFrom(ADDON_DATABASE)
+                    .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.SOURCE.eq(SOURCE_CONFIG_VAR),
+                            ADDON_DATABASE.CONFIG_VAR.notIn(databases.stream().map(FoundDatabase::configVar).toList()))
+                    .execute();
             for (FoundDatabase found : databases) {
-                db.insertInto(ADDON_DATABASE)
-                        .set(ADDON_DATABASE.ADDON_ID, id)
-                        .set(ADDON_DATABASE.CONFIG_VAR, found.configVar())
-                        .set(ADDON_DATABASE.ENGINE, found.engine())
-                        .set(ADDON_DATABASE.HOST, found.host())
-                        .set(ADDON_DATABASE.PORT, found.port())
-                        .set(ADDON_DATABASE.DATABASE_NAME, found.databaseName())
-                        .set(ADDON_DATABASE.DISCOVERED_AT, at(now))
-                        .execute();
+                upsert(db, id, found, SOURCE_CONFIG_VAR, null, now);
             }
         });
+    }
+
+    /** Attaches a database by its URL (sealed), for running without Heroku; replaces one of the same name. */
+    public void attach(UUID id, FoundDatabase database, byte[] urlSealed, Instant now) {
+        upsert(dsl, id, database, SOURCE_ATTACHED, urlSealed, now);
+    }
+
+    public boolean detach(UUID id, String configVar) {
+        return dsl.deleteFrom(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar),
+                        ADDON_DATABASE.SOURCE.eq(SOURCE_ATTACHED))
+                .execute() == 1;
+    }
+
+    private static void upsert(DSLContext db, UUID id, FoundDatabase found, String source, byte[] urlSealed, Instant now) {
+        db.insertInto(ADDON_DATABASE)
+                .set(ADDON_DATABASE.ADDON_ID, id)
+                .set(ADDON_DATABASE.CONFIG_VAR, found.configVar())
+                .set(ADDON_DATABASE.ENGINE, found.engine())
+                .set(ADDON_DATABASE.HOST, found.host())
+                .set(ADDON_DATABASE.PORT, found.port())
+                .set(ADDON_DATABASE.DATABASE_NAME, found.databaseName())
+                .set(ADDON_DATABASE.DISCOVERED_AT, at(now))
+                .set(ADDON_DATABASE.SOURCE, source)
+                .set(ADDON_DATABASE.URL_SEALED, urlSealed)
+                .onConflict(ADDON_DATABASE.ADDON_ID, ADDON_DATABASE.CONFIG_VAR).doUpdate()
+                .set(ADDON_DATABASE.ENGINE, found.engine())
+                .set(ADDON_DATABASE.HOST, found.host())
+                .set(ADDON_DATABASE.PORT, found.port())
+                .set(ADDON_DATABASE.DATABASE_NAME, found.databaseName())
+                .set(ADDON_DATABASE.DISCOVERED_AT, at(now))
+                .set(ADDON_DATABASE.SOURCE, source)
+                .set(ADDON_DATABASE.URL_SEALED, urlSealed)
+                .execute();
+    }
+
+    /** How a database is reached and dumped: found in config vars, or attached with its sealed URL. */
+    public record DatabaseEntry(FoundDatabase database, boolean attached, byte[] urlSealed, String dumpOptions) {
+    }
+
+    public Optional<DatabaseEntry> databaseEntry(UUID id, String configVar) {
+        return dsl.selectFrom(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar))
+                .fetchOptional(r -> new DatabaseEntry(
+                        new FoundDatabase(r.getConfigVar(), r.getEngine(), r.getHost(), r.getPort(), r.getDatabaseName()),
+                        SOURCE_ATTACHED.equals(r.getSource()), r.getUrlSealed(), r.getDumpOptions()));
+    }
+
+    /** Stores the database's dump options (already vetted); false when there is no such database. */
+    public boolean setDumpOptions(UUID id, String configVar, String optionsJson) {
+        return dsl.update(ADDON_DATABASE)
+                .set(ADDON_DATABASE.DUMP_OPTIONS, optionsJson)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar))
+                .execute() == 1;
     }
 
     public List<FoundDatabase> databases(UUID id) {

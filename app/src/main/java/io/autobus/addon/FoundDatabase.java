@@ -18,6 +18,11 @@ public record FoundDatabase(String configVar, String engine, String host, int po
 
     /** The name snapshots of this database carry: {@code DATABASE}, {@code PURPLE}, {@code JAWSDB}. */
     public String label() {
+        return labelOf(configVar);
+    }
+
+    /** {@code DATABASE_URL} → {@code DATABASE}; {@code HEROKU_POSTGRESQL_PURPLE_URL} → {@code PURPLE}. */
+    public static String labelOf(String configVar) {
         String label = configVar.endsWith("_URL") ? configVar.substring(0, configVar.length() - 4) : configVar;
         return label.startsWith("HEROKU_POSTGRESQL_") ? label.substring("HEROKU_POSTGRESQL_".length()) : label;
     }

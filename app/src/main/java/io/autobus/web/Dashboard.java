@@ -4,6 +4,7 @@ import io.autobus.addon.AccessChecker;
 import io.autobus.addon.AccessState;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
+import io.autobus.backup.SnapshotRepository;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 import java.time.Clock;
@@ -17,15 +18,17 @@ public final class Dashboard {
 
     private final WebSessions sessions;
     private final AddonRepository addons;
+    private final SnapshotRepository snapshots;
     private final AccessChecker accessChecker;
     private final Pages pages;
     private final String collaboratorEmail;
     private final Clock clock;
 
-    public Dashboard(WebSessions sessions, AddonRepository addons, AccessChecker accessChecker, Pages pages,
-                     String collaboratorEmail, Clock clock) {
+    public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, AccessChecker accessChecker,
+                     Pages pages, String collaboratorEmail, Clock clock) {
         this.sessions = sessions;
         this.addons = addons;
+        this.snapshots = snapshots;
         this.accessChecker = accessChecker;
         this.pages = pages;
         this.collaboratorEmail = collaboratorEmail;
@@ -48,6 +51,8 @@ public final class Dashboard {
         model.put("state", addon.accessState().dbValue());
         model.put("databases", addons.databases(addon.id()));
         model.put("collaboratorEmail", collaboratorEmail);
+        model.put("snapshots", snapshots.ofAddon(addon.id()));
+        model.put("csrf", sessions.csrfToken(ctx));
         pages.render(ctx, 200, "dashboard", model);
     }
 

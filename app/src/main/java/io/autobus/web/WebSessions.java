@@ -51,6 +51,24 @@ public final class WebSessions {
         ctx.cookie(new Cookie(COOKIE, id, "/", (int) LIFETIME.toSeconds(), secureCookies, true, null, SameSite.LAX));
     }
 
+    /**
+     * The token the dashboard's forms carry: derived from the session cookie, which another site
+     * cannot read, so a forged cross-site form cannot carry it.
+     */
+    public String csrfToken(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        return id == null ? "" : Tokens.sha256Hex("csrf:" + id);
+    }
+
+    /** The session of a form post, checked against its csrf field. */
+    public Optional<WebSession> currentForForm(Context ctx) {
+        String sent = ctx.formParam("csrf");
+        if (sent == null || !Tokens.constantTimeEquals(sent, csrfToken(ctx))) {
+            return Optional.empty();
+        }
+        return current(ctx);
+    }
+
     public Optional<WebSession> current(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id == null || id.isBlank()) {

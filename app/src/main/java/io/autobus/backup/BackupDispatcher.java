@@ -1,0 +1,70 @@
+package io.autobus.backup;
+
+import io.autobus.addon.AddonRepository;
+import io.autobus.addon.FoundDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enqueues the scheduled backups that are due. Schedules live in our table, not as one JobRunr
+ * recurring job per add-on, so 10,000 add-ons cost one query per round. A day's run of a
+ * database is one snapshot row (unique per day) and one job with an id made of add-on,
+ * database and day, so concurrent dispatchers and repeated rounds never enqueue it twice.
+ */
+public final class BackupDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupDispatcher.class);
+    private static final int BATCH = 500;
+
+    private final ScheduleRepository schedules;
+    private final AddonRepository addons;
+    private final SnapshotRepository snapshots;
+    private final JobRequestScheduler jobs;
+    private final Clock clock;
+
+    public BackupDispatcher(ScheduleRepository schedules, AddonRepository addons, SnapshotRepository snapshots,
+                            JobRequestScheduler jobs, Clock clock) {
+        this.schedules = schedules;
+        this.addons = addons;
+        this.snapshots = snapshots;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    /** One round; returns how many backups it enqueued. */
+    public int dispatch() {
+        Instant now = clock.instant();
+        for (UUID addonId : schedules.unscheduled(BATCH)) {
+            var schedule = BackupSchedule.defaultFor(addonId);
+            schedules.save(addonId, schedule, schedule.nextRunAfter(now));
+        }
+        int enqueued = 0;
+        for (var due : schedules.due(now, BATCH)) {
+            var schedule = schedules.schedule(due.addonId()).orElse(null);
+            var addon = addons.find(due.addonId()).orElse(null);
+            if (schedule == null || addon == null) {
+                continue;
+            }
+            LocalDate day = schedule.dateOf(due.runAt());
+            SnapshotKind kind = schedule.kindOn(day);
+            var databases = addons.databases(addon.id()).stream().limit(addon.plan().databases()).toList();
+            for (FoundDatabase database : databases) {
+                UUID jobId = UUID.nameUUIDFromBytes(("backup:" + addon.id() + ":" + database.configVar() + ":" + day)
+                        .getBytes(StandardCharsets.UTF_8));
+                String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon.id(),
+                        database.configVar(), database.engine(), kind, null, day, jobId, now));
+                jobs.enqueue(jobId, new BackupJob(id));
+                enqueued++;
+            }
+            // Missed days (the service was down) are not caught up: the next run is the next one from now.
+            schedules.advance(addon.id(), due.runAt(), schedule.nextRunAfter(now.isAfter(due.runAt()) ? now : due.runAt()));
+            LOG.info("event=backups_dispatched addon={} day={} kind={} databases={}", addon.id(), day, kind.dbValue(), databases.size());
+        }
+        return enqueued;
+    }
+}

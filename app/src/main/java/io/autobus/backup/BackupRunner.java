@@ -1,0 +1,106 @@
+package io.autobus.backup;
+
+import io.autobus.addon.Addon;
+import io.autobus.addon.AddonRepository;
+import io.autobus.dump.DatabaseStatistics;
+import io.autobus.dump.Dump;
+import io.autobus.dump.Dumpers;
+import io.autobus.storage.SnapshotStore;
+import io.autobus.storage.SnapshotStores;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one snapshot: the only place the backup stream is wired —
+ * database tool (and gzip) → measured (size, SHA-256) → snapshot store, streaming end to end.
+ * A failing tool or store leaves no object behind (the store's contract) and a failed record
+ * with the tool's own words. Safe to run again: a finished snapshot is left alone.
+ */
+public final class BackupRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
+
+    private final SnapshotRepository snapshots;
+    private final AddonRepository addons;
+    private final BackupTargets targets;
+    private final Dumpers dumpers;
+    private final SnapshotStores stores;
+    private final DatabaseLocks locks;
+    private final Clock clock;
+
+    public BackupRunner(SnapshotRepository snapshots, AddonRepository addons, BackupTargets targets, Dumpers dumpers,
+                        SnapshotStores stores, DatabaseLocks locks, Clock clock) {
+        this.snapshots = snapshots;
+        this.addons = addons;
+        this.targets = targets;
+        this.dumpers = dumpers;
+        this.stores = stores;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    /** Another run is dumping the same database; the job is retried later. */
+    public static final class DatabaseBusyException extends RuntimeException {
+        DatabaseBusyException(String configVar) {
+            super(configVar + " is being backed up by another run; this one will retry");
+        }
+    }
+
+    public void run(String snapshotId) {
+        var found = snapshots.find(snapshotId);
+        if (found.isEmpty() || found.get().status() == SnapshotStatus.COMPLETED || found.get().status() == SnapshotStatus.FAILED) {
+            return;
+        }
+        Snapshot snapshot = found.get();
+        Addon addon = addons.find(snapshot.addonId()).orElse(null);
+        if (addon == null) {
+            return;
+        }
+        try (var lock = locks.tryLock(addon.id(), snapshot.configVar()).orElseThrow(() -> new DatabaseBusyException(snapshot.configVar()))) {
+            Instant started = clock.instant();
+            snapshots.markRunning(snapshotId, started);
+            try {
+                var completion = dumpAndStore(addon, snapshot);
+                if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
+                    // The add-on was removed while we dumped: its data must not outlive it.
+                    stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
+                    return;
+                }
+                LOG.info("event=snapshot_completed snapshot={} addon={} database={} bytes={}", snapshotId, addon.id(),
+                        snapshot.configVar(), completion.sizeBytes());
+            } catch (IOException | RuntimeException e) {
+                snapshots.fail(snapshotId, e.getMessage(), started, clock.instant());
+                LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
+                        snapshot.configVar(), firstLine(e.getMessage()));
+            }
+        }
+    }
+
+    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot) throws IOException {
+        var target = targets.resolve(addon, snapshot.configVar());
+        SnapshotStore store = stores.forAppRegion(addon.region());
+        String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
+        try (Dump dump = dumpers.forEngine(target.engine()).start(target.url(), target.options())) {
+            var measured = new MeasuredInputStream(dump.output());
+            store.put(key, measured);
+            return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
+                    store.region(), key, statisticsOf(dump, snapshot));
+        }
+    }
+
+    /** Statistics are a bonus: a snapshot that was stored is kept even when counting failed. */
+    private static DatabaseStatistics statisticsOf(Dump dump, Snapshot snapshot) {
+        try {
+            return dump.statistics();
+        } catch (RuntimeException e) {
+            LOG.warn("event=statistics_failed snapshot={} reason=\"{}\"", snapshot.id(), firstLine(e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("").replace('"', '\'');
+    }
+}

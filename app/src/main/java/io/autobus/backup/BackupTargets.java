@@ -1,0 +1,64 @@
+package io.autobus.backup;
+
+import io.autobus.addon.Addon;
+import io.autobus.addon.AddonRepository;
+import io.autobus.crypto.SecretBox;
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DumpException;
+import io.autobus.dump.DumpOptions;
+import io.autobus.heroku.HerokuApiException;
+import io.autobus.heroku.PlatformApiClient;
+import java.util.Optional;
+
+/**
+ * Where a database is and how to dump it, right before a run: an attached database's sealed URL,
+ * or the config var read fresh from Heroku (Heroku rotates credentials).
+ */
+public final class BackupTargets {
+    private final AddonRepository addons;
+    private final PlatformApiClient platform;
+    private final Optional<String> herokuApiKey;
+    private final SecretBox secrets;
+
+    public BackupTargets(AddonRepository addons, PlatformApiClient platform, Optional<String> herokuApiKey, SecretBox secrets) {
+        this.addons = addons;
+        this.platform = platform;
+        this.herokuApiKey = herokuApiKey;
+        this.secrets = secrets;
+    }
+
+    /** A database to dump. {@code toString()} shows no credentials. */
+    public record Target(DatabaseUrl url, String engine, DumpOptions options) {
+    }
+
+    public Target resolve(Addon addon, String configVar) {
+        var entry = addons.databaseEntry(addon.id(), configVar).orElseThrow(() ->
+                new DumpException(configVar + " is no longer among the app's databases"));
+        DumpOptions options = DumpOptions.fromJson(entry.dumpOptions());
+        String engine = entry.database().engine();
+        if (entry.attached()) {
+            return new Target(DatabaseUrl.parse(secrets.open(urlPurpose(addon, configVar), entry.urlSealed())), engine, options);
+        }
+        String app = addon.appId() != null ? addon.appId().toString() : addon.appName();
+        if (app == null || herokuApiKey.isEmpty()) {
+            throw new DumpException("Autobus cannot read the app's config vars yet: " + addon.accessMessage());
+        }
+        String value;
+        try {
+            value = platform.configVars(herokuApiKey.get(), app).get(configVar);
+        } catch (HerokuApiException e) {
+            throw new DumpException(e.accessDenied()
+                    ? "Autobus has no access to the app's config vars: is it still a collaborator of the app?"
+                    : "Autobus could not read the app's config vars: " + e.getMessage(), e);
+        }
+        if (value == null || value.isBlank()) {
+            throw new DumpException(configVar + " is no longer set on the app");
+        }
+        return new Target(DatabaseUrl.parse(value), engine, options);
+    }
+
+    /** The purpose an attached database's URL is sealed for. */
+    public static String urlPurpose(Addon addon, String configVar) {
+        return "database-url:" + addon.id() + ":" + configVar;
+    }
+}

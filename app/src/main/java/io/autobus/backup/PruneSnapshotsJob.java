@@ -1,0 +1,11 @@
+package io.autobus.backup;
+
+import org.jobrunr.jobs.lambdas.JobRequest;
+
+/** Recurring: delete the snapshots past their retention. */
+public record PruneSnapshotsJob() implements JobRequest {
+    @Override
+    public Class<PruneSnapshotsJobHandler> getJobRequestHandler() {
+        return PruneSnapshotsJobHandler.class;
+    }
+}

@@ -1,0 +1,34 @@
+package io.autobus.backup;
+
+import io.autobus.addon.FoundDatabase;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/** Snapshot ids, file names and the object-key layout: the one place that knows them. */
+public final class SnapshotKeys {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SnapshotKeys() {
+    }
+
+    /** 96 random bits as 24 hex digits. */
+    public static String newId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static String extension(String engine) {
+        return "postgresql".equals(engine) ? "dump" : "sql.gz";
+    }
+
+    public static String fileName(String configVar, String snapshotId, String engine) {
+        return FoundDatabase.labelOf(configVar) + "_" + snapshotId + "." + extension(engine);
+    }
+
+    /** {@code <add-on id>/<file name>}: an add-on's objects share a prefix. */
+    public static String objectKey(UUID addonId, String configVar, String snapshotId, String engine) {
+        return addonId + "/" + fileName(configVar, snapshotId, engine);
+    }
+}

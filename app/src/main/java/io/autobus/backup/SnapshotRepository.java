@@ -1,0 +1,213 @@
+package io.autobus.backup;
+
+import static io.autobus.db.generated.Tables.SNAPSHOT;
+import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
+
+import io.autobus.db.generated.tables.records.SnapshotRecord;
+import io.autobus.dump.DatabaseStatistics;
+import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** Snapshots and their statistics in the metadata store; every state change of a run goes through here. */
+public final class SnapshotRepository {
+    private static final int MAX_ERROR_CHARS = 4000;
+
+    private final DSLContext dsl;
+
+    public SnapshotRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** A new pending snapshot. */
+    public record NewSnapshot(String id, UUID addonId, String configVar, String engine, SnapshotKind kind,
+                              String description, LocalDate scheduledFor, UUID jobId, Instant now) {
+    }
+
+    /** Inserts; for a scheduled one that already exists for that day, returns the existing one's id. */
+    public String createOrFind(NewSnapshot snapshot) {
+        dsl.insertInto(SNAPSHOT)
+                .set(SNAPSHOT.ID, snapshot.id())
+                .set(SNAPSHOT.ADDON_ID, snapshot.addonId())
+                .set(SNAPSHOT.CONFIG_VAR, snapshot.configVar())
+                .set(SNAPSHOT.ENGINE, snapshot.engine())
+                .set(SNAPSHOT.KIND, snapshot.kind().dbValue())
+                .set(SNAPSHOT.STATUS, SnapshotStatus.PENDING.dbValue())
+                .set(SNAPSHOT.DESCRIPTION, snapshot.description())
+                .set(SNAPSHOT.SCHEDULED_FOR, snapshot.scheduledFor())
+                .set(SNAPSHOT.JOB_ID, snapshot.jobId())
+                .set(SNAPSHOT.CREATED_AT, at(snapshot.now()))
+                .onConflictDoNothing()
+                .execute();
+        if (snapshot.scheduledFor() == null) {
+            return snapshot.id();
+        }
+        return dsl.select(SNAPSHOT.ID).from(SNAPSHOT)
+                .where(SNAPSHOT.ADDON_ID.eq(snapshot.addonId()), SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar()),
+                        SNAPSHOT.SCHEDULED_FOR.eq(snapshot.scheduledFor()))
+                .fetchSingle(SNAPSHOT.ID);
+    }
+
+    public Optional<Snapshot> find(String id) {
+        return dsl.selectFrom(SNAPSHOT).where(SNAPSHOT.ID.eq(id)).fetchOptional().map(SnapshotRepository::toSnapshot);
+    }
+
+    public Optional<Snapshot> findByJob(UUID addonId, UUID jobId) {
+        return dsl.selectFrom(SNAPSHOT).where(SNAPSHOT.ADDON_ID.eq(addonId), SNAPSHOT.JOB_ID.eq(jobId))
+                .fetchOptional().map(SnapshotRepository::toSnapshot);
+    }
+
+    /** The add-on's snapshots, newest first. */
+    public List<Snapshot> ofAddon(UUID addonId) {
+        return dsl.selectFrom(SNAPSHOT).where(SNAPSHOT.ADDON_ID.eq(addonId))
+                .orderBy(SNAPSHOT.CREATED_AT.desc(), SNAPSHOT.ID)
+                .fetch(SnapshotRepository::toSnapshot);
+    }
+
+    public void markRunning(String id, Instant now) {
+        dsl.update(SNAPSHOT)
+                .set(SNAPSHOT.STATUS, SnapshotStatus.RUNNING.dbValue())
+                .set(SNAPSHOT.STARTED_AT, at(now))
+                .setNull(SNAPSHOT.ERROR)
+                .where(SNAPSHOT.ID.eq(id))
+                .execute();
+    }
+
+    /** What a finished dump produced. */
+    public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
+                             DatabaseStatistics statistics) {
+    }
+
+    /** False when the snapshot is gone meanwhile (its add-on was deprovisioned). */
+    public boolean complete(String id, Completion completion, Instant startedAt, Instant finishedAt) {
+        return dsl.transactionResult(tx -> {
+            var db = tx.dsl();
+            int updated = db.update(SNAPSHOT)
+                    .set(SNAPSHOT.STATUS, SnapshotStatus.COMPLETED.dbValue())
+                    .set(SNAPSHOT.SERVER_VERSION, completion.serverVersion())
+                    .set(SNAPSHOT.FINISHED_AT, at(finishedAt))
+                    .set(SNAPSHOT.DURATION_MS, finishedAt.toEpochMilli() - startedAt.toEpochMilli())
+                    .set(SNAPSHOT.SIZE_BYTES, completion.sizeBytes())
+                    .set(SNAPSHOT.SHA256, completion.sha256())
+                    .set(SNAPSHOT.STORAGE_REGION, completion.storageRegion())
+                    .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
+                    .set(SNAPSHOT.DATABASE_SIZE_BYTES, completion.statistics() == null ? null : completion.statistics().databaseSizeBytes())
+                    .setNull(SNAPSHOT.ERROR)
+                    .where(SNAPSHOT.ID.eq(id))
+                    .execute();
+            if (updated == 0) {
+                return false;
+            }
+            db.deleteFrom(SNAPSHOT_TABLE).where(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(id)).execute();
+            if (completion.statistics() != null) {
+                for (TableStatistics table : completion.statistics().tables()) {
+                    db.insertInto(SNAPSHOT_TABLE)
+                            .set(SNAPSHOT_TABLE.SNAPSHOT_ID, id)
+                            .set(SNAPSHOT_TABLE.TABLE_NAME, table.name())
+                            .set(SNAPSHOT_TABLE.ROW_COUNT, table.rows())
+                            .set(SNAPSHOT_TABLE.ROWS_EXACT, table.rowsExact())
+                            .set(SNAPSHOT_TABLE.SIZE_BYTES, table.sizeBytes())
+                            .execute();
+                }
+            }
+            return true;
+        });
+    }
+
+    /** The one way a run is recorded as failed: the message is trimmed, it must hold no secret. */
+    public void fail(String id, String error, Instant startedAt, Instant finishedAt) {
+        String trimmed = error == null ? "unknown error" : error.strip();
+        if (trimmed.length() > MAX_ERROR_CHARS) {
+            trimmed = "..." + trimmed.substring(trimmed.length() - MAX_ERROR_CHARS);
+        }
+        dsl.update(SNAPSHOT)
+                .set(SNAPSHOT.STATUS, SnapshotStatus.FAILED.dbValue())
+                .set(SNAPSHOT.FINISHED_AT, at(finishedAt))
+                .set(SNAPSHOT.DURATION_MS, startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli())
+                .set(SNAPSHOT.ERROR, trimmed)
+                .where(SNAPSHOT.ID.eq(id))
+                .execute();
+    }
+
+    public List<TableStatistics> tables(String snapshotId) {
+        return dsl.selectFrom(SNAPSHOT_TABLE).where(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(snapshotId))
+                .orderBy(SNAPSHOT_TABLE.TABLE_NAME)
+                .fetch(r -> new TableStatistics(r.getTableName(), r.getRowCount(), r.getRowsExact(), r.getSizeBytes()));
+    }
+
+    /** The completed snapshot of the same database taken just before this one. */
+    public Optional<Snapshot> previousCompleted(Snapshot snapshot) {
+        return dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.ADDON_ID.eq(snapshot.addonId()), SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar()),
+                        SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()),
+                        SNAPSHOT.CREATED_AT.lt(at(snapshot.createdAt())))
+                .orderBy(SNAPSHOT.CREATED_AT.desc())
+                .limit(1)
+                .fetchOptional().map(SnapshotRepository::toSnapshot);
+    }
+
+    /**
+     * Snapshots past their retention at {@code now}: scheduled ones older than their kind keeps,
+     * manual ones beyond the newest {@code manualKept} of their add-on, failed ones older than
+     * {@code failedKept}. The newest completed snapshot of each database is never among them.
+     */
+    public List<Snapshot> expired(Instant now, java.util.function.ToIntFunction<UUID> manualKept, java.time.Duration failedKept) {
+        var newest = SNAPSHOT.as("newest");
+        var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
+                .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
+                        newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
+        var candidates = dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.STATUS.in(SnapshotStatus.COMPLETED.dbValue(), SnapshotStatus.FAILED.dbValue()))
+                .and(SNAPSHOT.STATUS.ne(SnapshotStatus.COMPLETED.dbValue()).or(SNAPSHOT.CREATED_AT.ne(newestPerDatabase)))
+                .orderBy(SNAPSHOT.ADDON_ID, SNAPSHOT.CREATED_AT.desc())
+                .fetch(SnapshotRepository::toSnapshot);
+        var expired = new java.util.ArrayList<Snapshot>();
+        UUID addon = null;
+        int manualSeen = 0;
+        for (Snapshot snapshot : candidates) {
+            if (!snapshot.addonId().equals(addon)) {
+                addon = snapshot.addonId();
+                manualSeen = 0;
+            }
+            if (snapshot.status() == SnapshotStatus.FAILED) {
+                if (snapshot.createdAt().isBefore(now.minus(failedKept))) {
+                    expired.add(snapshot);
+                }
+            } else if (snapshot.kind() == SnapshotKind.MANUAL) {
+                if (++manualSeen > manualKept.applyAsInt(snapshot.addonId())) {
+                    expired.add(snapshot);
+                }
+            } else if (snapshot.createdAt().isBefore(now.minus(snapshot.kind().retention().orElseThrow()))) {
+                expired.add(snapshot);
+            }
+        }
+        return expired;
+    }
+
+    public void delete(String id) {
+        dsl.deleteFrom(SNAPSHOT).where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    private static Snapshot toSnapshot(SnapshotRecord r) {
+        return new Snapshot(r.getId(), r.getAddonId(), r.getConfigVar(), r.getEngine(), r.getServerVersion(),
+                SnapshotKind.fromDb(r.getKind()), SnapshotStatus.fromDb(r.getStatus()), r.getDescription(),
+                r.getScheduledFor(), r.getJobId(), instant(r.getCreatedAt()), instant(r.getStartedAt()),
+                instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
+                r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError());
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,19 @@
+package io.autobus.dump;
+
+/** The dumper for each engine a database may run. */
+public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
+
+    public static Dumpers installed() {
+        var tools = Tools.installed();
+        return new Dumpers(new PostgresDumper(tools), new MysqlDumper(tools));
+    }
+
+    /** @param engine {@code postgresql}, {@code mysql} or {@code mariadb} */
+    public Dumper forEngine(String engine) {
+        return switch (engine) {
+            case "postgresql" -> postgres;
+            case "mysql", "mariadb" -> mysql;
+            default -> throw new DumpException("Autobus cannot back up " + engine + " databases");
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package io.autobus.dump;
+
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code mysqldump} / {@code mariadb-dump} piped through {@code gzip}: a {@code .sql.gz} that
+ * {@code gzip -d -c FILE | mysql} restores. Works for MySQL (JawsDB, ClearDB) and MariaDB
+ * (JawsDB Maria), adding the flags each client/server pair needs. The password goes through a
+ * defaults file readable only by us, never the command line.
+ */
+public final class MysqlDumper implements Dumper {
+    private final Tools tools;
+
+    public MysqlDumper(Tools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public String fileExtension() {
+        return "sql.gz";
+    }
+
+    @Override
+    public Dump start(DatabaseUrl url, DumpOptions options) {
+        options.checkForMysql();
+        Path client = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
+                "mysqldump is not installed on this machine (install mariadb-client; on Heroku it comes from the Aptfile)"));
+        boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
+        if (!options.excludeTableData().isEmpty() && !mariadbClient) {
+            throw new DumpException("excluding only a table's data needs mariadb-dump (MySQL's mysqldump cannot)");
+        }
+        Path gzip = tools.first("gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
+        Connection connection = connect(url);
+        Path defaults = null;
+        try {
+            String serverVersion = query(connection, "SELECT VERSION()");
+            boolean mariadbServer = serverVersion.contains("MariaDB");
+            // Statistics from a consistent snapshot opened just before mysqldump opens its own.
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+            try (var statement = connection.createStatement()) {
+                statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            }
+            defaults = defaultsFile(url);
+            var dump = new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options));
+            Tools.prepareEnvironment(dump.environment(), Map.of());
+            var compress = new ProcessBuilder(gzip.toString(), "-c", "-n",
+                    "-" + (options.compressionLevel() == null ? 6 : Math.max(1, options.compressionLevel())));
+            var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
+            var statistics = CompletableFuture.supplyAsync(() -> statistics(connection, url.database()),
+                    task -> Thread.ofVirtual().start(task));
+            return new RunningDump(pipeline, serverVersion, statistics, connection, defaults);
+        } catch (SQLException e) {
+            cleanUp(connection, defaults);
+            throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanUp(connection, defaults);
+            throw e;
+        }
+    }
+
+    private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,
+                                        Path defaults, DatabaseUrl url, DumpOptions options) {
+        var args = new ArrayList<>(List.of(client.toString(),
+                "--defaults-extra-file=" + defaults, // must come first
+                "--protocol=TCP", "--host=" + url.host(), "--port=" + url.port(), "--user=" + url.user(),
+                "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
+                "--default-character-set=utf8mb4",
+                // Heroku's MySQL users lack the PROCESS privilege that tablespace dumps need.
+                "--no-tablespaces"));
+        boolean tls = useTls(url);
+        if (mariadbClient) {
+            args.add(tls ? "--ssl" : "--skip-ssl");
+        } else {
+            args.add(tls ? "--ssl-mode=REQUIRED" : "--ssl-mode=DISABLED");
+            // A dump restorable on another server: no SET @@GLOBAL.GTID_PURGED (needs SUPER there).
+            args.add("--set-gtid-purged=OFF");
+            if (mariadbServer || !serverVersion.startsWith("8") && !serverVersion.startsWith("9")) {
+                // MySQL 8's client asks for column statistics that MariaDB and MySQL 5.7 do not have.
+                args.add("--column-statistics=0");
+            }
+        }
+        options.excludeTables().forEach(table -> args.add("--ignore-table=" + url.database() + "." + table));
+        options.excludeTableData().forEach(table -> args.add("--ignore-table-data=" + url.database() + "." + table));
+        args.add(url.database());
+        return args;
+    }
+
+    /** TLS off this machine unless the URL turns it off ({@code ?ssl=false}, {@code ?sslmode=disable}, {@code ?useSSL=false}). */
+    private static boolean useTls(DatabaseUrl url) {
+        var parameters = url.parameters();
+        boolean disabled = "false".equalsIgnoreCase(parameters.get("ssl")) || "false".equalsIgnoreCase(parameters.get("useSSL"))
+                || "disable".equalsIgnoreCase(parameters.get("sslmode")) || "disabled".equalsIgnoreCase(parameters.get("ssl-mode"));
+        return !url.localHost() && !disabled;
+    }
+
+    private static Path defaultsFile(DatabaseUrl url) {
+        try {
+            Path file = Files.createTempFile("autobus-mysql", ".cnf",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            String password = url.password().replace("\\", "\\\\").replace("\"", "\\\"");
+            Files.writeString(file, "[client]\npassword=\"" + password + "\"\n", StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the client's defaults file", e);
+        }
+    }
+
+    private static Connection connect(DatabaseUrl url) {
+        var properties = new Properties();
+        properties.setProperty("user", url.user());
+        properties.setProperty("password", url.password());
+        properties.setProperty("connectTimeout", "15000");
+        properties.setProperty("sslMode", useTls(url) ? "trust" : "disable");
+        try {
+            return DriverManager.getConnection("jdbc:mariadb://" + url.host() + ":" + url.port() + "/" + url.database(), properties);
+        } catch (SQLException e) {
+            throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DatabaseStatistics statistics(Connection connection, String database) {
+        try (var statement = connection.prepareStatement("""
+                SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)
+                FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME""")) {
+            statement.setString(1, database);
+            var tables = new ArrayList<TableStatistics>();
+            long databaseSize = 0;
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String table = rows.getString(1);
+                    long estimate = rows.getLong(2);
+                    long size = rows.getLong(3);
+                    boolean exact = estimate < DatabaseStatistics.EXACT_COUNT_LIMIT;
+                    tables.add(new TableStatistics(table, exact ? countRows(connection, table) : estimate, exact, size));
+                    databaseSize += size;
+                }
+            }
+            return new DatabaseStatistics(databaseSize, tables);
+        } catch (SQLException e) {
+            throw new DumpException("could not take the database's statistics: " + e.getMessage(), e);
+        }
+    }
+
+    private static long countRows(Connection connection, String table) throws SQLException {
+        try (var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT COUNT(*) FROM `" + table.replace("`", "``") + "`")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static String query(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void cleanUp(Connection connection, Path defaults) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing more to do
+        }
+        if (defaults != null) {
+            try {
+                Files.deleteIfExists(defaults);
+            } catch (IOException ignored) {
+                // a temp file readable only by us
+            }
+        }
+    }
+
+    private record RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> stats,
+                               Connection connection, Path defaults) implements Dump {
+        @Override
+        public InputStream output() {
+            return pipeline.output();
+        }
+
+        @Override
+        public DatabaseStatistics statistics() {
+            try {
+                return stats.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            pipeline.close();
+            stats.cancel(true);
+            cleanUp(connection, defaults);
+        }
+    }
+}

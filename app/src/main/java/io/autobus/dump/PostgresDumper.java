@@ -1,0 +1,209 @@
+package io.autobus.dump;
+
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pg_dump -Fc}: the custom format that {@code pg_restore} and
+ * {@code heroku pg:backups:restore} read. Statistics are taken in the very snapshot pg_dump
+ * dumps: we export a snapshot from a repeatable-read transaction, hand it to pg_dump with
+ * {@code --snapshot}, and count in that transaction while the dump runs.
+ */
+public final class PostgresDumper implements Dumper {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDumper.class);
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
+
+    private final Tools tools;
+
+    public PostgresDumper(Tools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public String fileExtension() {
+        return "dump";
+    }
+
+    @Override
+    public Dump start(DatabaseUrl url, DumpOptions options) {
+        Connection connection = connect(url);
+        try {
+            int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
+            String serverVersion = query(connection, "SHOW server_version").split(" ")[0];
+            PgDump pgDump = newestPgDump();
+            if (pgDump.major < serverMajor) {
+                throw new DumpException("pg_dump " + pgDump.major + " cannot dump this PostgreSQL " + serverMajor
+                        + " server (pg_dump refuses servers newer than itself). Install postgresql-client-" + serverMajor
+                        + " or newer (on Heroku, in the Aptfile).");
+            }
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            String snapshot = query(connection, "SELECT pg_export_snapshot()");
+            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot)), url.password());
+            var statistics = CompletableFuture.supplyAsync(() -> statistics(connection),
+                    task -> Thread.ofVirtual().start(task));
+            return new RunningDump(pipeline, serverVersion, statistics, connection);
+        } catch (SQLException e) {
+            close(connection);
+            throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(connection);
+            throw e;
+        }
+    }
+
+    private ProcessBuilder command(Path pgDump, DatabaseUrl url, DumpOptions options, String snapshot) {
+        var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
+                "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
+                "--snapshot=" + snapshot));
+        options.excludeTables().forEach(table -> args.add("--exclude-table=" + table));
+        options.excludeTableData().forEach(table -> args.add("--exclude-table-data=" + table));
+        options.schemas().forEach(schema -> args.add("--schema=" + schema));
+        options.excludeSchemas().forEach(schema -> args.add("--exclude-schema=" + schema));
+        if (options.noOwner()) {
+            args.add("--no-owner");
+        }
+        if (options.noAcl()) {
+            args.add("--no-acl");
+        }
+        if (options.compressionLevel() != null) {
+            args.add("--compress=" + options.compressionLevel());
+        }
+        args.add("--dbname=" + url.database());
+        var builder = new ProcessBuilder(args);
+        Tools.prepareEnvironment(builder.environment(), Map.of(
+                "PGPASSWORD", url.password(),
+                "PGSSLMODE", sslMode(url),
+                "PGCONNECT_TIMEOUT", "15",
+                "PGAPPNAME", "autobus"));
+        return builder;
+    }
+
+    private record PgDump(Path path, int major) {
+    }
+
+    private PgDump newestPgDump() {
+        return tools.all("pg_dump").stream()
+                .map(path -> {
+                    Matcher matcher = VERSION.matcher(Tools.versionOf(path));
+                    return matcher.find() ? new PgDump(path, Integer.parseInt(matcher.group(1))) : null;
+                })
+                .filter(java.util.Objects::nonNull)
+                .max(Comparator.comparingInt(PgDump::major))
+                .orElseThrow(() -> new DumpException("pg_dump is not installed on this machine "
+                        + "(install postgresql-client; on Heroku it comes from the Aptfile)"));
+    }
+
+    private static Connection connect(DatabaseUrl url) {
+        var properties = new Properties();
+        properties.setProperty("user", url.user());
+        properties.setProperty("password", url.password());
+        properties.setProperty("connectTimeout", "15");
+        properties.setProperty("ApplicationName", "autobus");
+        try {
+            return DriverManager.getConnection("jdbc:postgresql://" + url.host() + ":" + url.port() + "/" + url.database()
+                    + "?sslmode=" + sslMode(url), properties);
+        } catch (SQLException e) {
+            throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** TLS off this machine unless the URL says otherwise: Heroku Postgres refuses plain connections. */
+    private static String sslMode(DatabaseUrl url) {
+        return url.parameters().getOrDefault("sslmode", url.localHost() ? "prefer" : "require");
+    }
+
+    private static DatabaseStatistics statistics(Connection connection) {
+        try (var statement = connection.prepareStatement("""
+                SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+                ORDER BY 1, 2""")) {
+            var tables = new ArrayList<TableStatistics>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String schema = rows.getString(1);
+                    String table = rows.getString(2);
+                    long estimate = rows.getLong(3);
+                    long size = rows.getLong(4);
+                    // reltuples is -1 for a table never vacuumed or analyzed: count it.
+                    boolean exact = estimate < DatabaseStatistics.EXACT_COUNT_LIMIT;
+                    long count = exact ? countRows(connection, schema, table) : estimate;
+                    tables.add(new TableStatistics(schema + "." + table, count, exact, size));
+                }
+            }
+            long databaseSize = Long.parseLong(query(connection, "SELECT pg_database_size(current_database())"));
+            return new DatabaseStatistics(databaseSize, tables);
+        } catch (SQLException e) {
+            throw new DumpException("could not take the database's statistics: " + e.getMessage(), e);
+        }
+    }
+
+    private static long countRows(Connection connection, String schema, String table) throws SQLException {
+        try (var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM " + quote(schema) + "." + quote(table))) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String query(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("event=close_failed message={}", e.getMessage());
+        }
+    }
+
+    /** The dump while it runs; the exporting transaction stays open until it is closed. */
+    private record RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> stats,
+                               Connection connection) implements Dump {
+        @Override
+        public java.io.InputStream output() {
+            return pipeline.output();
+        }
+
+        @Override
+        public DatabaseStatistics statistics() {
+            try {
+                return stats.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            pipeline.close();
+            stats.cancel(true);
+            PostgresDumper.close(connection);
+        }
+    }
+}

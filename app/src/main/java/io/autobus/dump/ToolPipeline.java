@@ -1,0 +1,162 @@
+package io.autobus.dump;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child processes connected stdout to stdin (like {@code tool | gzip}, without a shell), whose
+ * last stdout is read as a stream. The stream reaches its end only after every process exited
+ * with 0; otherwise reading fails with the tools' stderr, so a consumer never mistakes a
+ * truncated dump for a whole one.
+ */
+final class ToolPipeline implements AutoCloseable {
+    private static final int STDERR_TAIL_BYTES = 8 * 1024;
+
+    private final List<Process> processes;
+    private final List<StderrTail> stderr = new ArrayList<>();
+    private final List<String> names;
+    private final String secret;
+
+    private ToolPipeline(List<Process> processes, List<String> names, String secret) {
+        this.processes = processes;
+        this.names = names;
+        this.secret = secret;
+        for (Process process : processes) {
+            var tail = new StderrTail(process.getErrorStream());
+            stderr.add(tail);
+            Thread.ofVirtual().start(tail);
+        }
+    }
+
+    /**
+     * @param secret a value to blank out of the tools' messages (the database password)
+     */
+    static ToolPipeline start(List<ProcessBuilder> stages, String secret) {
+        try {
+            var processes = ProcessBuilder.startPipeline(stages);
+            var names = stages.stream().map(stage -> java.nio.file.Path.of(stage.command().getFirst()).getFileName().toString()).toList();
+            return new ToolPipeline(processes, names, secret);
+        } catch (IOException e) {
+            throw new DumpException("could not start " + stages.getFirst().command().getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last tool's stdout; read it to the end. */
+    InputStream output() {
+        return new FilterInputStream(processes.getLast().getInputStream()) {
+            private boolean checked;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                return b < 0 ? endOfStream() : b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                return n < 0 ? endOfStream() : n;
+            }
+
+            private int endOfStream() throws IOException {
+                if (!checked) {
+                    checked = true;
+                    awaitSuccess();
+                }
+                return -1;
+            }
+        };
+    }
+
+    private void awaitSuccess() throws IOException {
+        for (int i = 0; i < processes.size(); i++) {
+            int exit;
+            try {
+                exit = processes.get(i).waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + names.get(i), e);
+            }
+            if (exit != 0) {
+                throw new IOException(names.get(i) + " failed (exit " + exit + "): " + stderrOf(i));
+            }
+        }
+    }
+
+    /** What the tool wrote to stderr, its last few KB, without the secret. */
+    String stderrOf(int stage) {
+        stderr.get(stage).awaitEnd();
+        String text = stderr.get(stage).text().strip();
+        return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");
+    }
+
+    /** Kills whatever still runs; harmless after a clean end. */
+    @Override
+    public void close() {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
+        for (Process process : processes) {
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Keeps the last bytes of a stream, reading it to its end. */
+    private static final class StderrTail implements Runnable {
+        private final InputStream in;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+        StderrTail(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[4096];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    synchronized (kept) {
+                        kept.write(buffer, 0, n);
+                        if (kept.size() > 2 * STDERR_TAIL_BYTES) {
+                            byte[] all = kept.toByteArray();
+                            kept.reset();
+                            kept.write(all, all.length - STDERR_TAIL_BYTES, STDERR_TAIL_BYTES);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process went away; what we have is what there is
+            } finally {
+                done.countDown();
+            }
+        }
+
+        void awaitEnd() {
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String text() {
+            synchronized (kept) {
+                byte[] all = kept.toByteArray();
+                int from = Math.max(0, all.length - STDERR_TAIL_BYTES);
+                return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+            }
+        }
+    }
+}

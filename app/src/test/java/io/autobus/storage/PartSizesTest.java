@@ -1,0 +1,42 @@
+package io.autobus.storage;
+
+import static io.autobus.storage.TestContent.MIB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class PartSizesTest {
+    private final PartSizes sizes = PartSizes.STANDARD;
+
+    @Test
+    void the_first_2000_parts_are_8_mib_and_the_rest_64_mib() {
+        assertThat(sizes.sizeOf(1)).isEqualTo(8 * MIB);
+        assertThat(sizes.sizeOf(2000)).isEqualTo(8 * MIB);
+        assertThat(sizes.sizeOf(2001)).isEqualTo(64 * MIB);
+        assertThat(sizes.sizeOf(10_000)).isEqualTo(64 * MIB);
+    }
+
+    @Test
+    void ten_thousand_parts_hold_more_than_500_gb() {
+        long sum = IntStream.rangeClosed(1, PartSizes.MAX_PARTS).mapToLong(sizes::sizeOf).sum();
+
+        assertThat(sizes.capacity()).isEqualTo(sum);
+        assertThat(sum).isGreaterThan(500_000_000_000L);
+    }
+
+    @Test
+    void dumps_up_to_15_gib_only_ever_need_8_mib_buffers() {
+        long fifteenGib = 15L * 1024 * MIB;
+        int partsNeeded = (int) ((fifteenGib + 8 * MIB - 1) / (8 * MIB));
+
+        assertThat(IntStream.rangeClosed(1, partsNeeded).map(sizes::sizeOf).distinct()).containsExactly(8 * MIB);
+    }
+
+    @Test
+    void part_numbers_outside_what_s3_allows_are_refused() {
+        assertThatThrownBy(() -> sizes.sizeOf(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sizes.sizeOf(10_001)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,181 @@
+package io.autobus.storage;
+
+import static io.autobus.storage.TestContent.MIB;
+import static io.autobus.storage.TestContent.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.autobus.support.S3ProxyServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+class S3SnapshotStoreTest extends SnapshotStoreContract {
+    private static final S3ProxyServer PROXY = S3ProxyServer.shared();
+    private static final String REGION = "eu-west-1";
+
+    private final S3Traffic traffic = new S3Traffic();
+    private String bucket;
+    private S3SnapshotStore store;
+
+    @BeforeEach
+    void createBucket() {
+        bucket = PROXY.createBucket("snapshots");
+        store = storeFor(bucket);
+    }
+
+    @AfterEach
+    void closeStore() {
+        traffic.releaseParts();
+        store.close();
+    }
+
+    /** A store as {@link S3SnapshotStore#create} builds it, with {@link S3Traffic} watching its client. */
+    private S3SnapshotStore storeFor(String bucket) {
+        var settings = PROXY.settings(bucket, bucket);
+        var client = PROXY.clientBuilder(REGION).overrideConfiguration(config -> config.addExecutionInterceptor(traffic)).build();
+        return new S3SnapshotStore(client, S3SnapshotStore.presigner(settings, REGION), bucket, REGION, PartSizes.STANDARD);
+    }
+
+    @Override
+    SnapshotStore store() {
+        return store;
+    }
+
+    @Override
+    void assertNothingHalfStoredAt(String key) {
+        var uploads = PROXY.client().listMultipartUploads(list -> list.bucket(bucket)).uploads();
+        assertThat(uploads).filteredOn(upload -> upload.key().equals(key)).isEmpty();
+        assertThat(traffic.operations()).contains("AbortMultipartUpload");
+    }
+
+    @Test
+    void every_object_is_stored_with_server_side_encryption() throws IOException {
+        String small = newKey();
+        String large = newKey();
+
+        store.put(small, new ByteArrayInputStream(random(1000)));
+        store.put(large, new ByteArrayInputStream(random(9 * MIB)));
+
+        // S3Proxy's transient backend reports AES256 for every object, even one stored without
+        // it; so what proves encryption is the header on the requests that create objects.
+        assertThat(traffic.sent())
+                .filteredOn(sent -> sent.operation().equals("PutObject") || sent.operation().equals("CreateMultipartUpload"))
+                .hasSize(2)
+                .allSatisfy(sent -> assertThat(sent.header("x-amz-server-side-encryption")).contains("AES256"));
+        assertThat(PROXY.client().headObject(head -> head.bucket(bucket).key(large)).serverSideEncryption())
+                .isEqualTo(ServerSideEncryption.AES256);
+    }
+
+    @Test
+    void content_that_fits_in_the_first_part_is_stored_with_a_single_put() throws IOException {
+        store.put(newKey(), new ByteArrayInputStream(random(8 * MIB)));
+
+        assertThat(traffic.operations()).containsExactly("PutObject");
+    }
+
+    @Test
+    void content_one_byte_larger_than_a_part_is_uploaded_in_two_parts() throws IOException {
+        store.put(newKey(), new ByteArrayInputStream(random(8 * MIB + 1)));
+
+        assertThat(traffic.operations())
+                .containsExactly("CreateMultipartUpload", "UploadPart", "UploadPart", "CompleteMultipartUpload");
+    }
+
+    @Test
+    void an_upload_sends_at_most_two_parts_at_once_and_holds_at_most_three_8_mib_buffers() throws IOException {
+        String key = newKey();
+        byte[] content = random(50 * MIB);
+
+        store.put(key, new ByteArrayInputStream(content));
+
+        assertThat(traffic.operations()).filteredOn("UploadPart"::equals).hasSize(7);
+        assertThat(traffic.mostPartsUploading()).isBetween(1, 2);
+        assertThat(store.peakPartBuffers()).isLessThanOrEqualTo(StreamingUpload.PARTS_IN_FLIGHT + 1);
+        assertThat(store.peakPartBufferBytes()).isLessThanOrEqualTo(3L * 8 * MIB);
+        try (var stored = store.open(key)) {
+            assertThat(stored.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void a_small_dump_holds_a_single_8_mib_buffer() throws IOException {
+        store.put(newKey(), new ByteArrayInputStream(random(MIB)));
+
+        assertThat(store.peakPartBuffers()).isEqualTo(1);
+        assertThat(store.peakPartBufferBytes()).isEqualTo(8L * MIB);
+    }
+
+    @Test
+    void a_failed_part_aborts_the_upload() throws IOException {
+        String key = newKey();
+        traffic.failPart(2);
+
+        assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(20 * MIB))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(bucket)
+                .hasRootCauseMessage("injected failure of part 2");
+
+        assertThat(traffic.operations()).doesNotContain("CompleteMultipartUpload");
+        assertThat(store.exists(key)).isFalse();
+        assertNothingHalfStoredAt(key);
+    }
+
+    @Test
+    void an_interrupted_upload_is_aborted_and_the_thread_stays_interrupted() throws Exception {
+        String key = newKey();
+        traffic.holdParts();
+        var stillInterrupted = new AtomicBoolean();
+        var upload = new FutureTask<Void>(() -> {
+            try {
+                store.put(key, new ByteArrayInputStream(random(40 * MIB)));
+                return null;
+            } finally {
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        var uploader = new Thread(upload, "uploader");
+        uploader.start();
+        // Two parts are sending, a third is queued, and the uploader waits for a free buffer.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> traffic.partsHeld() == 2 && uploader.getState() == Thread.State.WAITING);
+
+        uploader.interrupt();
+
+        assertThatThrownBy(upload::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(stillInterrupted).isTrue();
+        assertThat(traffic.operations()).doesNotContain("CompleteMultipartUpload");
+        assertThat(store.exists(key)).isFalse();
+        assertNothingHalfStoredAt(key);
+    }
+
+    @Test
+    void download_urls_are_valid_for_30_minutes() {
+        var url = store.downloadUrl(newKey(), "DATABASE_abc123.dump");
+
+        assertThat(url.getQuery()).contains("X-Amz-Expires=1800");
+    }
+
+    @Test
+    void a_storage_failure_is_an_io_exception_naming_the_bucket() {
+        try (var missing = storeFor("no-such-bucket-" + System.nanoTime())) {
+            assertThatThrownBy(() -> missing.put(newKey(), new ByteArrayInputStream(random(10))))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no-such-bucket-");
+        }
+    }
+
+    @Test
+    void its_region_is_the_bucket_region() {
+        assertThat(store.region()).isEqualTo(REGION);
+    }
+}

@@ -1,0 +1,85 @@
+package io.autobus.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.addon.AddonRepository;
+import io.autobus.backup.BackupRunner;
+import io.autobus.backup.BackupSchedule;
+import io.autobus.backup.BackupTargets;
+import io.autobus.backup.DatabaseAttacher;
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.ScheduleRepository;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotKeys;
+import io.autobus.backup.SnapshotKind;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.crypto.SecretBox;
+import io.autobus.dump.Dumpers;
+import io.autobus.heroku.HerokuClients;
+import io.autobus.storage.S3SnapshotStore;
+import io.autobus.storage.SnapshotStore;
+import io.autobus.storage.SnapshotStores;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Backups run synchronously against the shared test app's metadata store, real databases and a
+ * real S3-compatible server (S3Proxy): two buckets, one per continent.
+ */
+public final class BackupHarness {
+    public final TestApp app = TestApp.shared();
+    public final S3ProxyServer s3 = S3ProxyServer.shared();
+    public final String bucketUs = s3.createBucket("autobus-us");
+    public final String bucketEu = s3.createBucket("autobus-eu");
+    public final S3SnapshotStore us = S3SnapshotStore.create(s3.settings(bucketUs, bucketEu), bucketUs, "us-east-1");
+    public final S3SnapshotStore eu = S3SnapshotStore.create(s3.settings(bucketUs, bucketEu), bucketEu, "eu-west-1");
+    public final SnapshotStores stores = SnapshotStores.crossContinental(us, eu);
+    public final AddonRepository addons = new AddonRepository(app.db);
+    public final SnapshotRepository snapshots = new SnapshotRepository(app.db);
+    private final SecretBox secrets = new SecretBox(TestApp.SECRET_KEY);
+
+    /** A freshly provisioned add-on of an app in the US, whose scheduled runs are far away. */
+    public UUID provisionedAddon() {
+        UUID id = UUID.randomUUID();
+        assertThat(HerokuPartner.of(app).provision(id, "travel", "grant-" + id).statusCode()).isEqualTo(200);
+        new ScheduleRepository(app.db).save(id, BackupSchedule.defaultFor(id), app.clock.instant().plus(Duration.ofDays(3650)));
+        return id;
+    }
+
+    public void attach(UUID addonId, String name, String url) {
+        new DatabaseAttacher(addons, secrets, app.clock).attach(addonId, name, url);
+    }
+
+    /** Takes a manual snapshot now, in this thread, and returns it as recorded. */
+    public Snapshot backup(UUID addonId, String configVar) {
+        return backup(addonId, configVar, UnaryOperator.identity());
+    }
+
+    /** The same, with the store seen through {@code storeView} (to break it on purpose). */
+    public Snapshot backup(UUID addonId, String configVar, UnaryOperator<SnapshotStore> storeView) {
+        String engine = addons.databaseEntry(addonId, configVar).orElseThrow().database().engine();
+        String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addonId, configVar, engine,
+                SnapshotKind.MANUAL, "test", null, UUID.randomUUID(), app.clock.instant()));
+        var viewed = SnapshotStores.crossContinental(storeView.apply(us), storeView.apply(eu));
+        runner(viewed).run(id);
+        return snapshots.find(id).orElseThrow();
+    }
+
+    private BackupRunner runner(SnapshotStores viewed) {
+        var targets = new BackupTargets(addons,
+                HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
+        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(), viewed, new DatabaseLocks(metadataDataSource()),
+                app.clock);
+    }
+
+    private DataSource metadataDataSource() {
+        var ds = new PGSimpleDataSource();
+        ds.setUrl(app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
+        ds.setUser("postgres");
+        return ds;
+    }
+}
