@@ -1,0 +1,127 @@
+package io.autobus.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.dump.Tools;
+import io.autobus.support.BackupHarness;
+import io.autobus.support.SourceDatabases;
+import io.autobus.support.TestDatabase;
+import io.autobus.storage.SnapshotStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+
+/** Backups that cannot or do not finish leave a failed record with the reason, and nothing stored. */
+class BackupFailureTest {
+    private final BackupHarness harness = new BackupHarness();
+
+    @Test
+    void a_dump_killed_half_way_fails_and_leaves_no_object_and_no_open_upload() throws Exception {
+        String source = TestDatabase.create("big");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            // 40 MiB that does not compress (md5 of random values): several 8 MiB parts.
+            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
+            statement.execute("""
+                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
+                                                 FROM generate_series(1, 65536) j)
+                    FROM generate_series(1, 40) i""");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> new KillingStore(store, 20L * 1024 * 1024));
+
+        assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
+        assertThat(snapshot.error()).contains("pg_dump");
+        assertThat(snapshot.storageKey()).isNull();
+        String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", snapshot.id(), "postgresql");
+        assertThat(harness.eu.exists(key)).isFalse();
+        assertThat(harness.s3.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(harness.bucketEu).build())
+                .uploads()).noneMatch(upload -> upload.key().equals(key));
+    }
+
+    @Test
+    void a_pg_dump_older_than_the_server_fails_at_once_naming_both_versions() throws Exception {
+        var pgDump15 = java.nio.file.Path.of("/usr/lib/postgresql/15/bin");
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(pgDump15.resolve("pg_dump")),
+                "needs Debian's pg_dump 15, older than the embedded PostgreSQL 17 server");
+        try (var server17 = EmbeddedPostgres.builder().start()) {
+            UUID addon = harness.provisionedAddon();
+            harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres");
+            var dumper = new io.autobus.dump.PostgresDumper(Tools.in(java.util.List.of(pgDump15)));
+
+            var error = org.assertj.core.api.Assertions.catchThrowable(() -> dumper.start(
+                    io.autobus.db.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),
+                    io.autobus.dump.DumpOptions.DEFAULT));
+
+            assertThat(error).isInstanceOf(io.autobus.dump.DumpException.class)
+                    .hasMessageContaining("pg_dump 15").hasMessageContaining("PostgreSQL 17")
+                    .hasMessageContaining("postgresql-client-17");
+        }
+    }
+
+    @Test
+    void a_database_that_cannot_be_reached_fails_with_the_reason_and_no_password_in_it() {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", "postgres://someone:s3cret-pass@127.0.0.1:1/nothing");
+
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
+        assertThat(snapshot.error()).contains("could not connect").doesNotContain("s3cret-pass");
+        assertThat(snapshot.finishedAt()).isNotNull();
+    }
+
+    /** A store that kills the dump tool once it has received {@code after} bytes. */
+    private record KillingStore(SnapshotStore store, long after) implements SnapshotStore {
+        @Override
+        public void put(String key, InputStream content) throws IOException {
+            store.put(key, new FilterInputStream(content) {
+                private long seen;
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    seen += Math.max(n, 0);
+                    if (seen > after) {
+                        ProcessHandle.current().descendants()
+                                .filter(p -> p.info().command().orElse("").endsWith("pg_dump"))
+                                .forEach(ProcessHandle::destroyForcibly);
+                    }
+                    return n;
+                }
+            });
+        }
+
+        @Override
+        public InputStream open(String key) throws IOException {
+            return store.open(key);
+        }
+
+        @Override
+        public URI downloadUrl(String key, String fileName) {
+            return store.downloadUrl(key, fileName);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            store.delete(key);
+        }
+
+        @Override
+        public boolean exists(String key) throws IOException {
+            return store.exists(key);
+        }
+
+        @Override
+        public String region() {
+            return store.region();
+        }
+    }
+}
