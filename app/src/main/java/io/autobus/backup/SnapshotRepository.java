@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -158,33 +161,35 @@ public final class SnapshotRepository {
      * manual ones beyond the newest {@code manualKept} of their add-on, failed ones older than
      * {@code failedKept}. The newest completed snapshot of each database is never among them.
      */
-    public List<Snapshot> expired(Instant now, java.util.function.ToIntFunction<UUID> manualKept, java.time.Duration failedKept) {
+    public List<Snapshot> expired(Instant now, ToIntFunction<UUID> manualKept, Duration failedKept) {
         var newest = SNAPSHOT.as("newest");
         var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
                 .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
                         newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
-        var candidates = dsl.selectFrom(SNAPSHOT)
+        var isNewest = DSL.field(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue())
+                .and(SNAPSHOT.CREATED_AT.eq(newestPerDatabase)));
+        var rows = dsl.select(SNAPSHOT.asterisk(), isNewest.as("is_newest"))
+                .from(SNAPSHOT)
                 .where(SNAPSHOT.STATUS.in(SnapshotStatus.COMPLETED.dbValue(), SnapshotStatus.FAILED.dbValue()))
-                .and(SNAPSHOT.STATUS.ne(SnapshotStatus.COMPLETED.dbValue()).or(SNAPSHOT.CREATED_AT.ne(newestPerDatabase)))
-                .orderBy(SNAPSHOT.ADDON_ID, SNAPSHOT.CREATED_AT.desc())
-                .fetch(SnapshotRepository::toSnapshot);
-        var expired = new java.util.ArrayList<Snapshot>();
+                .orderBy(SNAPSHOT.ADDON_ID, SNAPSHOT.CREATED_AT.desc(), SNAPSHOT.ID)
+                .fetch();
+        var expired = new ArrayList<Snapshot>();
         UUID addon = null;
         int manualSeen = 0;
-        for (Snapshot snapshot : candidates) {
+        for (var row : rows) {
+            Snapshot snapshot = toSnapshot(row.into(SNAPSHOT));
+            boolean keep = Boolean.TRUE.equals(row.get("is_newest", Boolean.class));
             if (!snapshot.addonId().equals(addon)) {
                 addon = snapshot.addonId();
                 manualSeen = 0;
             }
-            if (snapshot.status() == SnapshotStatus.FAILED) {
-                if (snapshot.createdAt().isBefore(now.minus(failedKept))) {
-                    expired.add(snapshot);
-                }
-            } else if (snapshot.kind() == SnapshotKind.MANUAL) {
-                if (++manualSeen > manualKept.applyAsInt(snapshot.addonId())) {
-                    expired.add(snapshot);
-                }
-            } else if (snapshot.createdAt().isBefore(now.minus(snapshot.kind().retention().orElseThrow()))) {
+            boolean past = switch (snapshot.status()) {
+                case FAILED -> snapshot.createdAt().isBefore(now.minus(failedKept));
+                default -> snapshot.kind() == SnapshotKind.MANUAL
+                        ? ++manualSeen > manualKept.applyAsInt(snapshot.addonId())
+                        : snapshot.createdAt().isBefore(now.minus(snapshot.kind().retention().orElseThrow()));
+            };
+            if (past && !keep) {
                 expired.add(snapshot);
             }
         }

@@ -14,7 +14,7 @@ public interface SnapshotStore {
      * Streams content to key until EOF, never buffering the whole object (memory stays bounded
      * whatever the size). If reading content or storing fails, nothing is left at key and no
      * multipart upload stays open; the exception is rethrown (IOException as is). Storing over
-     * an existing key replaces it.
+     * an existing key replaces it (a failed put leaves the earlier object as it was).
      */
     void put(String key, InputStream content) throws IOException;
 

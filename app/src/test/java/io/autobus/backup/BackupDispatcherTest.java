@@ -1,0 +1,94 @@
+package io.autobus.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.addon.FoundDatabase;
+import io.autobus.addon.Plan;
+import io.autobus.support.IsolatedMetadata;
+import io.autobus.support.TestClock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.UUID;
+import org.jobrunr.jobs.mappers.JobMapper;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The one recurring dispatcher turns schedules kept in our table into backup jobs, each once. */
+class BackupDispatcherTest {
+    private final IsolatedMetadata metadata = new IsolatedMetadata();
+    private final SnapshotRepository snapshots = new SnapshotRepository(metadata.database.dsl());
+    private final ScheduleRepository schedules = new ScheduleRepository(metadata.database.dsl());
+    private final TestClock clock = new TestClock();
+    private final PostgresStorageProvider jobStorage = new PostgresStorageProvider(metadata.database.dataSource());
+    private final BackupDispatcher dispatcher;
+
+    BackupDispatcherTest() {
+        jobStorage.setJobMapper(new JobMapper(new JacksonJsonMapper()));
+        dispatcher = new BackupDispatcher(schedules, metadata.addons, snapshots, new JobRequestScheduler(jobStorage), clock);
+    }
+
+    @AfterEach
+    void close() {
+        jobStorage.close();
+        metadata.close();
+    }
+
+    @Test
+    void each_day_one_snapshot_per_database_of_the_plan_with_the_kind_of_that_day() {
+        setClock(Instant.parse("2026-11-27T00:00:00Z")); // a Friday
+        UUID addon = metadata.addon(Plan.FREE, clock.instant());
+        attach(addon, "DATABASE_URL");
+        attach(addon, "SECOND_URL");
+        schedules.save(addon, new BackupSchedule(2, 30, ZoneId.of("UTC"), DayOfWeek.SUNDAY, true),
+                Instant.parse("2026-11-27T02:30:00Z"));
+
+        var kinds = new java.util.ArrayList<String>();
+        for (int hour = 0; hour < 24 * 6; hour++) {
+            clock.advance(Duration.ofHours(1));
+            dispatcher.dispatch();
+            dispatcher.dispatch(); // a second dispatcher, or a repeated round, adds nothing
+        }
+        snapshots.ofAddon(addon).reversed().forEach(s -> kinds.add(s.scheduledFor() + " " + s.kind().label() + " " + s.configVar()));
+
+        assertThat(kinds).containsExactly(
+                "2026-11-27 Daily DATABASE_URL",
+                "2026-11-28 Daily DATABASE_URL",
+                "2026-11-29 Weekly DATABASE_URL",
+                "2026-11-30 Daily DATABASE_URL",
+                "2026-12-01 Monthly DATABASE_URL",
+                "2026-12-02 Daily DATABASE_URL");
+        assertThat(metadata.database.dsl().fetchCount(org.jooq.impl.DSL.table("jobrunr_jobs")))
+                .as("one job per snapshot, whatever the rounds").isEqualTo(6);
+        assertThat(snapshots.ofAddon(addon)).allSatisfy(s -> assertThat(s.jobId()).isNotNull());
+    }
+
+    @Test
+    void a_larger_plan_backs_up_more_databases_and_new_addons_get_a_spread_default_schedule() {
+        UUID addon = metadata.addon(Plan.TRAVEL, clock.instant());
+        attach(addon, "DATABASE_URL");
+        attach(addon, "SECOND_URL");
+
+        dispatcher.dispatch();
+        var schedule = schedules.schedule(addon).orElseThrow();
+        clock.advance(Duration.ofDays(1));
+        int enqueued = dispatcher.dispatch();
+
+        assertThat(schedule).isEqualTo(BackupSchedule.defaultFor(addon));
+        assertThat(schedule.monthlyEnabled()).as("monthly is off by default").isFalse();
+        assertThat(enqueued).isEqualTo(2);
+        assertThat(snapshots.ofAddon(addon)).extracting(Snapshot::configVar).containsExactlyInAnyOrder("DATABASE_URL", "SECOND_URL");
+    }
+
+    private void attach(UUID addon, String configVar) {
+        metadata.addons.attach(addon, new FoundDatabase(configVar, "postgresql", "127.0.0.1", 5432, "db"), new byte[] {1}, clock.instant());
+    }
+
+    private void setClock(Instant instant) {
+        clock.advance(Duration.between(clock.instant(), instant));
+    }
+}
