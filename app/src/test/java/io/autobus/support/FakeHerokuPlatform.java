@@ -53,6 +53,14 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                 .willReturn(json(200, Fixtures.read(fixture))));
     }
 
+    /** The same, with config vars of the test's own (pointing at real local databases). */
+    public void givenConfigVarsJson(UUID appId, String json) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars"))
+                .withHeader("Accept", equalTo(ACCEPT))
+                .withHeader("Authorization", equalTo("Bearer " + AUTOBUS_ACCOUNT_KEY))
+                .willReturn(json(200, json)));
+    }
+
     /** Our account is not (or no longer) a collaborator: Heroku answers 403 forbidden. */
     public void givenNotCollaborator(UUID appId, String appName) {
         server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars"))

@@ -46,13 +46,21 @@ public final class HttpDriver {
 
     /** A browser-style form POST. */
     public HttpResponse<String> postForm(String path, Map<String, String> form) {
+        return postFormWithCookie(path, form, null);
+    }
+
+    /** A browser-style form POST within a session. */
+    public HttpResponse<String> postFormWithCookie(String path, Map<String, String> form, String cookie) {
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return execute(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return execute(request.build());
     }
 
     /** A GET with the given Cookie header (may be null). */
