@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.HerokuSso;
 import io.autobus.support.HttpDriver;
+import io.autobus.support.SourceDatabases;
+import io.autobus.support.TestDatabase;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,6 +65,54 @@ class ZeroConfigJarIT {
         } finally {
             second.stop();
         }
+    }
+
+    @Test
+    void a_newcomer_attaches_a_local_database_takes_a_snapshot_and_restores_it_with_the_seed_s_command() throws Exception {
+        int port = freePort();
+        UUID addonId = UUID.randomUUID();
+        String source = TestDatabase.create("newcomer");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE todos (id int PRIMARY KEY, title text)");
+            statement.execute("INSERT INTO todos SELECT i, 'todo ' || i FROM generate_series(1, 99) i");
+        }
+        var jar = Started.jar(workingDirectory, port);
+        try {
+            var http = new HttpDriver("http://localhost:" + port);
+            var heroku = new HerokuPartner(http, "autobus", jar.value("partner API user autobus, password (\\S+)"));
+            assertThat(heroku.provision(addonId, "free", "dev-grant").statusCode()).isEqualTo(200);
+            String cookie = HerokuSso.cookie(http.postForm("/sso/login",
+                    HerokuSso.form(addonId, Instant.now(), jar.value("SSO salt (\\S+)"), "my-app")));
+            String csrf = value(http.get("/dashboard", cookie).body(), "name=\"csrf\" value=\"([0-9a-f]+)\"");
+
+            var attach = http.postFormWithCookie("/dashboard/databases", Map.of("csrf", csrf, "name", "DATABASE", "url", source), cookie);
+            var backup = http.postFormWithCookie("/dashboard/snapshots", Map.of("csrf", csrf, "database", "DATABASE_URL"), cookie);
+
+            assertThat(attach.statusCode()).as(attach.body()).isEqualTo(302);
+            assertThat(backup.statusCode()).as(backup.body()).isEqualTo(302);
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.get("/dashboard", cookie).body().contains("data-status=\"completed\""));
+            String page = http.get("/dashboard", cookie).body();
+            String snapshotId = value(page, "/dashboard/snapshots/([0-9a-f]{24})/download");
+            String link = http.get("/dashboard/snapshots/" + snapshotId + "/download", cookie).headers().firstValue("Location").orElseThrow();
+            Path file = workingDirectory.resolve("DATABASE_" + snapshotId + ".dump");
+            SourceDatabases.download(URI.create(link), file);
+
+            String target = TestDatabase.create("restored");
+            SourceDatabases.run(List.of("pg_restore", "--verbose", "--clean", "--no-acl", "--no-owner",
+                    "-h", "127.0.0.1", "-U", "postgres", "-d", target.substring(target.lastIndexOf('/') + 1), file.toString()));
+            try (var before = SourceDatabases.postgres(source); var after = SourceDatabases.postgres(target)) {
+                String query = "SELECT id, title FROM todos ORDER BY id";
+                assertThat(SourceDatabases.rows(after, query)).hasSize(100).isEqualTo(SourceDatabases.rows(before, query));
+            }
+        } finally {
+            jar.stop();
+        }
+    }
+
+    private static String value(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as(regex + " in\n" + text).isTrue();
+        return matcher.group(1);
     }
 
     private static int ssoLogin(int port, UUID addonId, String salt) {
