@@ -17,6 +17,7 @@ import io.autobus.addon.PlanChanger;
 import io.autobus.backup.BackupDispatcher;
 import io.autobus.backup.BackupJobHandler;
 import io.autobus.backup.BackupRunner;
+import io.autobus.backup.BackupSettings;
 import io.autobus.backup.BackupTargets;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
@@ -93,7 +94,8 @@ public final class App implements AutoCloseable {
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
                 Dumpers.installed(), stores, new DatabaseLocks(database.dataSource()), clock);
-        var dispatcher = new BackupDispatcher(new ScheduleRepository(dsl), addons, snapshots, jobs.scheduler(), clock);
+        var schedules = new ScheduleRepository(dsl);
+        var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), clock);
         var pruner = new SnapshotPruner(snapshots, addons, stores, clock);
 
         jobs.start(
@@ -119,10 +121,12 @@ public final class App implements AutoCloseable {
                     settings.publicUrl(), settings.collaboratorEmail());
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
-            var dashboard = new Dashboard(sessions, addons, snapshots, accessChecker, pages, settings.collaboratorEmail(), clock);
+            var backupSettings = new BackupSettings(addons, schedules, clock);
+            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, accessChecker, pages,
+                    settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock),
-                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores);
+                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings);
 
             web = Javalin.create(config -> {
                 config.jetty.port = settings.port();
@@ -142,6 +146,8 @@ public final class App implements AutoCloseable {
                 config.routes.get("/dashboard", dashboard::show);
                 config.routes.post("/dashboard/snapshots", dashboardActions::takeSnapshot);
                 config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
+                config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
+                config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));

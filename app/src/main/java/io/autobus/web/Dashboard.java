@@ -4,10 +4,18 @@ import io.autobus.addon.AccessChecker;
 import io.autobus.addon.AccessState;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
+import io.autobus.backup.BackupSchedule;
+import io.autobus.backup.BackupSettings;
 import io.autobus.backup.SnapshotRepository;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
+import io.autobus.dump.DumpOptions;
 import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.format.TextStyle;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
 import java.time.Duration;
 import java.util.HashMap;
 
@@ -19,13 +27,15 @@ public final class Dashboard {
     private final WebSessions sessions;
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
+    private final BackupSettings settings;
     private final AccessChecker accessChecker;
     private final Pages pages;
     private final String collaboratorEmail;
     private final Clock clock;
 
-    public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, AccessChecker accessChecker,
-                     Pages pages, String collaboratorEmail, Clock clock) {
+    public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, BackupSettings settings,
+                     AccessChecker accessChecker, Pages pages, String collaboratorEmail, Clock clock) {
+        this.settings = settings;
         this.sessions = sessions;
         this.addons = addons;
         this.snapshots = snapshots;
@@ -49,11 +59,24 @@ public final class Dashboard {
         model.put("email", session.email());
         model.put("plan", addon.plan());
         model.put("state", addon.accessState().dbValue());
-        model.put("databases", addons.databases(addon.id()));
+        UUID addonId = addon.id();
+        var databases = addons.databases(addonId);
+        model.put("databases", databases);
+        var options = new HashMap<String, DumpOptions>();
+        databases.forEach(db -> options.put(db.configVar(), settings.dumpOptions(addonId, db.configVar())));
+        model.put("options", options);
+        BackupSchedule schedule = settings.schedule(addonId);
+        model.put("schedule", schedule);
+        model.put("weekdays", Arrays.stream(DayOfWeek.values()).map(Dashboard::dayName).toList());
+        model.put("weeklyDay", dayName(schedule.weeklyDay()));
         model.put("collaboratorEmail", collaboratorEmail);
         model.put("snapshots", snapshots.ofAddon(addon.id()));
         model.put("csrf", sessions.csrfToken(ctx));
         pages.render(ctx, 200, "dashboard", model);
+    }
+
+    private static String dayName(DayOfWeek day) {
+        return day.getDisplayName(TextStyle.FULL, Locale.ENGLISH);
     }
 
     private boolean recheckDue(Addon addon) {

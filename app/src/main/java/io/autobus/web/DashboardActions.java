@@ -1,17 +1,20 @@
 package io.autobus.web;
 
+import io.autobus.backup.BackupSettings;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
+import io.autobus.dump.DumpOptions;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.UnprocessableContentResponse;
+import java.util.List;
 import java.util.UUID;
 
-/** What a customer does from the dashboard: back up now, attach a database, download a snapshot. */
+/** What a customer does from the dashboard: back up now, attach a database, download, change settings. */
 public final class DashboardActions {
     private static final String SIGN_IN = "Your session has ended. Open the dashboard again with: heroku addons:open autobus";
 
@@ -20,14 +23,53 @@ public final class DashboardActions {
     private final DatabaseAttacher attacher;
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
+    private final BackupSettings settings;
 
     public DashboardActions(WebSessions sessions, ManualSnapshots manualSnapshots, DatabaseAttacher attacher,
-                            SnapshotRepository snapshots, SnapshotStores stores) {
+                            SnapshotRepository snapshots, SnapshotStores stores, BackupSettings settings) {
         this.sessions = sessions;
         this.manualSnapshots = manualSnapshots;
         this.attacher = attacher;
         this.snapshots = snapshots;
         this.stores = stores;
+        this.settings = settings;
+    }
+
+    /** {@code POST /dashboard/schedule} */
+    public void changeSchedule(Context ctx) {
+        UUID addonId = formSession(ctx);
+        try {
+            settings.changeSchedule(addonId, Integer.parseInt(String.valueOf(ctx.formParam("hour")).trim()),
+                    ctx.formParam("time_zone"), ctx.formParam("weekly_day"), "on".equals(ctx.formParam("monthly")));
+        } catch (NumberFormatException e) {
+            throw new UnprocessableContentResponse("The backup hour must be a number from 0 to 23.");
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse(e.getMessage());
+        }
+        ctx.redirect("/dashboard#settings");
+    }
+
+    /** {@code POST /dashboard/databases/options} */
+    public void changeDumpOptions(Context ctx) {
+        UUID addonId = formSession(ctx);
+        try {
+            String level = ctx.formParam("compression_level");
+            var options = new DumpOptions(names(ctx, "exclude_tables"), names(ctx, "exclude_table_data"), names(ctx, "schemas"),
+                    names(ctx, "exclude_schemas"), "on".equals(ctx.formParam("no_owner")), "on".equals(ctx.formParam("no_acl")),
+                    level == null || level.isBlank() ? null : Integer.valueOf(level.trim()));
+            settings.changeDumpOptions(addonId, ctx.formParam("database"), options);
+        } catch (NumberFormatException e) {
+            throw new UnprocessableContentResponse("The compression level must be a number from 0 to 9.");
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse("These dump options cannot be used: " + e.getMessage());
+        }
+        ctx.redirect("/dashboard#databases");
+    }
+
+    /** A form field of names separated by commas or spaces. */
+    private static List<String> names(Context ctx, String field) {
+        String value = ctx.formParam(field);
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("[,\\s]+"));
     }
 
     /** {@code POST /dashboard/snapshots} */

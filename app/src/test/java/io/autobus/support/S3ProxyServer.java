@@ -104,7 +104,7 @@ public final class S3ProxyServer {
                     ""));
             Path log = dir.resolve("s3proxy.log");
             var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString())
+                    "-Xmx" + System.getProperty("s3proxy.heap", "512m"), "-jar", jar.toString(), "--properties", properties.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("LOG_LEVEL", "warn");

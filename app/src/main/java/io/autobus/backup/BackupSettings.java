@@ -1,0 +1,72 @@
+package io.autobus.backup;
+
+import io.autobus.addon.Addon;
+import io.autobus.addon.AddonRepository;
+import io.autobus.dump.DumpOptions;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.UUID;
+
+/** What a customer may change about their backups: the schedule, and each database's dump options. */
+public final class BackupSettings {
+    private final AddonRepository addons;
+    private final ScheduleRepository schedules;
+    private final Clock clock;
+
+    public BackupSettings(AddonRepository addons, ScheduleRepository schedules, Clock clock) {
+        this.addons = addons;
+        this.schedules = schedules;
+        this.clock = clock;
+    }
+
+    /** The add-on's schedule (the default until it is first dispatched or changed). */
+    public BackupSchedule schedule(UUID addonId) {
+        return schedules.schedule(addonId).orElse(BackupSchedule.defaultFor(addonId));
+    }
+
+    /**
+     * @param weeklyDay e.g. {@code sunday}
+     * @throws IllegalArgumentException with a message for the customer
+     */
+    public BackupSchedule changeSchedule(UUID addonId, int hour, String zone, String weeklyDay, boolean monthly) {
+        Addon addon = addons.find(addonId).orElseThrow(() -> new IllegalArgumentException("No such add-on."));
+        if (monthly && !addon.plan().monthlySnapshots()) {
+            throw new IllegalArgumentException("Monthly snapshots are not part of the " + addon.plan().slug()
+                    + " plan; upgrade with: heroku addons:upgrade autobus:travel");
+        }
+        ZoneId zoneId;
+        DayOfWeek day;
+        try {
+            zoneId = ZoneId.of(zone == null || zone.isBlank() ? "UTC" : zone.trim());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("'" + zone + "' is not a time zone (try UTC, Europe/Berlin, America/New_York).");
+        }
+        try {
+            day = DayOfWeek.valueOf(weeklyDay == null ? "SUNDAY" : weeklyDay.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + weeklyDay + "' is not a day of the week.");
+        }
+        var schedule = new BackupSchedule(hour, BackupSchedule.spreadMinute(addonId), zoneId, day, monthly);
+        schedules.save(addonId, schedule, schedule.nextRunAfter(clock.instant()));
+        return schedule;
+    }
+
+    /** The database's dump options, as stored. */
+    public DumpOptions dumpOptions(UUID addonId, String configVar) {
+        return addons.databaseEntry(addonId, configVar).map(entry -> DumpOptions.fromJson(entry.dumpOptions()))
+                .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));
+    }
+
+    /** @throws IllegalArgumentException for an unknown database or options its engine does not take */
+    public void changeDumpOptions(UUID addonId, String configVar, DumpOptions options) {
+        var entry = addons.databaseEntry(addonId, configVar)
+                .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));
+        if (!"postgresql".equals(entry.database().engine())) {
+            options.checkForMysql();
+        }
+        addons.setDumpOptions(addonId, configVar, options.toJson());
+    }
+}

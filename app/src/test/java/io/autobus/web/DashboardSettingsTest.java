@@ -1,0 +1,90 @@
+package io.autobus.web;
+
+import static io.autobus.db.generated.Tables.ADDON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.addon.AddonRepository;
+import io.autobus.backup.ScheduleRepository;
+import io.autobus.dump.DumpOptions;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.HerokuSso;
+import io.autobus.support.TestApp;
+import java.time.DayOfWeek;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The schedule and dump options a customer sets on the dashboard, and what is refused. */
+class DashboardSettingsTest {
+    private final TestApp app = TestApp.shared();
+    private final UUID addonId = UUID.randomUUID();
+    private final String cookie;
+    private final String csrf;
+
+    DashboardSettingsTest() {
+        HerokuPartner.of(app).provision(addonId, "free", "grant-" + addonId);
+        cookie = HerokuSso.cookie(app.http.postForm("/sso/login", HerokuSso.form(addonId, app.clock.instant(), TestApp.SSO_SALT, "app")));
+        csrf = csrfOf(app.http.get("/dashboard", cookie).body());
+        post("/dashboard/databases", Map.of("name", "MAIN", "url", "postgres://u:p@db.example.com:5432/main"));
+        post("/dashboard/databases", Map.of("name", "SHOP", "url", "mysql://u:p@mysql.example.com/shop"));
+    }
+
+    @Test
+    void the_schedule_is_changed_in_the_customer_s_time_zone_and_the_next_run_follows() {
+        var response = post("/dashboard/schedule", Map.of("hour", "22", "time_zone", "Europe/Berlin", "weekly_day", "Monday"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        var schedule = new ScheduleRepository(app.db).schedule(addonId).orElseThrow();
+        assertThat(schedule.hour()).isEqualTo(22);
+        assertThat(schedule.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(schedule.weeklyDay()).isEqualTo(DayOfWeek.MONDAY);
+        var next = app.db.fetchOne(ADDON, ADDON.ID.eq(addonId)).getNextBackupAt().toInstant();
+        assertThat(next).isEqualTo(schedule.nextRunAfter(app.clock.instant()));
+        assertThat(next.atZone(ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(22);
+        assertThat(app.http.get("/dashboard", cookie).body()).contains("value=\"Europe/Berlin\"").contains("<option value=\"Monday\" selected>");
+    }
+
+    @Test
+    void monthly_snapshots_need_a_plan_that_has_them_and_bad_values_are_refused() {
+        assertRefused(post("/dashboard/schedule", Map.of("hour", "3", "time_zone", "UTC", "weekly_day", "Sunday", "monthly", "on")),
+                "not part of the free plan");
+        assertRefused(post("/dashboard/schedule", Map.of("hour", "25", "time_zone", "UTC", "weekly_day", "Sunday")), "between 0 and 23");
+        assertRefused(post("/dashboard/schedule", Map.of("hour", "3", "time_zone", "Mars/Olympus", "weekly_day", "Sunday")), "not a time zone");
+        assertRefused(post("/dashboard/schedule", Map.of("hour", "3", "time_zone", "UTC", "weekly_day", "Caturday")), "not a day of the week");
+    }
+
+    @Test
+    void dump_options_are_vetted_and_stored_per_database() {
+        var saved = post("/dashboard/databases/options", Map.of("database", "MAIN_URL",
+                "exclude_tables", "audit_log, public.tmp_*", "exclude_table_data", "events", "no_owner", "on", "compression_level", "9"));
+
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+        var stored = DumpOptions.fromJson(new AddonRepository(app.db).databaseEntry(addonId, "MAIN_URL").orElseThrow().dumpOptions());
+        assertThat(stored).isEqualTo(new DumpOptions(java.util.List.of("audit_log", "public.tmp_*"), java.util.List.of("events"),
+                java.util.List.of(), java.util.List.of(), true, false, 9));
+        assertRefused(post("/dashboard/databases/options", Map.of("database", "MAIN_URL", "exclude_tables", "--file=/etc/passwd")),
+                "not a table or schema name");
+        assertRefused(post("/dashboard/databases/options", Map.of("database", "SHOP_URL", "schemas", "public")), "PostgreSQL only");
+        assertRefused(post("/dashboard/databases/options", Map.of("database", "NOPE_URL")), "No database NOPE_URL");
+    }
+
+    private java.net.http.HttpResponse<String> post(String path, Map<String, String> form) {
+        var withToken = new HashMap<>(form);
+        withToken.put("csrf", csrf);
+        return app.http.postFormWithCookie(path, withToken, cookie);
+    }
+
+    private static void assertRefused(java.net.http.HttpResponse<String> response, String reason) {
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body()).contains(reason);
+    }
+
+    private static String csrfOf(String page) {
+        var matcher = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"").matcher(page);
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+}
