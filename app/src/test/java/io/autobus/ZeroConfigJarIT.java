@@ -3,6 +3,7 @@ package io.autobus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.autobus.support.DashboardSession;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.HerokuSso;
 import io.autobus.support.HttpDriver;
@@ -81,19 +82,17 @@ class ZeroConfigJarIT {
             var http = new HttpDriver("http://localhost:" + port);
             var heroku = new HerokuPartner(http, "autobus", jar.value("partner API user autobus, password (\\S+)"));
             assertThat(heroku.provision(addonId, "free", "dev-grant").statusCode()).isEqualTo(200);
-            String cookie = HerokuSso.cookie(http.postForm("/sso/login",
-                    HerokuSso.form(addonId, Instant.now(), jar.value("SSO salt (\\S+)"), "my-app")));
-            String csrf = value(http.get("/dashboard", cookie).body(), "name=\"csrf\" value=\"([0-9a-f]+)\"");
+            var browser = DashboardSession.open(http, addonId, Instant.now(), jar.value("SSO salt (\\S+)"), "my-app");
 
-            var attach = http.postFormWithCookie("/dashboard/databases", Map.of("csrf", csrf, "name", "DATABASE", "url", source), cookie);
-            var backup = http.postFormWithCookie("/dashboard/snapshots", Map.of("csrf", csrf, "database", "DATABASE_URL"), cookie);
+            var attach = browser.post("/dashboard/databases", Map.of("name", "DATABASE", "url", source));
+            var backup = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL"));
 
             assertThat(attach.statusCode()).as(attach.body()).isEqualTo(302);
             assertThat(backup.statusCode()).as(backup.body()).isEqualTo(302);
-            await().atMost(Duration.ofSeconds(60)).until(() -> http.get("/dashboard", cookie).body().contains("data-status=\"completed\""));
-            String page = http.get("/dashboard", cookie).body();
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.page().body().contains("data-status=\"completed\""));
+            String page = browser.page().body();
             String snapshotId = value(page, "/dashboard/snapshots/([0-9a-f]{24})/download");
-            String link = http.get("/dashboard/snapshots/" + snapshotId + "/download", cookie).headers().firstValue("Location").orElseThrow();
+            String link = browser.get("/dashboard/snapshots/" + snapshotId + "/download").headers().firstValue("Location").orElseThrow();
             Path file = workingDirectory.resolve("DATABASE_" + snapshotId + ".dump");
             SourceDatabases.download(URI.create(link), file);
 

@@ -9,7 +9,7 @@ import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.support.HerokuPartner;
-import io.autobus.support.HerokuSso;
+import io.autobus.support.DashboardSession;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestApp;
 import io.autobus.support.TestDatabase;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,11 +50,11 @@ class DashboardBackupFlowTest {
         HerokuPartner.of(app).provision(addonId, "free", "grant-" + addonId);
         var addons = new AddonRepository(app.db);
         await().atMost(Duration.ofSeconds(30)).until(() -> addons.find(addonId).orElseThrow().accessState() == AccessState.ACTIVE);
-        String cookie = HerokuSso.cookie(app.http.postForm("/sso/login", HerokuSso.form(addonId, app.clock.instant(), TestApp.SSO_SALT, "shop-app")));
-        String csrf = csrfOf(app.http.get("/dashboard", cookie).body());
+        var browser = DashboardSession.open(app.http, addonId, app.clock.instant(), TestApp.SSO_SALT, "shop-app");
+        String cookie = browser.cookie();
 
         var forged = app.http.postFormWithCookie("/dashboard/snapshots", Map.of("database", "DATABASE_URL"), cookie);
-        var backupNow = app.http.postFormWithCookie("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "csrf", csrf), cookie);
+        var backupNow = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL"));
 
         assertThat(forged.statusCode()).as("a form without the session's token is refused").isEqualTo(401);
         assertThat(backupNow.statusCode()).isEqualTo(302);
@@ -83,11 +82,5 @@ class DashboardBackupFlowTest {
         assertThat(HerokuPartner.of(app).deprovision(addonId.toString()).statusCode()).isEqualTo(204);
         assertThat(stored).doesNotExist();
         assertThat(snapshots.find(snapshot.id())).isEmpty();
-    }
-
-    private static String csrfOf(String page) {
-        var matcher = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"").matcher(page);
-        assertThat(matcher.find()).as("the dashboard's forms carry a token").isTrue();
-        return matcher.group(1);
     }
 }

@@ -7,27 +7,23 @@ import io.autobus.addon.AddonRepository;
 import io.autobus.backup.ScheduleRepository;
 import io.autobus.dump.DumpOptions;
 import io.autobus.support.HerokuPartner;
-import io.autobus.support.HerokuSso;
+import io.autobus.support.DashboardSession;
 import io.autobus.support.TestApp;
 import java.time.DayOfWeek;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The schedule and dump options a customer sets on the dashboard, and what is refused. */
 class DashboardSettingsTest {
     private final TestApp app = TestApp.shared();
     private final UUID addonId = UUID.randomUUID();
-    private final String cookie;
-    private final String csrf;
+    private final DashboardSession browser;
 
     DashboardSettingsTest() {
         HerokuPartner.of(app).provision(addonId, "free", "grant-" + addonId);
-        cookie = HerokuSso.cookie(app.http.postForm("/sso/login", HerokuSso.form(addonId, app.clock.instant(), TestApp.SSO_SALT, "app")));
-        csrf = csrfOf(app.http.get("/dashboard", cookie).body());
+        browser = DashboardSession.open(app.http, addonId, app.clock.instant(), TestApp.SSO_SALT, "app");
         post("/dashboard/databases", Map.of("name", "MAIN", "url", "postgres://u:p@db.example.com:5432/main"));
         post("/dashboard/databases", Map.of("name", "SHOP", "url", "mysql://u:p@mysql.example.com/shop"));
     }
@@ -44,7 +40,7 @@ class DashboardSettingsTest {
         var next = app.db.fetchOne(ADDON, ADDON.ID.eq(addonId)).getNextBackupAt().toInstant();
         assertThat(next).isEqualTo(schedule.nextRunAfter(app.clock.instant()));
         assertThat(next.atZone(ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(22);
-        assertThat(app.http.get("/dashboard", cookie).body()).contains("value=\"Europe/Berlin\"").contains("<option value=\"Monday\" selected>");
+        assertThat(browser.page().body()).contains("value=\"Europe/Berlin\"").contains("<option value=\"Monday\" selected>");
     }
 
     @Test
@@ -72,19 +68,11 @@ class DashboardSettingsTest {
     }
 
     private java.net.http.HttpResponse<String> post(String path, Map<String, String> form) {
-        var withToken = new HashMap<>(form);
-        withToken.put("csrf", csrf);
-        return app.http.postFormWithCookie(path, withToken, cookie);
+        return browser.post(path, form);
     }
 
     private static void assertRefused(java.net.http.HttpResponse<String> response, String reason) {
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(response.body()).contains(reason);
-    }
-
-    private static String csrfOf(String page) {
-        var matcher = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"").matcher(page);
-        assertThat(matcher.find()).isTrue();
-        return matcher.group(1);
     }
 }
