@@ -3,7 +3,6 @@ package io.autobus.dump;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code mysqldump} / {@code mariadb-dump} piped through {@code gzip}: a {@code .sql.gz} that
@@ -50,7 +47,7 @@ public final class MysqlDumper implements Dumper {
         Connection connection = connect(url);
         Path defaults = null;
         try {
-            String serverVersion = query(connection, "SELECT VERSION()");
+            String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
             boolean mariadbServer = serverVersion.contains("MariaDB");
             // Statistics from a consistent snapshot opened just before mysqldump opens its own.
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -64,9 +61,9 @@ public final class MysqlDumper implements Dumper {
             var compress = new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 6 : Math.max(1, options.compressionLevel())));
             var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
-            var statistics = CompletableFuture.supplyAsync(() -> statistics(connection, url.database()),
-                    task -> Thread.ofVirtual().start(task));
-            return new RunningDump(pipeline, serverVersion, statistics, connection, defaults);
+            Path credentials = defaults;
+            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
+                    connection, () -> deleteQuietly(credentials));
         } catch (SQLException e) {
             cleanUp(connection, defaults);
             throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
@@ -167,49 +164,18 @@ public final class MysqlDumper implements Dumper {
         }
     }
 
-    private static String query(Connection connection, String sql) throws SQLException {
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
+    private static void cleanUp(Connection connection, Path defaults) {
+        RunningDump.closeQuietly(connection);
+        deleteQuietly(defaults);
     }
 
-    private static void cleanUp(Connection connection, Path defaults) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing more to do
-        }
+    private static void deleteQuietly(Path defaults) {
         if (defaults != null) {
             try {
                 Files.deleteIfExists(defaults);
             } catch (IOException ignored) {
                 // a temp file readable only by us
             }
-        }
-    }
-
-    private record RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> stats,
-                               Connection connection, Path defaults) implements Dump {
-        @Override
-        public InputStream output() {
-            return pipeline.output();
-        }
-
-        @Override
-        public DatabaseStatistics statistics() {
-            try {
-                return stats.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-            }
-        }
-
-        @Override
-        public void close() {
-            pipeline.close();
-            stats.cancel(true);
-            cleanUp(connection, defaults);
         }
     }
 }

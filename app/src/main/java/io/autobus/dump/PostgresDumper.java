@@ -11,11 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code pg_dump -Fc}: the custom format that {@code pg_restore} and
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * {@code --snapshot}, and count in that transaction while the dump runs.
  */
 public final class PostgresDumper implements Dumper {
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresDumper.class);
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
 
     private final Tools tools;
@@ -43,7 +39,7 @@ public final class PostgresDumper implements Dumper {
         Connection connection = connect(url);
         try {
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
-            String serverVersion = query(connection, "SHOW server_version").split(" ")[0];
+            String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
             PgDump pgDump = newestPgDump();
             if (pgDump.major < serverMajor) {
                 throw new DumpException("pg_dump " + pgDump.major + " cannot dump this PostgreSQL " + serverMajor
@@ -53,16 +49,14 @@ public final class PostgresDumper implements Dumper {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
-            String snapshot = query(connection, "SELECT pg_export_snapshot()");
+            String snapshot = RunningDump.queryString(connection, "SELECT pg_export_snapshot()");
             var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot)), url.password());
-            var statistics = CompletableFuture.supplyAsync(() -> statistics(connection),
-                    task -> Thread.ofVirtual().start(task));
-            return new RunningDump(pipeline, serverVersion, statistics, connection);
+            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, () -> { });
         } catch (SQLException e) {
-            close(connection);
+            RunningDump.closeQuietly(connection);
             throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(connection);
+            RunningDump.closeQuietly(connection);
             throw e;
         }
     }
@@ -148,7 +142,7 @@ public final class PostgresDumper implements Dumper {
                     tables.add(new TableStatistics(schema + "." + table, count, exact, size));
                 }
             }
-            long databaseSize = Long.parseLong(query(connection, "SELECT pg_database_size(current_database())"));
+            long databaseSize = Long.parseLong(RunningDump.queryString(connection, "SELECT pg_database_size(current_database())"));
             return new DatabaseStatistics(databaseSize, tables);
         } catch (SQLException e) {
             throw new DumpException("could not take the database's statistics: " + e.getMessage(), e);
@@ -165,45 +159,5 @@ public final class PostgresDumper implements Dumper {
 
     private static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String query(Connection connection, String sql) throws SQLException {
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
-
-    private static void close(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.debug("event=close_failed message={}", e.getMessage());
-        }
-    }
-
-    /** The dump while it runs; the exporting transaction stays open until it is closed. */
-    private record RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> stats,
-                               Connection connection) implements Dump {
-        @Override
-        public java.io.InputStream output() {
-            return pipeline.output();
-        }
-
-        @Override
-        public DatabaseStatistics statistics() {
-            try {
-                return stats.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-            }
-        }
-
-        @Override
-        public void close() {
-            pipeline.close();
-            stats.cancel(true);
-            PostgresDumper.close(connection);
-        }
     }
 }
