@@ -47,7 +47,7 @@ public final class TestApp {
     public static synchronized TestApp shared() {
         if (shared == null) {
             shared = new TestApp();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+            TestDatabase.closeAtExit(shared::close);
         }
         return shared;
     }

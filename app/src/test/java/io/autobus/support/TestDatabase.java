@@ -2,14 +2,24 @@ package io.autobus.support;
 
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * A fresh database on the machine's real PostgreSQL (127.0.0.1:5432, user postgres), dropped
- * when the test JVM exits. {@code scripts/test} makes sure that server is running.
+ * Fresh databases on the machine's real PostgreSQL (127.0.0.1:5432, user postgres), dropped
+ * when the test JVM exits, after whatever still uses them was closed (one shutdown hook, in
+ * that order: hooks of their own would run concurrently and a pool would wait on a dropped
+ * database). {@code scripts/test} makes sure that server is running.
  */
 public final class TestDatabase {
     private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    private static final List<String> CREATED = new ArrayList<>();
+    private static final List<Runnable> USERS = new ArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::cleanUp, "test-databases-cleanup"));
+    }
 
     private TestDatabase() {
     }
@@ -18,8 +28,32 @@ public final class TestDatabase {
     public static String create(String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE DATABASE " + name);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+        synchronized (CREATED) {
+            CREATED.add(name);
+        }
         return "postgres://postgres@127.0.0.1:5432/" + name;
+    }
+
+    /** Something to close at exit before the databases are dropped (a running app, say). */
+    public static void closeAtExit(Runnable close) {
+        synchronized (CREATED) {
+            USERS.add(close);
+        }
+    }
+
+    private static void cleanUp() {
+        synchronized (CREATED) {
+            USERS.forEach(TestDatabase::runQuietly);
+            CREATED.forEach(name -> runQuietly(() -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException ignored) {
+            // best effort at exit
+        }
     }
 
     private static void execute(String sql) {
