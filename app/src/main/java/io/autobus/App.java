@@ -46,6 +46,7 @@ import io.autobus.http.RequestLimits;
 import io.autobus.jobs.Jobs;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.web.DashboardActions;
+import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.Pages;
 import io.autobus.web.WebSessions;
@@ -148,6 +149,7 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
                 config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
+                config.routes.get("/dashboard/snapshots/{id}", new SnapshotPage(sessions, snapshots, pages)::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));

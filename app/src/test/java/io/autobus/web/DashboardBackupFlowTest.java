@@ -64,6 +64,9 @@ class DashboardBackupFlowTest {
         Snapshot snapshot = snapshots.ofAddon(addonId).getFirst();
         assertThat(snapshot.status()).as(String.valueOf(snapshot.error())).isEqualTo(SnapshotStatus.COMPLETED);
         assertThat(app.http.get("/dashboard", cookie).body()).contains(snapshot.id()).contains("Download " + snapshot.fileName());
+        var details = browser.get("/dashboard/snapshots/" + snapshot.id());
+        assertThat(details.statusCode()).isEqualTo(200);
+        assertThat(details.body()).contains("public.orders").contains("<td>42</td>").contains(snapshot.sha256());
 
         var redirect = app.http.get("/dashboard/snapshots/" + snapshot.id() + "/download", cookie);
         assertThat(redirect.statusCode()).isEqualTo(302);
