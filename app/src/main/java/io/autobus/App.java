@@ -44,6 +44,14 @@ import io.autobus.http.ErrorResponses;
 import io.autobus.http.JsonBodies;
 import io.autobus.http.RequestLimits;
 import io.autobus.jobs.Jobs;
+import io.autobus.notify.DeliverNotificationJobHandler;
+import io.autobus.notify.Mailer;
+import io.autobus.notify.NotificationDelivery;
+import io.autobus.notify.NotificationSettings;
+import io.autobus.notify.Notifier;
+import io.autobus.notify.WebhookSender;
+import io.autobus.verify.Verification;
+import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.web.DashboardActions;
 import io.autobus.web.SnapshotPage;
@@ -61,13 +69,16 @@ import java.util.Set;
 public final class App implements AutoCloseable {
     private final MetadataDatabase database;
     private final SnapshotStores stores;
+    private final Verification verification;
     private final Jobs jobs;
     private final Javalin web;
     private final AccessChecker accessChecker;
 
-    private App(MetadataDatabase database, SnapshotStores stores, Jobs jobs, Javalin web, AccessChecker accessChecker) {
+    private App(MetadataDatabase database, SnapshotStores stores, Verification verification, Jobs jobs, Javalin web,
+                AccessChecker accessChecker) {
         this.database = database;
         this.stores = stores;
+        this.verification = verification;
         this.jobs = jobs;
         this.web = web;
         this.accessChecker = accessChecker;
@@ -88,13 +99,21 @@ public final class App implements AutoCloseable {
         var addons = new AddonRepository(dsl);
         var partnerTokens = new PartnerTokenProvider(dsl, heroku.identity(), secrets, clock);
         var accessChecks = new AccessCheckQueue(jobs.scheduler());
+        var notifier = new Notifier(dsl, jobs.scheduler(), settings.smtpUrl().isPresent(), clock);
         var accessChecker = new AccessChecker(addons, partnerTokens, heroku.platform(), new DatabaseFinder(),
-                settings.herokuApiKey(), settings.collaboratorEmail(), clock);
+                settings.herokuApiKey(), settings.collaboratorEmail(), notifier, clock);
 
         var snapshots = new SnapshotRepository(dsl);
+        var locks = new DatabaseLocks(database.dataSource());
+        var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
-                Dumpers.installed(), stores, new DatabaseLocks(database.dataSource()), clock);
+                Dumpers.installed(), stores, locks, verification, clock);
+        var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
+                new WebhookSender(), secrets, json, clock);
+        if (roles.contains(Role.WORKER)) {
+            verification.cleanUpLeftovers();
+        }
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), clock);
         var pruner = new SnapshotPruner(snapshots, addons, stores, clock);
@@ -104,7 +123,9 @@ public final class App implements AutoCloseable {
                         DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
                         BackupJobHandler.class, new BackupJobHandler(backupRunner),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
-                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner)),
+                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
+                        VerifyJobHandler.class, new VerifyJobHandler(verification.verifier()),
+                        DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
                 Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob()),
                         "dispatch-backups", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchBackupsJob()),
                         "prune-snapshots", new Jobs.RecurringJob(Duration.ofHours(1), new PruneSnapshotsJob())));
@@ -123,11 +144,13 @@ public final class App implements AutoCloseable {
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
             var backupSettings = new BackupSettings(addons, schedules, clock);
-            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, accessChecker, pages,
+            var notificationSettings = new NotificationSettings(dsl, secrets);
+            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, accessChecker, pages,
                     settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock),
-                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings);
+                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings, notificationSettings,
+                    verification);
 
             web = Javalin.create(config -> {
                 config.jetty.port = settings.port();
@@ -149,6 +172,8 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
                 config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
+                config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
+                config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", new SnapshotPage(sessions, snapshots, pages)::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
@@ -156,7 +181,7 @@ public final class App implements AutoCloseable {
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start();
         }
-        return new App(database, stores, jobs, web, accessChecker);
+        return new App(database, stores, verification, jobs, web, accessChecker);
     }
 
     /** The HTTP port actually bound (useful when PORT=0). */
@@ -177,8 +202,9 @@ public final class App implements AutoCloseable {
         jobs.close();
         try {
             stores.close();
+            verification.close();
         } catch (Exception e) {
-            // closing HTTP clients; nothing is lost
+            // closing HTTP clients and the embedded verification server; nothing is lost
         }
         database.close();
     }

@@ -3,6 +3,7 @@ package io.autobus.addon;
 import io.autobus.heroku.HerokuApiException;
 import io.autobus.heroku.PartnerTokenProvider;
 import io.autobus.heroku.PlatformApiClient;
+import io.autobus.notify.Notifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,16 +30,19 @@ public final class AccessChecker {
     private final DatabaseFinder finder;
     private final Optional<String> herokuApiKey;
     private final String collaboratorEmail;
+    private final Notifier notifier;
     private final Clock clock;
 
     public AccessChecker(AddonRepository addons, PartnerTokenProvider partnerTokens, PlatformApiClient platform,
-                         DatabaseFinder finder, Optional<String> herokuApiKey, String collaboratorEmail, Clock clock) {
+                         DatabaseFinder finder, Optional<String> herokuApiKey, String collaboratorEmail, Notifier notifier,
+                         Clock clock) {
         this.addons = addons;
         this.partnerTokens = partnerTokens;
         this.platform = platform;
         this.finder = finder;
         this.herokuApiKey = herokuApiKey;
         this.collaboratorEmail = collaboratorEmail;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -95,18 +99,28 @@ public final class AccessChecker {
                     databases.isEmpty() ? "No database found in the app's config vars." : null,
                     now, now.plus(ACTIVE_RECHECK));
             LOG.info("event=access_ok addon={} databases={}", addon.id(), databases.size());
+            notifier.resolved(addon.id(), "access", "access.recovered", "Autobus can read " + appLabel(addon) + " again",
+                    "Autobus is a collaborator of " + appLabel(addon) + " again; backups run as scheduled.");
         } catch (HerokuApiException e) {
             if (e.accessDenied()) {
                 boolean lost = addon.accessState() == AccessState.ACTIVE;
                 addons.recordAccess(addon.id(), AccessState.WAITING_FOR_ACCESS, waitingMessage(addon, lost), now,
                         now.plus(waitBeforeNextCheck(addon, now)));
                 LOG.info("event={} addon={} status={}", lost ? "access_lost" : "access_waiting", addon.id(), e.status());
+                if (lost) {
+                    notifier.problem(addon.id(), "access", "access.lost", "Autobus lost access to " + appLabel(addon),
+                            waitingMessage(addon, true));
+                }
             } else {
                 addons.recordAccess(addon.id(), addon.accessState(),
                         "Autobus could not read the app's config vars: " + e.getMessage(), now, now.plus(RETRY));
                 LOG.warn("event=config_vars_failed addon={} status={} error={}", addon.id(), e.status(), e.id());
             }
         }
+    }
+
+    private static String appLabel(Addon addon) {
+        return addon.appName() != null ? addon.appName() : "your app";
     }
 
     private String waitingMessage(Addon addon, boolean lost) {

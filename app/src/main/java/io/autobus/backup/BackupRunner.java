@@ -28,16 +28,35 @@ public final class BackupRunner {
     private final Dumpers dumpers;
     private final SnapshotStores stores;
     private final DatabaseLocks locks;
+    private final Outcomes outcomes;
     private final Clock clock;
 
+    /** What happens after a run: verification of a new snapshot, telling the owner about a failure. */
+    public interface Outcomes {
+        Outcomes NONE = new Outcomes() {
+            @Override
+            public void completed(Snapshot snapshot) {
+            }
+
+            @Override
+            public void failed(Snapshot snapshot, String error) {
+            }
+        };
+
+        void completed(Snapshot snapshot);
+
+        void failed(Snapshot snapshot, String error);
+    }
+
     public BackupRunner(SnapshotRepository snapshots, AddonRepository addons, BackupTargets targets, Dumpers dumpers,
-                        SnapshotStores stores, DatabaseLocks locks, Clock clock) {
+                        SnapshotStores stores, DatabaseLocks locks, Outcomes outcomes, Clock clock) {
         this.snapshots = snapshots;
         this.addons = addons;
         this.targets = targets;
         this.dumpers = dumpers;
         this.stores = stores;
         this.locks = locks;
+        this.outcomes = outcomes;
         this.clock = clock;
     }
 
@@ -70,10 +89,12 @@ public final class BackupRunner {
                 }
                 LOG.info("event=snapshot_completed snapshot={} addon={} database={} bytes={}", snapshotId, addon.id(),
                         snapshot.configVar(), completion.sizeBytes());
+                outcomes.completed(snapshots.find(snapshotId).orElseThrow());
             } catch (IOException | RuntimeException e) {
                 snapshots.fail(snapshotId, e.getMessage(), started, clock.instant());
                 LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
                         snapshot.configVar(), firstLine(e.getMessage()));
+                outcomes.failed(snapshot, e.getMessage());
             }
         }
     }
@@ -86,7 +107,7 @@ public final class BackupRunner {
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
-                    store.region(), key, statisticsOf(dump, snapshot));
+                    store.region(), key, statisticsOf(dump, snapshot), target.options().toJson());
         }
     }
 

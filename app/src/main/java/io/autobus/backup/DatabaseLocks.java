@@ -28,7 +28,12 @@ public final class DatabaseLocks {
 
     /** Empty when another run holds the database. */
     public Optional<Held> tryLock(UUID addonId, String configVar) {
-        long key = HexFormat.fromHexDigitsToLong(Tokens.sha256Hex("backup:" + addonId + ":" + configVar), 0, 16);
+        return tryLock("backup:" + addonId + ":" + configVar);
+    }
+
+    /** Any named lock (verification locks its scratch database this way); empty when held elsewhere. */
+    public Optional<Held> tryLock(String name) {
+        long key = HexFormat.fromHexDigitsToLong(Tokens.sha256Hex(name), 0, 16);
         Connection connection = null;
         try {
             connection = dataSource.getConnection();

@@ -7,12 +7,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Counts and hashes (SHA-256) what flows through it, on the way to the store. */
-final class MeasuredInputStream extends FilterInputStream {
+/** Counts and hashes (SHA-256) what flows through it: on the way to the store, and back for verification. */
+public final class MeasuredInputStream extends FilterInputStream {
     private final MessageDigest sha256;
     private long size;
 
-    MeasuredInputStream(InputStream in) {
+    public MeasuredInputStream(InputStream in) {
         super(in);
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -46,11 +46,12 @@ final class MeasuredInputStream extends FilterInputStream {
         throw new UnsupportedOperationException("a measured stream is read, not skipped");
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    String sha256Hex() {
+    /** Call once, at the end. */
+    public String sha256Hex() {
         return HexFormat.of().formatHex(sha256.digest());
     }
 }

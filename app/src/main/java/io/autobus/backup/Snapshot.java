@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param id        24 random hex digits: unguessable, and shaped like the seed's ids
  * @param configVar the config var (or attached name) of the database, e.g. {@code DATABASE_URL}
  * @param storageKey where the object is, in the store of {@code storageRegion}
+ * @param dumpOptions the options (JSON) the dump was taken with
+ * @param verification null until verified, then running, verified, failed or unverifiable
  */
 public record Snapshot(
         String id,
@@ -31,7 +33,12 @@ public record Snapshot(
         String storageRegion,
         String storageKey,
         Long databaseSizeBytes,
-        String error) {
+        String error,
+        String dumpOptions,
+        String verification,
+        String verificationDetail,
+        Instant verifiedAt,
+        Long verificationMs) {
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {

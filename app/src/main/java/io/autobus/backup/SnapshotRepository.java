@@ -85,7 +85,7 @@ public final class SnapshotRepository {
 
     /** What a finished dump produced. */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
-                             DatabaseStatistics statistics) {
+                             DatabaseStatistics statistics, String dumpOptions) {
     }
 
     /** False when the snapshot is gone meanwhile (its add-on was deprovisioned). */
@@ -101,6 +101,7 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.SHA256, completion.sha256())
                     .set(SNAPSHOT.STORAGE_REGION, completion.storageRegion())
                     .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
+                    .set(SNAPSHOT.DUMP_OPTIONS, completion.dumpOptions())
                     .set(SNAPSHOT.DATABASE_SIZE_BYTES, completion.statistics() == null ? null : completion.statistics().databaseSizeBytes())
                     .setNull(SNAPSHOT.ERROR)
                     .where(SNAPSHOT.ID.eq(id))
@@ -135,6 +136,22 @@ public final class SnapshotRepository {
                 .set(SNAPSHOT.FINISHED_AT, at(finishedAt))
                 .set(SNAPSHOT.DURATION_MS, startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli())
                 .set(SNAPSHOT.ERROR, trimmed)
+                .where(SNAPSHOT.ID.eq(id))
+                .execute();
+    }
+
+    public void markVerifying(String id) {
+        dsl.update(SNAPSHOT).set(SNAPSHOT.VERIFICATION, "running").where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    /** The verdict, and how long verification took. */
+    public void recordVerification(String id, String outcome, String detail, Instant at, long millis) {
+        dsl.update(SNAPSHOT)
+                .set(SNAPSHOT.VERIFICATION, outcome)
+                .set(SNAPSHOT.VERIFICATION_DETAIL, detail == null || detail.length() <= MAX_ERROR_CHARS ? detail
+                        : detail.substring(0, MAX_ERROR_CHARS) + "...")
+                .set(SNAPSHOT.VERIFIED_AT, at(at))
+                .set(SNAPSHOT.VERIFICATION_MS, millis)
                 .where(SNAPSHOT.ID.eq(id))
                 .execute();
     }
@@ -205,7 +222,8 @@ public final class SnapshotRepository {
                 SnapshotKind.fromDb(r.getKind()), SnapshotStatus.fromDb(r.getStatus()), r.getDescription(),
                 r.getScheduledFor(), r.getJobId(), instant(r.getCreatedAt()), instant(r.getStartedAt()),
                 instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
-                r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError());
+                r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError(), r.getDumpOptions(), r.getVerification(),
+                r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs());
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -29,6 +29,10 @@ import java.util.Optional;
  * @param home               local state: embedded database, dev secrets
  * @param s3                 the two buckets, one per continent; empty means the local directory store
  * @param storageDir         the local directory store ({@code AUTOBUS_STORAGE_DIR})
+ * @param verifyPostgresUrl  admin URL of a PostgreSQL where scratch databases may be created; empty means embedded
+ * @param verifyMysqlUrl     admin URL of a MySQL/MariaDB for scratch schemas; empty means none (unverifiable)
+ * @param smtpUrl            {@code smtp://user:pass@host:587} or {@code smtps://...}; empty keeps messages on the dashboard only
+ * @param mailFrom           the From of notification mails
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
  */
 public record Settings(
@@ -47,6 +51,10 @@ public record Settings(
         Path home,
         Optional<S3Settings> s3,
         Path storageDir,
+        Optional<String> verifyPostgresUrl,
+        Optional<String> verifyMysqlUrl,
+        Optional<URI> smtpUrl,
+        String mailFrom,
         List<String> generatedSecrets) {
 
     /**
@@ -97,6 +105,11 @@ public record Settings(
                 home,
                 reader.s3(),
                 Path.of(reader.text("AUTOBUS_STORAGE_DIR").orElse(home.resolve("snapshots").toString())).toAbsolutePath(),
+                reader.text("VERIFY_POSTGRES_URL"),
+                // On a laptop or CI the local MariaDB is the verifier; on Heroku it must be set.
+                reader.text("VERIFY_MYSQL_URL").or(() -> onDyno ? Optional.empty() : Optional.of("mysql://root@127.0.0.1:3306/mysql")),
+                reader.text("SMTP_URL").map(reader::smtpUrl),
+                reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
                 List.copyOf(generated));
         reader.failIfProblems();
         return settings;
@@ -161,6 +174,19 @@ public record Settings(
             }
             problems.add(name + " must be an http(s) URL, got '" + value + "'");
             return URI.create(fallback);
+        }
+
+        URI smtpUrl(String value) {
+            try {
+                URI uri = URI.create(value);
+                if (("smtp".equals(uri.getScheme()) || "smtps".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            problems.add("SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465");
+            return null;
         }
 
         Optional<S3Settings> s3() {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * with 0; otherwise reading fails with the tools' stderr, so a consumer never mistakes a
  * truncated dump for a whole one.
  */
-final class ToolPipeline implements AutoCloseable {
+public final class ToolPipeline implements AutoCloseable {
     private static final int STDERR_TAIL_BYTES = 8 * 1024;
 
     private final List<Process> processes;
@@ -37,7 +37,7 @@ final class ToolPipeline implements AutoCloseable {
     /**
      * @param secret a value to blank out of the tools' messages (the database password)
      */
-    static ToolPipeline start(List<ProcessBuilder> stages, String secret) {
+    public static ToolPipeline start(List<ProcessBuilder> stages, String secret) {
         try {
             var processes = ProcessBuilder.startPipeline(stages);
             var names = stages.stream().map(stage -> java.nio.file.Path.of(stage.command().getFirst()).getFileName().toString()).toList();
@@ -89,8 +89,33 @@ final class ToolPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams {@code input} into the first tool's stdin, on its own thread; the tools see the end
+     * of their input when it is exhausted. Returns a handle to wait for the copy.
+     */
+    public Thread feed(InputStream input) {
+        var stdin = processes.getFirst().getOutputStream();
+        return Thread.ofVirtual().start(() -> {
+            try (input; stdin) {
+                input.transferTo(stdin);
+            } catch (IOException ignored) {
+                // the tool stopped reading (it failed); its exit status tells why
+            }
+        });
+    }
+
+    /** Waits for every tool; null when all succeeded, else which one failed and its stderr. */
+    public String awaitFailure() {
+        try {
+            awaitSuccess();
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
     /** What the tool wrote to stderr, its last few KB, without the secret. */
-    String stderrOf(int stage) {
+    public String stderrOf(int stage) {
         stderr.get(stage).awaitEnd();
         String text = stderr.get(stage).text().strip();
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");

@@ -70,7 +70,18 @@ public final class Tools {
         return new ArrayList<>(found);
     }
 
-    Optional<Path> first(String... names) {
+    /** The installed {@code name} with the highest major version ({@code pg_restore 17} over 15). */
+    public Optional<Path> newest(String name) {
+        return all(name).stream().max(java.util.Comparator.comparingInt(Tools::majorVersion));
+    }
+
+    /** The first number of {@code tool --version} after the product name, or 0. */
+    static int majorVersion(Path tool) {
+        var matcher = java.util.regex.Pattern.compile("\\)\\s+(\\d+)").matcher(versionOf(tool));
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+    }
+
+    public Optional<Path> first(String... names) {
         for (String name : names) {
             var all = all(name);
             if (!all.isEmpty()) {
@@ -98,7 +109,7 @@ public final class Tools {
      * The environment for a child tool: ours (PATH, LD_LIBRARY_PATH from the apt buildpack ...)
      * without anything that would steer the tool elsewhere, plus {@code settings}.
      */
-    static void prepareEnvironment(Map<String, String> environment, Map<String, String> settings) {
+    public static void prepareEnvironment(Map<String, String> environment, Map<String, String> settings) {
         environment.keySet().removeIf(key -> key.startsWith("PG") || key.startsWith("MYSQL") || key.equals("DATABASE_URL"));
         environment.putAll(settings);
     }

@@ -10,6 +10,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 import io.autobus.dump.DumpOptions;
+import io.autobus.notify.NotificationSettings;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.format.TextStyle;
@@ -28,14 +29,17 @@ public final class Dashboard {
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
     private final BackupSettings settings;
+    private final NotificationSettings notifications;
     private final AccessChecker accessChecker;
     private final Pages pages;
     private final String collaboratorEmail;
     private final Clock clock;
 
     public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, BackupSettings settings,
-                     AccessChecker accessChecker, Pages pages, String collaboratorEmail, Clock clock) {
+                     NotificationSettings notifications, AccessChecker accessChecker, Pages pages, String collaboratorEmail,
+                     Clock clock) {
         this.settings = settings;
+        this.notifications = notifications;
         this.sessions = sessions;
         this.addons = addons;
         this.snapshots = snapshots;
@@ -69,6 +73,8 @@ public final class Dashboard {
         model.put("schedule", schedule);
         model.put("weekdays", Arrays.stream(DayOfWeek.values()).map(Dashboard::dayName).toList());
         model.put("weeklyDay", dayName(schedule.weeklyDay()));
+        model.put("notify", notifications.current(addonId));
+        model.put("messages", notifications.recent(addonId, 20));
         model.put("collaboratorEmail", collaboratorEmail);
         model.put("snapshots", snapshots.ofAddon(addon.id()));
         model.put("csrf", sessions.csrfToken(ctx));

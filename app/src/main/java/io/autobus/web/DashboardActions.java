@@ -6,6 +6,8 @@ import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.dump.DumpOptions;
+import io.autobus.notify.NotificationSettings;
+import io.autobus.verify.Verification;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -24,9 +26,14 @@ public final class DashboardActions {
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
     private final BackupSettings settings;
+    private final NotificationSettings notifications;
+    private final Verification verification;
 
     public DashboardActions(WebSessions sessions, ManualSnapshots manualSnapshots, DatabaseAttacher attacher,
-                            SnapshotRepository snapshots, SnapshotStores stores, BackupSettings settings) {
+                            SnapshotRepository snapshots, SnapshotStores stores, BackupSettings settings,
+                            NotificationSettings notifications, Verification verification) {
+        this.notifications = notifications;
+        this.verification = verification;
         this.sessions = sessions;
         this.manualSnapshots = manualSnapshots;
         this.attacher = attacher;
@@ -47,6 +54,27 @@ public final class DashboardActions {
             throw new UnprocessableContentResponse(e.getMessage());
         }
         ctx.redirect("/dashboard#settings");
+    }
+
+    /** {@code POST /dashboard/notifications} */
+    public void changeNotifications(Context ctx) {
+        UUID addonId = formSession(ctx);
+        try {
+            notifications.change(addonId, ctx.formParam("notify_email"), ctx.formParam("webhook_url"));
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse(e.getMessage());
+        }
+        ctx.redirect("/dashboard#notifications");
+    }
+
+    /** {@code POST /dashboard/snapshots/{id}/verify}: restore and check it again. */
+    public void verifyAgain(Context ctx) {
+        UUID addonId = formSession(ctx);
+        var snapshot = snapshots.find(ctx.pathParam("id"))
+                .filter(s -> s.addonId().equals(addonId) && s.status() == SnapshotStatus.COMPLETED)
+                .orElseThrow(() -> new NotFoundResponse("No such snapshot."));
+        verification.enqueue(snapshot.id(), true);
+        ctx.redirect("/dashboard#snapshots");
     }
 
     /** {@code POST /dashboard/databases/options} */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dumped with the real client into S3 (S3Proxy), fetched through its presigned URL and restored
  * with the seed's {@code gzip -d -c FILE.sql.gz | mysql -h host -u user db}.
  */
-class MysqlBackupTest {
+public class MysqlBackupTest {
     private static final String[] CONTENT = {
             "SELECT id, body, HEX(data), created, price FROM notes ORDER BY id",
             "SELECT note_id FROM note_log ORDER BY id",
@@ -91,7 +91,7 @@ class MysqlBackupTest {
     }
 
     /** utf8mb4 text, a blob, datetimes, decimals, a view, a trigger, a procedure. */
-    static String sourceDatabase() throws SQLException {
+    public static String sourceDatabase() throws SQLException {
         String name = SourceDatabases.createMariadb("source");
         try (var connection = SourceDatabases.mariadb(name); var statement = connection.createStatement()) {
             statement.execute("""

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A PostgreSQL database of varied types is dumped with real pg_dump into S3 (S3Proxy), fetched
  * through its presigned URL and restored with the seed's exact pg_restore command.
  */
-class PostgresBackupTest {
+public class PostgresBackupTest {
     private static final String[] CONTENT = {
             "SELECT id, name, mood, tags, profile, encode(avatar, 'hex'), born, balance, seen_at, invoice FROM people ORDER BY id",
             "SELECT id, name FROM happy_people ORDER BY id",
@@ -121,7 +121,7 @@ class PostgresBackupTest {
     }
 
     /** enums, jsonb, arrays, bytea, numeric, a view, a sequence, an index, a function. */
-    static String sourceDatabase() throws SQLException {
+    public static String sourceDatabase() throws SQLException {
         String url = TestDatabase.create("source");
         try (var connection = SourceDatabases.postgres(url); var statement = connection.createStatement()) {
             statement.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");

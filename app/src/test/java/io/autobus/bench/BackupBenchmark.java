@@ -60,7 +60,8 @@ public final class BackupBenchmark {
                     new BackupTargets(metadata.addons, HerokuClients.create(
                             io.autobus.config.Settings.fromEnvironment(java.util.Map.of("AUTOBUS_HOME", dir.toString())),
                             new ObjectMapper()).platform(), java.util.Optional.empty(), secrets),
-                    Dumpers.installed(), stores, new DatabaseLocks(metadata.database.dataSource()), clock);
+                    Dumpers.installed(), stores, new DatabaseLocks(metadata.database.dataSource()),
+                    BackupRunner.Outcomes.NONE, clock);
             String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "DATABASE_URL",
                     "postgresql", SnapshotKind.MANUAL, "benchmark", null, UUID.randomUUID(), clock.instant()));
 

@@ -73,7 +73,7 @@ public final class BackupHarness {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(), viewed, new DatabaseLocks(metadataDataSource()),
-                app.clock);
+                BackupRunner.Outcomes.NONE, app.clock);
     }
 
     private DataSource metadataDataSource() {

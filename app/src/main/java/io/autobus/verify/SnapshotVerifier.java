@@ -1,0 +1,237 @@
+package io.autobus.verify;
+
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.MeasuredInputStream;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.backup.SnapshotStatus;
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DumpOptions;
+import io.autobus.dump.ToolPipeline;
+import io.autobus.dump.Tools;
+import io.autobus.notify.Notifier;
+import io.autobus.storage.SnapshotStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves a snapshot restorable: streams the stored object back (checking its SHA-256 against
+ * the one recorded at dump time), restores it into a scratch database nothing else uses,
+ * compares the restored tables and their exact row counts with the statistics taken at dump
+ * time, and always drops the scratch database. The customer's database is never touched.
+ */
+public final class SnapshotVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerifier.class);
+    private static final Pattern MISSING_EXTENSION = Pattern.compile(
+            "extension \"([^\"]+)\" is not available|could not open extension control file \"[^\"]*/([^/\"]+)\\.control\"");
+
+    private final SnapshotRepository snapshots;
+    private final SnapshotStores stores;
+    private final PostgresScratch postgres;
+    private final Optional<MysqlScratch> mysql;
+    private final Tools tools;
+    private final DatabaseLocks locks;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<MysqlScratch> mysql,
+                     Tools tools, DatabaseLocks locks, Notifier notifier, Clock clock) {
+        this.snapshots = snapshots;
+        this.stores = stores;
+        this.postgres = postgres;
+        this.mysql = mysql;
+        this.tools = tools;
+        this.locks = locks;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    /** Verifies a completed snapshot; returns the verdict recorded (empty if there is nothing to verify). */
+    public Optional<Verdict> verify(String snapshotId) {
+        var found = snapshots.find(snapshotId).filter(s -> s.status() == SnapshotStatus.COMPLETED);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Snapshot snapshot = found.get();
+        String scratch = ScratchServer.PREFIX + snapshot.id();
+        try (var lock = locks.tryLock("verify:" + snapshot.id()).orElseThrow(() ->
+                new IllegalStateException("snapshot " + snapshot.id() + " is being verified by another worker"))) {
+            Instant started = clock.instant();
+            snapshots.markVerifying(snapshot.id());
+            Verdict verdict = verifyInScratch(snapshot, scratch);
+            long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
+            snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
+            LOG.info("event=snapshot_verified snapshot={} outcome={} ms={}", snapshot.id(), verdict.outcome().dbValue(), millis);
+            tell(snapshot, verdict);
+            return Optional.of(verdict);
+        }
+    }
+
+    private Verdict verifyInScratch(Snapshot snapshot, String scratch) {
+        ScratchServer server = "postgresql".equals(snapshot.engine()) ? postgres : mysql.orElse(null);
+        if (server == null) {
+            return Verdict.unverifiable("no MySQL verification server is configured (VERIFY_MYSQL_URL)");
+        }
+        try {
+            if ("postgresql".equals(snapshot.engine())) {
+                int source = major(snapshot.serverVersion());
+                int verifier = server.majorVersion();
+                if (source > verifier) {
+                    return Verdict.unverifiable("the verification server runs PostgreSQL " + verifier
+                            + ", older than the snapshot's PostgreSQL " + source);
+                }
+            }
+            server.drop(scratch);
+            DatabaseUrl database = server.create(scratch);
+            try {
+                return restoreAndCompare(snapshot, server, database);
+            } finally {
+                server.drop(scratch);
+            }
+        } catch (SQLException e) {
+            return Verdict.unverifiable("the verification server could not be used: " + e.getMessage());
+        }
+    }
+
+    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
+        var measured = new MeasuredInputStream(openStored(snapshot));
+        String failure;
+        try (var pipeline = ToolPipeline.start(restoreCommand(snapshot.engine(), database), database.password())) {
+            Thread feeding = pipeline.feed(measured);
+            failure = pipeline.awaitFailure();
+            join(feeding);
+        }
+        String sha256 = measured.sha256Hex();
+        if (!sha256.equals(snapshot.sha256()) || measured.size() != snapshot.sizeBytes()) {
+            return Verdict.failed("the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
+                    + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time");
+        }
+        if (failure != null) {
+            var missing = MISSING_EXTENSION.matcher(failure);
+            if (missing.find()) {
+                String extension = missing.group(1) != null ? missing.group(1) : missing.group(2);
+                return Verdict.unverifiable("extension " + extension + " is not available on the verification server");
+            }
+            return Verdict.failed("the restore failed: " + failure);
+        }
+        var atDumpTime = snapshots.tables(snapshot.id());
+        if (atDumpTime.isEmpty()) {
+            return Verdict.verified("restored; no statistics were taken at dump time to compare with");
+        }
+        List<String> differences;
+        try (Connection connection = server.connect(database)) {
+            differences = TableCounts.differences(atDumpTime, DumpOptions.fromJson(snapshot.dumpOptions()),
+                    "postgresql".equals(snapshot.engine()) ? postgresCounts(connection) : mysqlCounts(connection));
+        }
+        return differences.isEmpty()
+                ? Verdict.verified("restored " + atDumpTime.size() + " tables; every row count matches the dump")
+                : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
+    }
+
+    private InputStream openStored(Snapshot snapshot) {
+        try {
+            return stores.byRegion(snapshot.storageRegion()).open(snapshot.storageKey());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + snapshot.storageKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<ProcessBuilder> restoreCommand(String engine, DatabaseUrl database) {
+        if ("postgresql".equals(engine)) {
+            Path pgRestore = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
+            var restore = new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-acl", "--no-password",
+                    "--host=" + database.host(), "--port=" + database.port(), "--username=" + database.user(),
+                    "--dbname=" + database.database());
+            Tools.prepareEnvironment(restore.environment(), Map.of("PGPASSWORD", database.password(),
+                    "PGSSLMODE", database.localHost() ? "prefer" : "require"));
+            return List.of(restore.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+        }
+        Path gzip = tools.first("gzip").orElseThrow(() -> new IllegalStateException("gzip is not installed"));
+        Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new IllegalStateException("the mysql client is not installed"));
+        var restore = new ProcessBuilder(client.toString(), "--protocol=TCP", "--host=" + database.host(),
+                "--port=" + database.port(), "--user=" + database.user(), database.database());
+        Tools.prepareEnvironment(restore.environment(), database.password().isEmpty() ? Map.of() : Map.of("MYSQL_PWD", database.password()));
+        return List.of(new ProcessBuilder(gzip.toString(), "-d", "-c"), restore.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+    }
+
+    private static Map<String, Long> postgresCounts(Connection connection) throws SQLException {
+        var names = new ArrayList<String[]>();
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery("""
+                SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND n.nspname NOT LIKE 'pg\\_toast%'""")) {
+            while (rows.next()) {
+                names.add(new String[] {rows.getString(1), rows.getString(2)});
+            }
+        }
+        var counts = new LinkedHashMap<String, Long>();
+        for (String[] name : names) {
+            counts.put(name[0] + "." + name[1], count(connection,
+                    "\"" + name[0].replace("\"", "\"\"") + "\".\"" + name[1].replace("\"", "\"\"") + "\""));
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> mysqlCounts(Connection connection) throws SQLException {
+        var names = new ArrayList<String>();
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        var counts = new LinkedHashMap<String, Long>();
+        for (String name : names) {
+            counts.put(name, count(connection, "`" + name.replace("`", "``") + "`"));
+        }
+        return counts;
+    }
+
+    private static long count(Connection connection, String table) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private void tell(Snapshot snapshot, Verdict verdict) {
+        String topic = "verify:" + snapshot.configVar();
+        switch (verdict.outcome()) {
+            case FAILED -> notifier.problem(snapshot.addonId(), topic, "verification.failed",
+                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " could not be restored",
+                    "Autobus restored snapshot " + snapshot.id() + " (" + snapshot.kind().label() + ", taken " + snapshot.createdAt()
+                            + ") into a scratch database to prove it usable, and it failed:\n\n" + verdict.detail()
+                            + "\n\nTake a new snapshot from the dashboard (heroku addons:open autobus) and keep the previous good one.");
+            case VERIFIED -> notifier.resolved(snapshot.addonId(), topic, "verification.recovered",
+                    "Snapshots of " + snapshot.configVar() + " restore again",
+                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was restored and checked: " + verdict.detail());
+            case UNVERIFIABLE -> LOG.warn("event=snapshot_unverifiable snapshot={} reason=\"{}\"", snapshot.id(), verdict.detail());
+        }
+    }
+
+    private static int major(String version) {
+        var matcher = Pattern.compile("(\\d+)").matcher(version == null ? "" : version);
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

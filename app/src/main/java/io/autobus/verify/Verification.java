@@ -1,0 +1,99 @@
+package io.autobus.verify;
+
+import io.autobus.backup.BackupRunner;
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.config.Settings;
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.Tools;
+import io.autobus.notify.Notifier;
+import io.autobus.storage.SnapshotStores;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verification wired together: the scratch servers, the verifier, the queue that verifies every
+ * completed snapshot, and the clean-up of scratch databases a stopped worker left behind.
+ */
+public final class Verification implements BackupRunner.Outcomes, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
+
+    private final PostgresScratch postgres;
+    private final java.util.Optional<MysqlScratch> mysql;
+    private final SnapshotVerifier verifier;
+    private final DatabaseLocks locks;
+    private final JobRequestScheduler jobs;
+    private final Notifier notifier;
+
+    public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
+                        Notifier notifier, JobRequestScheduler jobs, Clock clock) {
+        this.postgres = new PostgresScratch(settings.verifyPostgresUrl());
+        this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
+        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, Tools.installed(), locks, notifier, clock);
+        this.locks = locks;
+        this.jobs = jobs;
+        this.notifier = notifier;
+    }
+
+    public SnapshotVerifier verifier() {
+        return verifier;
+    }
+
+    /** Queues verification of a snapshot; {@code again} asks for a new run even if one was done. */
+    public void enqueue(String snapshotId, boolean again) {
+        UUID jobId = again ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes(("verify:" + snapshotId).getBytes(StandardCharsets.UTF_8));
+        jobs.enqueue(jobId, new VerifyJob(snapshotId));
+    }
+
+    @Override
+    public void completed(Snapshot snapshot) {
+        enqueue(snapshot.id(), false);
+        notifier.resolved(snapshot.addonId(), "backup:" + snapshot.configVar(), "backup.recovered",
+                "Backups of " + snapshot.configVar() + " work again",
+                "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken at " + snapshot.finishedAt() + ".");
+    }
+
+    @Override
+    public void failed(Snapshot snapshot, String error) {
+        notifier.problem(snapshot.addonId(), "backup:" + snapshot.configVar(), "backup.failed",
+                "Backup of " + snapshot.configVar() + " failed",
+                "The " + snapshot.kind().label().toLowerCase() + " backup of " + snapshot.configVar() + " (snapshot " + snapshot.id()
+                        + ") failed:\n\n" + error + "\n\nYour earlier snapshots are kept. Autobus tries again at the next scheduled run;"
+                        + " you can also take one now from the dashboard.");
+    }
+
+    /** Drops scratch databases no running verification holds (left by a worker that stopped half-way). */
+    public int cleanUpLeftovers() {
+        int dropped = 0;
+        for (ScratchServer server : mysql.isPresent() ? List.<ScratchServer>of(postgres, mysql.get()) : List.<ScratchServer>of(postgres)) {
+            try {
+                for (String name : server.scratchDatabases()) {
+                    var lock = locks.tryLock("verify:" + name.substring(ScratchServer.PREFIX.length()));
+                    if (lock.isPresent()) {
+                        try (var held = lock.get()) {
+                            server.drop(name);
+                            dropped++;
+                            LOG.info("event=scratch_database_dropped name={}", name);
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("event=scratch_cleanup_failed reason=\"{}\"", e.getMessage());
+            }
+        }
+        return dropped;
+    }
+
+    @Override
+    public void close() throws Exception {
+        postgres.close();
+    }
+}

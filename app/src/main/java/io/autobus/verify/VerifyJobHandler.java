@@ -1,0 +1,18 @@
+package io.autobus.verify;
+
+import org.jobrunr.jobs.annotations.Job;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
+
+public final class VerifyJobHandler implements JobRequestHandler<VerifyJob> {
+    private final SnapshotVerifier verifier;
+
+    public VerifyJobHandler(SnapshotVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    @Job(name = "Verify snapshot %0", retries = 3)
+    public void run(VerifyJob job) {
+        verifier.verify(job.snapshotId());
+    }
+}

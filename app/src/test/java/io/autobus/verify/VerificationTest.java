@@ -1,0 +1,198 @@
+package io.autobus.verify;
+
+import static io.autobus.db.generated.Tables.NOTIFICATION;
+import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.Snapshot;
+import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.Tools;
+import io.autobus.notify.Notifier;
+import io.autobus.support.BackupHarness;
+import io.autobus.support.SourceDatabases;
+import io.autobus.support.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Real restores of real snapshots (S3Proxy) into scratch databases on this machine's PostgreSQL
+ * and MariaDB, and on an embedded PostgreSQL 17.
+ */
+class VerificationTest {
+    private static final PostgresScratch EMBEDDED_17 = new PostgresScratch(Optional.empty());
+
+    private final BackupHarness harness = new BackupHarness();
+    private final PostgresScratch localPostgres = new PostgresScratch(Optional.of("postgres://postgres@127.0.0.1:5432/postgres"));
+    private final MysqlScratch localMariadb = new MysqlScratch(DatabaseUrl.parse("mysql://root@127.0.0.1:3306/mysql"));
+    private final Notifier notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false,
+            harness.app.clock);
+
+    @AfterAll
+    static void stopEmbedded() throws Exception {
+        EMBEDDED_17.close();
+    }
+
+    @Test
+    void a_good_postgres_snapshot_is_verified_and_its_scratch_database_is_gone() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.VERIFIED);
+        Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
+        assertThat(recorded.verification()).isEqualTo("verified");
+        assertThat(recorded.verificationDetail()).contains("every row count matches");
+        assertThat(recorded.verificationMs()).isNotNull();
+        assertThat(localPostgres.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + snapshot.id());
+        assertThat(notifications(addon)).isZero();
+    }
+
+    @Test
+    void a_truncated_or_altered_stored_object_fails_with_one_notification_and_leaves_no_scratch_database() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot truncated = harness.backup(addon, "DATABASE_URL");
+        harness.app.clock.advance(java.time.Duration.ofMinutes(1));
+        Snapshot altered = harness.backup(addon, "DATABASE_URL");
+        byte[] bytes = harness.eu.open(truncated.storageKey()).readAllBytes();
+        harness.eu.put(truncated.storageKey(), new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length / 2)));
+        byte[] other = harness.eu.open(altered.storageKey()).readAllBytes();
+        other[other.length / 2] ^= 0x5a;
+        harness.eu.put(altered.storageKey(), new ByteArrayInputStream(other));
+
+        var first = verifier(localPostgres).verify(truncated.id()).orElseThrow();
+        var second = verifier(localPostgres).verify(altered.id()).orElseThrow();
+
+        assertThat(first.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(first.detail()).contains("not what was dumped");
+        assertThat(second.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(notifications(addon)).as("the same problem is told once").isEqualTo(1);
+        assertThat(localPostgres.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + truncated.id(), ScratchServer.PREFIX + altered.id());
+    }
+
+    @Test
+    void a_restore_whose_row_counts_differ_from_the_dump_fails_naming_the_table() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+        harness.app.db.update(SNAPSHOT_TABLE).set(SNAPSHOT_TABLE.ROW_COUNT, 501L)
+                .where(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(snapshot.id()), SNAPSHOT_TABLE.TABLE_NAME.eq("public.people")).execute();
+
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(verdict.detail()).contains("public.people: 500 rows restored, 501 at dump time");
+        assertThat(notifications(addon)).isEqualTo(1);
+    }
+
+    @Test
+    void a_dump_needing_an_extension_the_verifier_lacks_is_unverifiable_not_failed() throws Exception {
+        String source = TestDatabase.create("extension");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            // old_snapshot ships with PostgreSQL 15 and was removed in 17.
+            statement.execute("CREATE EXTENSION old_snapshot");
+            statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        var verdict = verifier(EMBEDDED_17).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.UNVERIFIABLE);
+        assertThat(verdict.detail()).isEqualTo("extension old_snapshot is not available on the verification server");
+        assertThat(notifications(addon)).isZero();
+        assertThat(EMBEDDED_17.scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void dumps_with_common_extensions_in_heroku_ext_verify_on_a_newer_server() throws Exception {
+        String source = TestDatabase.create("heroku_ext");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA heroku_ext");
+            for (String extension : List.of("pg_trgm", "hstore", "citext", "\"uuid-ossp\"", "pgcrypto")) {
+                statement.execute("CREATE EXTENSION " + extension + " WITH SCHEMA heroku_ext");
+            }
+            statement.execute("SET search_path = public, heroku_ext");
+            statement.execute("""
+                    CREATE TABLE accounts (id uuid PRIMARY KEY DEFAULT heroku_ext.uuid_generate_v4(), email heroku_ext.citext UNIQUE,
+                      attrs heroku_ext.hstore, secret bytea DEFAULT heroku_ext.gen_random_bytes(16))""");
+            statement.execute("CREATE INDEX accounts_email_trgm ON accounts USING gin (email heroku_ext.gin_trgm_ops)");
+            statement.execute("INSERT INTO accounts (email, attrs) SELECT 'User' || i || '@Example.com', 'a=>1' FROM generate_series(1, 77) i");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        var verdict = verifier(EMBEDDED_17).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.VERIFIED);
+        assertThat(EMBEDDED_17.majorVersion()).isGreaterThan(15);
+    }
+
+    @Test
+    void a_mariadb_snapshot_is_verified_and_a_count_mismatch_fails() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB_MARIA", "mysql://root@127.0.0.1:3306/" + io.autobus.backup.MysqlBackupTest.sourceDatabase());
+        Snapshot good = harness.backup(addon, "JAWSDB_MARIA_URL");
+        harness.app.clock.advance(java.time.Duration.ofMinutes(1));
+        Snapshot bad = harness.backup(addon, "JAWSDB_MARIA_URL");
+        harness.app.db.update(SNAPSHOT_TABLE).set(SNAPSHOT_TABLE.ROW_COUNT, 9L)
+                .where(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(bad.id()), SNAPSHOT_TABLE.TABLE_NAME.eq("notes")).execute();
+
+        var verified = verifier(localPostgres).verify(good.id()).orElseThrow();
+        var failed = verifier(localPostgres).verify(bad.id()).orElseThrow();
+
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(Verdict.Outcome.VERIFIED);
+        assertThat(failed.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(failed.detail()).contains("notes: 4 rows restored, 9 at dump time");
+        assertThat(localMariadb.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + good.id(), ScratchServer.PREFIX + bad.id());
+    }
+
+    @Test
+    void scratch_databases_left_by_a_stopped_worker_are_dropped_at_start() throws Exception {
+        String leftover = ScratchServer.PREFIX + "0123456789abcdef01234567";
+        localPostgres.create(leftover);
+        localMariadb.create(leftover);
+        var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
+                "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
+                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
+
+        int dropped;
+        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
+                new JobRequestScheduler(JobRunr.getStorageProvider()), harness.app.clock)) {
+            dropped = verification.cleanUpLeftovers();
+        }
+
+        assertThat(dropped).isGreaterThanOrEqualTo(2);
+        assertThat(localPostgres.scratchDatabases()).doesNotContain(leftover);
+        assertThat(localMariadb.scratchDatabases()).doesNotContain(leftover);
+    }
+
+    private SnapshotVerifier verifier(PostgresScratch postgres) {
+        return new SnapshotVerifier(harness.snapshots, harness.stores, postgres, Optional.of(localMariadb), Tools.installed(),
+                locks(), notifier, harness.app.clock);
+    }
+
+    private DatabaseLocks locks() {
+        var ds = new PGSimpleDataSource();
+        ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
+        ds.setUser("postgres");
+        return new DatabaseLocks(ds);
+    }
+
+    private int notifications(UUID addon) {
+        return harness.app.db.fetchCount(NOTIFICATION, NOTIFICATION.ADDON_ID.eq(addon));
+    }
+}
