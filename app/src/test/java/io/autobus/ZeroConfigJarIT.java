@@ -90,6 +90,7 @@ class ZeroConfigJarIT {
             assertThat(attach.statusCode()).as(attach.body()).isEqualTo(302);
             assertThat(backup.statusCode()).as(backup.body()).isEqualTo(302);
             await().atMost(Duration.ofSeconds(60)).until(() -> browser.page().body().contains("data-status=\"completed\""));
+            await().atMost(Duration.ofSeconds(90)).until(() -> browser.page().body().contains("data-verification=\"verified\""));
             String page = browser.page().body();
             String snapshotId = value(page, "/dashboard/snapshots/([0-9a-f]{24})/download");
             String link = browser.get("/dashboard/snapshots/" + snapshotId + "/download").headers().firstValue("Location").orElseThrow();

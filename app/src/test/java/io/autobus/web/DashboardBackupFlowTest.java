@@ -63,7 +63,12 @@ class DashboardBackupFlowTest {
                 .anyMatch(s -> s.status() == SnapshotStatus.COMPLETED || s.status() == SnapshotStatus.FAILED));
         Snapshot snapshot = snapshots.ofAddon(addonId).getFirst();
         assertThat(snapshot.status()).as(String.valueOf(snapshot.error())).isEqualTo(SnapshotStatus.COMPLETED);
-        assertThat(app.http.get("/dashboard", cookie).body()).contains(snapshot.id()).contains("Download " + snapshot.fileName());
+        await().atMost(Duration.ofSeconds(90)).until(() -> snapshots.find(snapshot.id()).orElseThrow().verification() != null
+                && !"running".equals(snapshots.find(snapshot.id()).orElseThrow().verification()));
+        assertThat(snapshots.find(snapshot.id()).orElseThrow().verification()).as("verified on its own, after the backup")
+                .isEqualTo("verified");
+        assertThat(app.http.get("/dashboard", cookie).body()).contains(snapshot.id()).contains("Download " + snapshot.fileName())
+                .contains("data-verification=\"verified\"");
         var details = browser.get("/dashboard/snapshots/" + snapshot.id());
         assertThat(details.statusCode()).isEqualTo(200);
         assertThat(details.body()).contains("public.orders").contains("<td>42</td>").contains(snapshot.sha256());
