@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * SHA-256 → store), measuring wall time and the peak memory of this JVM and of pg_dump.
  * Run by {@code bench/backup-vs-pg_dump.sh}, which also times plain {@code pg_dump -Fc -f FILE}.
  *
- * <p>Arguments: the database URL, then {@code local} or {@code s3}.
+ * <p>Arguments: the database URL, then {@code local} or {@code s3}; then, to also time the
+ * verification of the snapshot, {@code verify} and the admin URL of the scratch server.
  */
 public final class BackupBenchmark {
     public static void main(String[] args) throws Exception {
@@ -69,7 +70,6 @@ public final class BackupBenchmark {
             runner.run(id);
             double seconds = (System.nanoTime() - started) / 1e9;
             Snapshot snapshot = snapshots.find(id).orElseThrow();
-            sampler.interrupt();
             System.out.printf("autobus store=%s status=%s seconds=%.1f bytes=%d mb_per_s=%.1f jvm_peak_rss_mb=%d "
                             + "jvm_peak_heap_mb=%d pg_dump_peak_rss_mb=%d max_heap_mb=%d%n",
                     storeKind, snapshot.state(), seconds, snapshot.sizeBytes() == null ? 0 : snapshot.sizeBytes(),
@@ -79,6 +79,26 @@ public final class BackupBenchmark {
             if (snapshot.error() != null) {
                 System.out.println(snapshot.error());
             }
+            if (args.length > 2 && "verify".equals(args[2])) {
+                var jobStorage = new org.jobrunr.storage.sql.postgres.PostgresStorageProvider(metadata.database.dataSource());
+                jobStorage.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
+                var jobs = new org.jobrunr.scheduling.JobRequestScheduler(jobStorage);
+                var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of("AUTOBUS_HOME", dir.toString(),
+                        "VERIFY_POSTGRES_URL", args[3]));
+                try (var verification = new io.autobus.verify.Verification(settings, snapshots, stores,
+                        new DatabaseLocks(metadata.database.dataSource()),
+                        new io.autobus.notify.Notifier(metadata.database.dsl(), jobs, false, clock), jobs, clock)) {
+                    peakRss.set(0);
+                    peakHeap.set(0);
+                    long verifyStarted = System.nanoTime();
+                    var verdict = verification.verifier().verify(id).orElseThrow();
+                    System.out.printf("autobus verification store=%s outcome=%s seconds=%.1f jvm_peak_rss_mb=%d jvm_peak_heap_mb=%d (%s)%n",
+                            storeKind, verdict.outcome(), (System.nanoTime() - verifyStarted) / 1e9, peakRss.get() / 1024,
+                            peakHeap.get() >> 20, verdict.detail());
+                }
+                jobStorage.close();
+            }
+            sampler.interrupt();
             stores.close();
         }
         System.exit(0);
