@@ -103,6 +103,9 @@ public final class SnapshotVerifier {
             }
         } catch (SQLException e) {
             return Verdict.unverifiable("the verification server could not be used: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The stored object could not be read, a tool is missing...: say so, never leave it "running".
+            return Verdict.unverifiable("verification could not run: " + e.getMessage());
         }
     }
 

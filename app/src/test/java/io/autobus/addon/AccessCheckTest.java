@@ -1,6 +1,7 @@
 package io.autobus.addon;
 
 import static io.autobus.db.generated.Tables.ADDON;
+import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -89,6 +90,17 @@ class AccessCheckTest {
 
         assertThat(afterLoss.accessState()).isEqualTo(AccessState.WAITING_FOR_ACCESS);
         assertThat(afterLoss.accessMessage()).contains("lost access").contains("no longer a collaborator");
+        app.app.accessChecker().check(addonId);
+        assertThat(app.db.select(NOTIFICATION.SUBJECT).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addonId)).fetch(NOTIFICATION.SUBJECT))
+                .as("told once, however often the loss is seen").containsExactly("Autobus lost access to " + appName);
+
+        app.platform.givenConfigVars(appId, "platform/config-vars.json");
+        app.clock.advance(Duration.ofSeconds(1));
+        app.app.accessChecker().check(addonId);
+
+        assertThat(app.db.select(NOTIFICATION.SUBJECT).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addonId))
+                .orderBy(NOTIFICATION.CREATED_AT).fetch(NOTIFICATION.SUBJECT))
+                .containsExactly("Autobus lost access to " + appName, "Back to normal: Autobus can read " + appName + " again");
     }
 
     @Test

@@ -61,19 +61,24 @@ public final class BackupHarness {
 
     /** The same, with the store seen through {@code storeView} (to break it on purpose). */
     public Snapshot backup(UUID addonId, String configVar, UnaryOperator<SnapshotStore> storeView) {
+        return backup(addonId, configVar, storeView, BackupRunner.Outcomes.NONE);
+    }
+
+    /** The same, reporting to {@code outcomes} as the service does (verification, notifications). */
+    public Snapshot backup(UUID addonId, String configVar, UnaryOperator<SnapshotStore> storeView, BackupRunner.Outcomes outcomes) {
         String engine = addons.databaseEntry(addonId, configVar).orElseThrow().database().engine();
         String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addonId, configVar, engine,
                 SnapshotKind.MANUAL, "test", null, UUID.randomUUID(), app.clock.instant()));
         var viewed = SnapshotStores.crossContinental(storeView.apply(us), storeView.apply(eu));
-        runner(viewed).run(id);
+        runner(viewed, outcomes).run(id);
         return snapshots.find(id).orElseThrow();
     }
 
-    private BackupRunner runner(SnapshotStores viewed) {
+    private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes) {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(), viewed, new DatabaseLocks(metadataDataSource()),
-                BackupRunner.Outcomes.NONE, app.clock);
+                outcomes, app.clock);
     }
 
     private DataSource metadataDataSource() {

@@ -180,6 +180,32 @@ class VerificationTest {
         assertThat(localMariadb.scratchDatabases()).doesNotContain(leftover);
     }
 
+    @Test
+    void a_failed_backup_tells_the_owner_once_and_the_next_good_one_says_it_is_over() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        String source = TestDatabase.create("flaky");
+        harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:1/unreachable");
+        var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
+                "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
+                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
+        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
+                new JobRequestScheduler(JobRunr.getStorageProvider()), harness.app.clock)) {
+            harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            harness.app.clock.advance(java.time.Duration.ofDays(1));
+            harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            harness.attach(addon, "DATABASE", source);
+            harness.app.clock.advance(java.time.Duration.ofDays(1));
+            Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+
+            assertThat(good.status()).isEqualTo(io.autobus.backup.SnapshotStatus.COMPLETED);
+        }
+        assertThat(harness.app.db.select(NOTIFICATION.SUBJECT).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addon))
+                .orderBy(NOTIFICATION.CREATED_AT).fetch(NOTIFICATION.SUBJECT))
+                .containsExactly("Backup of DATABASE_URL failed", "Back to normal: Backups of DATABASE_URL work again");
+        assertThat(harness.app.db.select(NOTIFICATION.BODY).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addon))
+                .orderBy(NOTIFICATION.CREATED_AT).limit(1).fetchOne(NOTIFICATION.BODY)).contains("could not connect");
+    }
+
     private SnapshotVerifier verifier(PostgresScratch postgres) {
         return new SnapshotVerifier(harness.snapshots, harness.stores, postgres, Optional.of(localMariadb), Tools.installed(),
                 locks(), notifier, harness.app.clock);
