@@ -27,9 +27,14 @@ import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.PruneSnapshotsJob;
 import io.autobus.backup.PruneSnapshotsJobHandler;
 import io.autobus.backup.ScheduleRepository;
+import io.autobus.backup.SnapshotDeleter;
 import io.autobus.backup.SnapshotObjectsRemover;
 import io.autobus.backup.SnapshotPruner;
 import io.autobus.backup.SnapshotRepository;
+import io.autobus.api.ApiAuth;
+import io.autobus.api.ApiTokens;
+import io.autobus.api.RateLimiter;
+import io.autobus.api.SnapshotsApi;
 import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.db.MetadataDatabase;
@@ -145,10 +150,15 @@ public final class App implements AutoCloseable {
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
             var backupSettings = new BackupSettings(addons, schedules, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets);
+            var apiTokens = new ApiTokens(dsl);
+            var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock);
+            var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
+            var snapshotsApi = new SnapshotsApi(new ApiAuth(apiTokens, new RateLimiter(60, 60, clock), bodies), snapshots,
+                    manualSnapshots, snapshotDeleter, stores);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, accessChecker, pages,
                     settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
-                    new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock),
+                    manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings, notificationSettings,
                     verification);
 
@@ -165,6 +175,15 @@ public final class App implements AutoCloseable {
                 config.routes.post("/heroku/resources", partnerApi::provision);
                 config.routes.put("/heroku/resources/{id}", partnerApi::changePlan);
                 config.routes.delete("/heroku/resources/{id}", partnerApi::deprovision);
+
+                config.routes.get("/api/snapshots", snapshotsApi::list);
+                config.routes.post("/api/snapshots", snapshotsApi::create);
+                config.routes.get("/api/snapshots/latest", snapshotsApi::latest);
+                config.routes.get("/api/snapshots/check_snapshot", snapshotsApi::check);
+                config.routes.get("/api/snapshots/{id}", snapshotsApi::show);
+                config.routes.delete("/api/snapshots/{id}", snapshotsApi::delete);
+                config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")
+                        .result(App.class.getResourceAsStream("/openapi.yaml")));
 
                 config.routes.post("/sso/login", ssoLogin::login);
                 config.routes.get("/dashboard", dashboard::show);

@@ -74,6 +74,32 @@ public final class SnapshotRepository {
                 .fetch(SnapshotRepository::toSnapshot);
     }
 
+    /** A page of the add-on's snapshots, newest first; null filters match everything. */
+    public List<Snapshot> page(UUID addonId, String configVar, SnapshotKind kind, SnapshotStatus status, int limit, int offset) {
+        var condition = SNAPSHOT.ADDON_ID.eq(addonId);
+        if (configVar != null) {
+            condition = condition.and(SNAPSHOT.CONFIG_VAR.eq(configVar));
+        }
+        if (kind != null) {
+            condition = condition.and(SNAPSHOT.KIND.eq(kind.dbValue()));
+        }
+        if (status != null) {
+            condition = condition.and(SNAPSHOT.STATUS.eq(status.dbValue()));
+        }
+        return dsl.selectFrom(SNAPSHOT).where(condition)
+                .orderBy(SNAPSHOT.CREATED_AT.desc(), SNAPSHOT.ID)
+                .limit(limit).offset(offset)
+                .fetch(SnapshotRepository::toSnapshot);
+    }
+
+    /** The newest completed snapshot of the add-on. */
+    public Optional<Snapshot> latestCompleted(UUID addonId) {
+        return dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.ADDON_ID.eq(addonId), SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()))
+                .orderBy(SNAPSHOT.CREATED_AT.desc()).limit(1)
+                .fetchOptional().map(SnapshotRepository::toSnapshot);
+    }
+
     public void markRunning(String id, Instant now) {
         dsl.update(SNAPSHOT)
                 .set(SNAPSHOT.STATUS, SnapshotStatus.RUNNING.dbValue())

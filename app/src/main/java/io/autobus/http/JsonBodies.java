@@ -28,6 +28,10 @@ public final class JsonBodies {
         return node;
     }
 
+    public JsonNode emptyObject() {
+        return json.createObjectNode();
+    }
+
     /** A field that must be a non-empty string. */
     public static String requiredText(JsonNode node, String field) {
         JsonNode value = node.path(field);

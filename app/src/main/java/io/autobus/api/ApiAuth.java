@@ -1,0 +1,77 @@
+package io.autobus.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.autobus.crypto.Tokens;
+import io.autobus.http.JsonBodies;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.UnauthorizedResponse;
+import java.util.UUID;
+
+/**
+ * Who calls the API: the {@code token} parameter (query string or JSON body, as the seed shows),
+ * {@code Authorization: Bearer <token>}, or HTTP Basic with the add-on key (what a client does
+ * with the AUTOBUS_URL config var as is). Rate-limited per credential.
+ */
+public final class ApiAuth {
+    static final String DISABLED = "The API is disabled; enable it on the Settings tab";
+
+    private final ApiTokens tokens;
+    private final RateLimiter limiter;
+    private final JsonBodies bodies;
+
+    public ApiAuth(ApiTokens tokens, RateLimiter limiter, JsonBodies bodies) {
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.bodies = bodies;
+    }
+
+    /** The add-on the caller may act for; throws 401, 403 or 429 otherwise. */
+    public UUID addonOf(Context ctx) {
+        String credential = credential(ctx);
+        if (credential == null || credential.isBlank()) {
+            throw new UnauthorizedResponse("A token is required: pass your API token as the token parameter "
+                    + "(or Authorization: Bearer <token>).");
+        }
+        var holder = tokens.lookUp(credential.trim()).orElseThrow(() -> new UnauthorizedResponse("This token is not valid."));
+        long wait = limiter.acquire(Tokens.sha256Hex(credential.trim()));
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new HttpResponseException(429, "Too many requests; try again in " + wait + " s.");
+        }
+        if (!holder.allowed()) {
+            throw new ForbiddenResponse(DISABLED);
+        }
+        return holder.addonId();
+    }
+
+    /** The request's JSON body, or an empty object when it has none. */
+    JsonNode body(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase().startsWith("application/json") || ctx.body().isBlank()) {
+            return bodies.emptyObject();
+        }
+        return bodies.object(ctx);
+    }
+
+    private String credential(Context ctx) {
+        String query = ctx.queryParam("token");
+        if (query != null) {
+            return query;
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7);
+        }
+        var basic = ctx.basicAuthCredentials();
+        if (basic != null) {
+            return basic.getPassword();
+        }
+        JsonNode token = body(ctx).path("token");
+        if (token.isTextual()) {
+            return token.asText();
+        }
+        return ctx.formParam("token");
+    }
+}

@@ -1,0 +1,64 @@
+package io.autobus.api;
+
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotChanges;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A snapshot as the API shows it, in the seed's shape ({@code id}, {@code kind}, {@code created_at}, ...). */
+final class SnapshotJson {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private SnapshotJson() {
+    }
+
+    static Map<String, Object> of(Snapshot snapshot) {
+        var json = new LinkedHashMap<String, Object>();
+        json.put("id", snapshot.id());
+        json.put("kind", snapshot.kind().label());
+        json.put("created_at", time(snapshot.createdAt()));
+        json.put("status", snapshot.state());
+        json.put("database", snapshot.configVar());
+        json.put("description", snapshot.description());
+        json.put("size", snapshot.sizeBytes());
+        json.put("verification", snapshot.verification());
+        json.put("verification_detail", snapshot.verificationDetail());
+        json.put("engine", snapshot.engine());
+        json.put("server_version", snapshot.serverVersion());
+        json.put("file_name", snapshot.state().equals("completed") ? snapshot.fileName() : null);
+        json.put("sha256", snapshot.sha256());
+        json.put("finished_at", time(snapshot.finishedAt()));
+        json.put("duration_ms", snapshot.durationMs());
+        json.put("error", snapshot.error());
+        return json;
+    }
+
+    /** With the statistics taken at dump time and the change since the previous snapshot. */
+    static Map<String, Object> withStatistics(Snapshot snapshot, SnapshotChanges changes) {
+        var json = of(snapshot);
+        var statistics = new LinkedHashMap<String, Object>();
+        statistics.put("database_size", snapshot.databaseSizeBytes());
+        statistics.put("database_size_change", changes.databaseSizeDelta());
+        statistics.put("tables_added", changes.tablesAdded());
+        statistics.put("tables_dropped", changes.tablesDropped());
+        statistics.put("tables", changes.tables().stream().map(table -> {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("name", table.name());
+            row.put("rows", table.rows());
+            row.put("rows_exact", table.rowsExact());
+            row.put("rows_change", table.rowsDelta());
+            row.put("size", table.sizeBytes());
+            row.put("size_change", table.sizeDelta());
+            return row;
+        }).toList());
+        json.put("statistics", statistics);
+        return json;
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : TIME.format(instant);
+    }
+}

@@ -1,0 +1,175 @@
+package io.autobus.api;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.autobus.backup.ManualSnapshots;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotChanges;
+import io.autobus.backup.SnapshotDeleter;
+import io.autobus.backup.SnapshotKind;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.backup.SnapshotStatus;
+import io.autobus.storage.SnapshotStores;
+import io.javalin.http.ConflictResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnprocessableContentResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** The seed's REST API: {@code /api/snapshots} and its five companions. */
+public final class SnapshotsApi {
+    private static final int MAX_DESCRIPTION = 500;
+
+    private final ApiAuth auth;
+    private final SnapshotRepository snapshots;
+    private final ManualSnapshots manualSnapshots;
+    private final SnapshotDeleter deleter;
+    private final SnapshotStores stores;
+
+    public SnapshotsApi(ApiAuth auth, SnapshotRepository snapshots, ManualSnapshots manualSnapshots, SnapshotDeleter deleter,
+                        SnapshotStores stores) {
+        this.auth = auth;
+        this.snapshots = snapshots;
+        this.manualSnapshots = manualSnapshots;
+        this.deleter = deleter;
+        this.stores = stores;
+    }
+
+    /** {@code GET /api/snapshots[?database=&kind=&status=&limit=&offset=]} */
+    public void list(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        var page = snapshots.page(addonId, blankToNull(ctx.queryParam("database")),
+                parse(ctx.queryParam("kind"), "kind", SnapshotKind.class),
+                parse(ctx.queryParam("status"), "status", SnapshotStatus.class),
+                number(ctx.queryParam("limit"), "limit", 100, 1, 500), number(ctx.queryParam("offset"), "offset", 0, 0, Integer.MAX_VALUE));
+        ctx.json(page.stream().map(SnapshotJson::of).toList());
+    }
+
+    /** {@code GET /api/snapshots/latest}: a JSON string, the newest completed snapshot's 30-minute download URL. */
+    public void latest(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        Snapshot latest = snapshots.latestCompleted(addonId).orElseThrow(() -> new NotFoundResponse("There is no completed snapshot yet."));
+        String url = stores.byRegion(latest.storageRegion()).downloadUrl(latest.storageKey(), latest.fileName()).toString();
+        // A JSON string, as the seed shows it (Javalin would send a bare String unquoted).
+        ctx.contentType("application/json").result("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(url)) + "\"");
+    }
+
+    /** {@code POST /api/snapshots} with optional {@code database} and {@code description}. */
+    public void create(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        JsonNode body = auth.body(ctx);
+        String database = text(ctx, body, "database");
+        String description = text(ctx, body, "description");
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw new UnprocessableContentResponse("description is longer than " + MAX_DESCRIPTION + " characters.");
+        }
+        ManualSnapshots.Requested requested;
+        try {
+            requested = manualSnapshots.take(addonId, database, description);
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse(e.getMessage());
+        }
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("message", "Snapshot is in progress, it may take awhile");
+        answer.put("jid", requested.jobId().toString());
+        answer.put("snapshot_id", requested.snapshotId());
+        ctx.status(202).json(answer);
+    }
+
+    /** {@code GET /api/snapshots/check_snapshot?jid=...} */
+    public void check(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        String jid = text(ctx, auth.body(ctx), "jid");
+        if (jid == null) {
+            throw new UnprocessableContentResponse("jid is required: the one POST /api/snapshots answered with.");
+        }
+        UUID jobId;
+        try {
+            jobId = UUID.fromString(jid);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundResponse("No snapshot job " + jid + ".");
+        }
+        Snapshot snapshot = snapshots.findByJob(addonId, jobId).orElseThrow(() -> new NotFoundResponse("No snapshot job " + jid + "."));
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("completed", snapshot.status() == SnapshotStatus.COMPLETED);
+        answer.put("snapshot_id", snapshot.id());
+        answer.put("status", snapshot.state());
+        if (snapshot.status() == SnapshotStatus.FAILED) {
+            answer.put("error", snapshot.error());
+        }
+        ctx.json(answer);
+    }
+
+    /** {@code GET /api/snapshots/{id}} */
+    public void show(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        Snapshot snapshot = snapshots.find(ctx.pathParam("id")).filter(s -> s.addonId().equals(addonId))
+                .orElseThrow(() -> new NotFoundResponse("No snapshot " + ctx.pathParam("id") + "."));
+        var previous = snapshots.previousCompleted(snapshot);
+        var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
+                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
+                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
+        ctx.json(SnapshotJson.withStatistics(snapshot, changes));
+    }
+
+    /** {@code DELETE /api/snapshots/{id}} */
+    public void delete(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        switch (deleter.delete(addonId, ctx.pathParam("id"))) {
+            case DELETED -> ctx.json(Map.of("message", "Snapshot has been deleted"));
+            case IN_PROGRESS -> throw new ConflictResponse("This snapshot is still in progress; delete it once it has finished.");
+            case NOT_FOUND -> throw new NotFoundResponse("No snapshot " + ctx.pathParam("id") + ".");
+        }
+    }
+
+    /** A parameter from the query string, the JSON body or a form. */
+    private static String text(Context ctx, JsonNode body, String name) {
+        String query = ctx.queryParam(name);
+        if (query != null) {
+            return blankToNull(query);
+        }
+        JsonNode value = body.path(name);
+        if (!value.isMissingNode() && !value.isNull()) {
+            if (!value.isTextual()) {
+                throw new UnprocessableContentResponse(name + " must be a string.");
+            }
+            return blankToNull(value.asText());
+        }
+        return null;
+    }
+
+    private static <E extends Enum<E>> E parse(String value, String name, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse(name + " '" + value + "' is not one of " + List.of(type.getEnumConstants())
+                    .stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList() + ".");
+        }
+    }
+
+    private static int number(String value, String name, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new UnprocessableContentResponse(name + " must be a whole number from " + min + " to " + max + ".");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

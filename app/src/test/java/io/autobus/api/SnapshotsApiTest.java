@@ -1,0 +1,197 @@
+package io.autobus.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.backup.DatabaseAttacher;
+import io.autobus.crypto.SecretBox;
+import io.autobus.addon.AddonRepository;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.HttpDriver;
+import io.autobus.support.SourceDatabases;
+import io.autobus.support.TestApp;
+import io.autobus.support.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The seed's REST API over HTTP against the running service, with real backups behind it. */
+class SnapshotsApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestApp app = TestApp.shared();
+    private final ApiTokens tokens = new ApiTokens(app.db);
+    @TempDir
+    Path downloads;
+
+    private record Tenant(UUID addonId, String key, String token) {
+    }
+
+    /** A provisioned add-on with a small PostgreSQL database attached and the token API on. */
+    private Tenant tenant() throws Exception {
+        UUID id = UUID.randomUUID();
+        var provision = HerokuPartner.of(app).provision(id, "travel", "grant-" + id);
+        String key = JSON.readTree(provision.body()).path("config").path("AUTOBUS_URL").asText().replaceAll("^https://addon:([^@]+)@.*$", "$1");
+        String source = TestDatabase.create("api");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE items (id int PRIMARY KEY)");
+            statement.execute("INSERT INTO items SELECT generate_series(1, 12)");
+        }
+        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock).attach(id, "DATABASE", source);
+        String token = tokens.enable(id, true).orElseThrow();
+        return new Tenant(id, key, token);
+    }
+
+    @Test
+    void create_check_list_show_latest_and_delete_a_snapshot_as_the_seed_describes() throws Exception {
+        Tenant tenant = tenant();
+
+        var created = call("POST", "/api/snapshots", "{\"token\": \"" + tenant.token() + "\", \"database\": \"DATABASE_URL\", \"description\": \"before deploy\"}", Map.of());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode answer = JSON.readTree(created.body());
+        assertThat(answer.path("message").asText()).isEqualTo("Snapshot is in progress, it may take awhile");
+        String jid = answer.path("jid").asText();
+
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + tenant.token()).body()).path("completed").asBoolean());
+        JsonNode check = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + tenant.token()).body());
+        String id = check.path("snapshot_id").asText();
+        assertThat(check.path("status").asText()).isEqualTo("completed");
+
+        JsonNode list = JSON.readTree(get("/api/snapshots?token=" + tenant.token()).body());
+        assertThat(list).hasSize(1);
+        JsonNode listed = list.get(0);
+        assertThat(listed.path("id").asText()).isEqualTo(id).matches("[0-9a-f]{24}");
+        assertThat(listed.path("kind").asText()).isEqualTo("Manual");
+        assertThat(listed.path("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(listed.path("database").asText()).isEqualTo("DATABASE_URL");
+        assertThat(listed.path("description").asText()).isEqualTo("before deploy");
+        assertThat(listed.path("size").asLong()).isPositive();
+        assertThat(listed.has("verification")).isTrue();
+
+        JsonNode shown = JSON.readTree(call("GET", "/api/snapshots/" + id, null, Map.of("Authorization", "Bearer " + tenant.token())).body());
+        assertThat(shown.path("statistics").path("tables").get(0).path("name").asText()).isEqualTo("public.items");
+        assertThat(shown.path("statistics").path("tables").get(0).path("rows").asLong()).isEqualTo(12);
+
+        var latest = get("/api/snapshots/latest?token=" + tenant.token());
+        String url = JSON.readTree(latest.body()).asText();
+        assertThat(latest.body()).startsWith("\"");
+        assertThat(url).startsWith(TestApp.PUBLIC_URL + "/downloads/");
+        Path file = downloads.resolve("latest.dump");
+        SourceDatabases.download(URI.create(url.replace(TestApp.PUBLIC_URL, app.http.baseUrl())), file);
+        assertThat(Files.size(file)).isEqualTo(listed.path("size").asLong());
+
+        var deleted = call("DELETE", "/api/snapshots/" + id, "{\"token\": \"" + tenant.token() + "\"}", Map.of());
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(deleted.body()).path("message").asText()).isEqualTo("Snapshot has been deleted");
+        assertThat(JSON.readTree(get("/api/snapshots?token=" + tenant.token()).body())).isEmpty();
+        assertThat(get("/api/snapshots/" + id + "?token=" + tenant.token()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_token_api_is_off_by_default_but_the_addon_key_always_works() throws Exception {
+        Tenant tenant = tenant();
+        tokens.enable(tenant.addonId(), false);
+
+        var withToken = get("/api/snapshots?token=" + tenant.token());
+        var withKey = get("/api/snapshots?token=" + tenant.key());
+        var withBasic = call("GET", "/api/snapshots", null, Map.of("Authorization", HttpDriver.basic("addon", tenant.key())));
+
+        assertThat(withToken.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(withToken.body()).path("message").asText()).isEqualTo("The API is disabled; enable it on the Settings tab");
+        assertThat(withKey.statusCode()).isEqualTo(200);
+        assertThat(withBasic.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void regenerating_the_token_revokes_the_old_one_and_bad_tokens_are_401() throws Exception {
+        Tenant tenant = tenant();
+
+        String fresh = tokens.regenerate(tenant.addonId());
+
+        assertThat(get("/api/snapshots?token=" + tenant.token()).statusCode()).isEqualTo(401);
+        assertThat(get("/api/snapshots?token=" + fresh).statusCode()).isEqualTo(200);
+        assertThat(get("/api/snapshots").statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(get("/api/snapshots").body()).path("message").asText()).contains("token is required");
+    }
+
+    @Test
+    void one_addon_never_sees_or_deletes_another_s_snapshots() throws Exception {
+        Tenant a = tenant();
+        Tenant b = tenant();
+        var created = call("POST", "/api/snapshots?token=" + b.token(), null, Map.of());
+        String jid = JSON.readTree(created.body()).path("jid").asText();
+        String bSnapshot = JSON.readTree(created.body()).path("snapshot_id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + b.token()).body()).path("completed").asBoolean());
+
+        assertThat(JSON.readTree(get("/api/snapshots?token=" + a.token()).body())).isEmpty();
+        assertThat(get("/api/snapshots/" + bSnapshot + "?token=" + a.token()).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/snapshots/" + bSnapshot + "?token=" + a.token(), null, Map.of()).statusCode()).isEqualTo(404);
+        assertThat(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + a.token()).statusCode()).isEqualTo(404);
+        assertThat(get("/api/snapshots/latest?token=" + a.token()).statusCode()).isEqualTo(404);
+        assertThat(get("/api/snapshots/" + bSnapshot + "?token=" + b.token()).statusCode()).as("still there for its owner").isEqualTo(200);
+    }
+
+    @Test
+    void bad_parameters_get_clear_messages() throws Exception {
+        Tenant tenant = tenant();
+
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"database\": \"NOPE_URL\"}", Map.of()), 422, "No database NOPE_URL");
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"description\": 42}", Map.of()), 422, "description must be a string");
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{not json", Map.of()), 400, "not valid JSON");
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"description\": \"" + "x".repeat(501) + "\"}", Map.of()), 422, "longer than 500");
+        assertError(get("/api/snapshots/check_snapshot?token=" + tenant.token()), 422, "jid is required");
+        assertError(get("/api/snapshots?kind=hourly&token=" + tenant.token()), 422, "kind 'hourly'");
+        assertError(get("/api/snapshots?limit=0&token=" + tenant.token()), 422, "limit must be");
+    }
+
+    @Test
+    void more_than_sixty_requests_a_minute_are_refused_with_retry_after() throws Exception {
+        Tenant tenant = tenant();
+        int ok = 0;
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 70 && refused == null; i++) {
+            var response = get("/api/snapshots?token=" + tenant.token());
+            if (response.statusCode() == 429) {
+                refused = response;
+            } else {
+                ok++;
+            }
+        }
+
+        assertThat(ok).isEqualTo(60);
+        assertThat(refused).isNotNull();
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+        app.clock.advance(Duration.ofSeconds(2));
+        assertThat(get("/api/snapshots?token=" + tenant.token()).statusCode()).as("a token refills with time").isEqualTo(200);
+    }
+
+    @Test
+    void the_openapi_description_is_served() {
+        var response = app.http.get("/api/openapi.yaml", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("openapi: 3.0.3").contains("/api/snapshots/check_snapshot");
+    }
+
+    private HttpResponse<String> get(String path) {
+        return call("GET", path, null, Map.of());
+    }
+
+    private HttpResponse<String> call(String method, String path, String json, Map<String, String> headers) {
+        return app.http.send(method, path, json, headers);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String message) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(JSON.readTree(response.body()).path("message").asText()).contains(message);
+    }
+}
