@@ -155,12 +155,13 @@ public final class App implements AutoCloseable {
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
             var snapshotsApi = new SnapshotsApi(new ApiAuth(apiTokens, new RateLimiter(60, 60, clock), bodies), snapshots,
                     manualSnapshots, snapshotDeleter, stores);
-            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, accessChecker, pages,
-                    settings.collaboratorEmail(), clock);
+            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
+                    accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings, notificationSettings,
-                    verification);
+                    verification, snapshotDeleter, apiTokens, dashboard);
+            var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages);
 
             web = Javalin.create(config -> {
                 config.jetty.port = settings.port();
@@ -186,14 +187,19 @@ public final class App implements AutoCloseable {
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 
                 config.routes.post("/sso/login", ssoLogin::login);
-                config.routes.get("/dashboard", dashboard::show);
+                config.routes.get("/dashboard", dashboard::snapshots);
+                config.routes.get("/dashboard/statistics", dashboard::statistics);
+                config.routes.get("/dashboard/settings", dashboard::settings);
+                config.routes.post("/dashboard/api", dashboardActions::changeApi);
+                config.routes.get("/dashboard/snapshots/{id}/delete", snapshotPage::confirmDelete);
+                config.routes.post("/dashboard/snapshots/{id}/delete", dashboardActions::deleteSnapshot);
                 config.routes.post("/dashboard/snapshots", dashboardActions::takeSnapshot);
                 config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
                 config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
-                config.routes.get("/dashboard/snapshots/{id}", new SnapshotPage(sessions, snapshots, pages)::show);
+                config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));

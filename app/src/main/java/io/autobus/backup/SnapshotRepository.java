@@ -92,6 +92,24 @@ public final class SnapshotRepository {
                 .fetch(SnapshotRepository::toSnapshot);
     }
 
+    /** One point of a database's history: its size and total rows at a snapshot. */
+    public record HistoryPoint(Instant at, Long databaseSizeBytes, long rows) {
+    }
+
+    /** The last {@code limit} completed snapshots of a database, oldest first, for charts. */
+    public List<HistoryPoint> history(UUID addonId, String configVar, int limit) {
+        var rows = DSL.coalesce(DSL.sum(SNAPSHOT_TABLE.ROW_COUNT), java.math.BigDecimal.ZERO);
+        var points = dsl.select(SNAPSHOT.CREATED_AT, SNAPSHOT.DATABASE_SIZE_BYTES, rows)
+                .from(SNAPSHOT).leftJoin(SNAPSHOT_TABLE).on(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(SNAPSHOT.ID))
+                .where(SNAPSHOT.ADDON_ID.eq(addonId), SNAPSHOT.CONFIG_VAR.eq(configVar),
+                        SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()))
+                .groupBy(SNAPSHOT.ID, SNAPSHOT.CREATED_AT, SNAPSHOT.DATABASE_SIZE_BYTES)
+                .orderBy(SNAPSHOT.CREATED_AT.desc())
+                .limit(limit)
+                .fetch(r -> new HistoryPoint(r.value1().toInstant(), r.value2(), r.value3().longValue()));
+        return points.reversed();
+    }
+
     /** The newest completed snapshot of the add-on. */
     public Optional<Snapshot> latestCompleted(UUID addonId) {
         return dsl.selectFrom(SNAPSHOT)

@@ -4,81 +4,150 @@ import io.autobus.addon.AccessChecker;
 import io.autobus.addon.AccessState;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
+import io.autobus.addon.FoundDatabase;
+import io.autobus.api.ApiTokens;
 import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupSettings;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotChanges;
 import io.autobus.backup.SnapshotRepository;
-import io.javalin.http.Context;
-import io.javalin.http.UnauthorizedResponse;
+import io.autobus.backup.SnapshotStatus;
 import io.autobus.dump.DumpOptions;
 import io.autobus.notify.NotificationSettings;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
 import java.time.Clock;
 import java.time.DayOfWeek;
-import java.time.format.TextStyle;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.UUID;
 import java.time.Duration;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** {@code GET /dashboard}: the add-on's app, plan, access and databases. */
+/** The dashboard's three tabs: Snapshots ({@code /dashboard}), Statistics and Settings. */
 public final class Dashboard {
     /** Opening the dashboard re-checks access, but not more often than this per add-on. */
     private static final Duration RECHECK_AFTER = Duration.ofSeconds(15);
+    private static final int CHART_POINTS = 30;
 
     private final WebSessions sessions;
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
     private final BackupSettings settings;
     private final NotificationSettings notifications;
+    private final ApiTokens apiTokens;
     private final AccessChecker accessChecker;
     private final Pages pages;
     private final String collaboratorEmail;
     private final Clock clock;
 
     public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, BackupSettings settings,
-                     NotificationSettings notifications, AccessChecker accessChecker, Pages pages, String collaboratorEmail,
-                     Clock clock) {
-        this.settings = settings;
-        this.notifications = notifications;
+                     NotificationSettings notifications, ApiTokens apiTokens, AccessChecker accessChecker, Pages pages,
+                     String collaboratorEmail, Clock clock) {
         this.sessions = sessions;
         this.addons = addons;
         this.snapshots = snapshots;
+        this.settings = settings;
+        this.notifications = notifications;
+        this.apiTokens = apiTokens;
         this.accessChecker = accessChecker;
         this.pages = pages;
         this.collaboratorEmail = collaboratorEmail;
         this.clock = clock;
     }
 
-    public void show(Context ctx) {
+    /** {@code GET /dashboard}: snapshots per database; refreshes itself while one is in progress. */
+    public void snapshots(Context ctx) {
+        var model = base(ctx, "snapshots");
+        Addon addon = (Addon) model.get("addon");
+        var all = snapshots.ofAddon(addon.id());
+        var byDatabase = new LinkedHashMap<String, List<Snapshot>>();
+        for (FoundDatabase database : addons.databases(addon.id())) {
+            byDatabase.put(database.configVar(), new ArrayList<>());
+        }
+        all.forEach(s -> byDatabase.computeIfAbsent(s.configVar(), k -> new ArrayList<>()).add(s));
+        model.put("byDatabase", byDatabase);
+        model.put("inProgress", all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING || s.status() == SnapshotStatus.RUNNING
+                || "running".equals(s.verification())));
+        model.put("messages", notifications.recent(addon.id(), 5));
+        model.put("done", ctx.queryParam("done"));
+        pages.render(ctx, 200, "dashboard", model);
+    }
+
+    /** {@code GET /dashboard/statistics}: size and rows day by day, and the latest snapshot's tables. */
+    public void statistics(Context ctx) {
+        var model = base(ctx, "statistics");
+        Addon addon = (Addon) model.get("addon");
+        var charts = new ArrayList<Map<String, Object>>();
+        for (FoundDatabase database : addons.databases(addon.id())) {
+            var history = snapshots.history(addon.id(), database.configVar(), CHART_POINTS);
+            var chart = new HashMap<String, Object>();
+            chart.put("database", database);
+            chart.put("points", history.size());
+            chart.put("sizeChart", SvgChart.line(history.stream().filter(p -> p.databaseSizeBytes() != null)
+                    .map(p -> new SvgChart.Point(p.at(), p.databaseSizeBytes())).toList(), "bytes", "size"));
+            chart.put("rowsChart", SvgChart.line(history.stream().map(p -> new SvgChart.Point(p.at(), p.rows())).toList(), "rows", "rows"));
+            snapshots.page(addon.id(), database.configVar(), null, SnapshotStatus.COMPLETED, 1, 0).stream().findFirst().ifPresent(latest -> {
+                var previous = snapshots.previousCompleted(latest);
+                chart.put("latest", latest);
+                chart.put("changes", SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
+                        previous.map(p -> snapshots.tables(p.id())).orElse(List.of()), latest.databaseSizeBytes(),
+                        snapshots.tables(latest.id())));
+            });
+            charts.add(chart);
+        }
+        model.put("charts", charts);
+        pages.render(ctx, 200, "statistics", model);
+    }
+
+    /** {@code GET /dashboard/settings} */
+    public void settings(Context ctx) {
+        settings(ctx, null);
+    }
+
+    /** The settings page; {@code newToken} is shown once, right after it was made. */
+    void settings(Context ctx, String newToken) {
+        var model = base(ctx, "settings");
+        Addon addon = (Addon) model.get("addon");
+        var options = new HashMap<String, DumpOptions>();
+        for (FoundDatabase db : addons.databases(addon.id())) {
+            options.put(db.configVar(), settings.dumpOptions(addon.id(), db.configVar()));
+        }
+        model.put("options", options);
+        BackupSchedule schedule = settings.schedule(addon.id());
+        model.put("schedule", schedule);
+        model.put("hours", java.util.stream.IntStream.range(0, 24).boxed().toList());
+        model.put("weekdays", Arrays.stream(DayOfWeek.values()).map(Dashboard::dayName).toList());
+        model.put("weeklyDay", dayName(schedule.weeklyDay()));
+        model.put("notify", notifications.current(addon.id()));
+        model.put("apiEnabled", apiTokens.enabled(addon.id()));
+        model.put("newToken", newToken);
+        pages.render(ctx, 200, "settings", model);
+    }
+
+    private Map<String, Object> base(Context ctx, String tab) {
         var session = sessions.current(ctx).orElseThrow(() -> new UnauthorizedResponse(
                 "Please open the Autobus dashboard through Heroku: run heroku addons:open autobus, "
                         + "or pick Autobus in your app's Resources tab on the Heroku Dashboard."));
         Addon addon = addons.find(session.addonId()).orElseThrow(() -> new UnauthorizedResponse(
                 "This Autobus add-on was removed. Run heroku addons:open autobus for another one."));
-        if (addon.accessState() != AccessState.ACTIVE && recheckDue(addon)) {
+        if (addon.accessState() != AccessState.ACTIVE && "snapshots".equals(tab) && recheckDue(addon)) {
             addon = accessChecker.check(addon.id()).orElse(addon);
         }
         var model = new HashMap<String, Object>();
+        model.put("tab", tab);
         model.put("addon", addon);
         model.put("email", session.email());
         model.put("plan", addon.plan());
         model.put("state", addon.accessState().dbValue());
-        UUID addonId = addon.id();
-        var databases = addons.databases(addonId);
-        model.put("databases", databases);
-        var options = new HashMap<String, DumpOptions>();
-        databases.forEach(db -> options.put(db.configVar(), settings.dumpOptions(addonId, db.configVar())));
-        model.put("options", options);
-        BackupSchedule schedule = settings.schedule(addonId);
-        model.put("schedule", schedule);
-        model.put("weekdays", Arrays.stream(DayOfWeek.values()).map(Dashboard::dayName).toList());
-        model.put("weeklyDay", dayName(schedule.weeklyDay()));
-        model.put("notify", notifications.current(addonId));
-        model.put("messages", notifications.recent(addonId, 20));
+        model.put("databases", addons.databases(addon.id()));
         model.put("collaboratorEmail", collaboratorEmail);
-        model.put("snapshots", snapshots.ofAddon(addon.id()));
         model.put("csrf", sessions.csrfToken(ctx));
-        pages.render(ctx, 200, "dashboard", model);
+        return model;
     }
 
     private static String dayName(DayOfWeek day) {

@@ -1,6 +1,8 @@
 package io.autobus.web;
 
+import io.autobus.api.ApiTokens;
 import io.autobus.backup.BackupSettings;
+import io.autobus.backup.SnapshotDeleter;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.SnapshotRepository;
@@ -28,12 +30,19 @@ public final class DashboardActions {
     private final BackupSettings settings;
     private final NotificationSettings notifications;
     private final Verification verification;
+    private final SnapshotDeleter deleter;
+    private final ApiTokens apiTokens;
+    private final Dashboard dashboard;
 
     public DashboardActions(WebSessions sessions, ManualSnapshots manualSnapshots, DatabaseAttacher attacher,
                             SnapshotRepository snapshots, SnapshotStores stores, BackupSettings settings,
-                            NotificationSettings notifications, Verification verification) {
+                            NotificationSettings notifications, Verification verification, SnapshotDeleter deleter,
+                            ApiTokens apiTokens, Dashboard dashboard) {
         this.notifications = notifications;
         this.verification = verification;
+        this.deleter = deleter;
+        this.apiTokens = apiTokens;
+        this.dashboard = dashboard;
         this.sessions = sessions;
         this.manualSnapshots = manualSnapshots;
         this.attacher = attacher;
@@ -53,7 +62,7 @@ public final class DashboardActions {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        ctx.redirect("/dashboard#settings");
+        ctx.redirect("/dashboard/settings#schedule-settings");
     }
 
     /** {@code POST /dashboard/notifications} */
@@ -64,7 +73,7 @@ public final class DashboardActions {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        ctx.redirect("/dashboard#notifications");
+        ctx.redirect("/dashboard/settings#notifications");
     }
 
     /** {@code POST /dashboard/snapshots/{id}/verify}: restore and check it again. */
@@ -91,7 +100,7 @@ public final class DashboardActions {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse("These dump options cannot be used: " + e.getMessage());
         }
-        ctx.redirect("/dashboard#databases");
+        ctx.redirect("/dashboard/settings#dump-options");
     }
 
     /** A form field of names separated by commas or spaces. */
@@ -108,7 +117,33 @@ public final class DashboardActions {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        ctx.redirect("/dashboard#snapshots");
+        ctx.redirect("/dashboard?done=created#snapshots");
+    }
+
+    /** {@code POST /dashboard/snapshots/{id}/delete}, from the confirmation page. */
+    public void deleteSnapshot(Context ctx) {
+        UUID addonId = formSession(ctx);
+        switch (deleter.delete(addonId, ctx.pathParam("id"))) {
+            case DELETED -> ctx.redirect("/dashboard?done=deleted#snapshots");
+            case IN_PROGRESS -> throw new UnprocessableContentResponse("This snapshot is still in progress; delete it once it has finished.");
+            case NOT_FOUND -> throw new NotFoundResponse("No such snapshot.");
+        }
+    }
+
+    /** {@code POST /dashboard/api}: enable, disable, or regenerate the token (shown once, on the page that answers). */
+    public void changeApi(Context ctx) {
+        UUID addonId = formSession(ctx);
+        String token = switch (String.valueOf(ctx.formParam("action"))) {
+            case "enable" -> apiTokens.enable(addonId, true).orElse(null);
+            case "disable" -> apiTokens.enable(addonId, false).orElse(null);
+            case "regenerate" -> apiTokens.regenerate(addonId);
+            default -> throw new UnprocessableContentResponse("Unknown action.");
+        };
+        if (token == null) {
+            ctx.redirect("/dashboard/settings#api");
+        } else {
+            dashboard.settings(ctx, token);
+        }
     }
 
     /** {@code POST /dashboard/databases} */

@@ -17,7 +17,8 @@ public final class Pages {
         var loader = new ClasspathLoader();
         loader.setPrefix("templates");
         loader.setSuffix(".peb");
-        this.engine = new PebbleEngine.Builder().loader(loader).autoEscaping(true).strictVariables(false).build();
+        this.engine = new PebbleEngine.Builder().loader(loader).autoEscaping(true).strictVariables(false)
+                .extension(new Formats()).build();
     }
 
     public void render(Context ctx, int status, String template, Map<String, Object> model) {

@@ -1,44 +1,70 @@
 package io.autobus.web;
 
+import io.autobus.addon.AddonRepository;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
 import io.autobus.backup.SnapshotRepository;
+import io.autobus.backup.SnapshotStatus;
+import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code GET /dashboard/snapshots/{id}}: one snapshot's statistics and how the database changed
- * since the snapshot before it (the seed's "monitor the changes in your database day by day").
+ * {@code GET /dashboard/snapshots/{id}}: one snapshot, its statistics and how the database
+ * changed since the snapshot before it, and the seed's restore commands filled in; and the
+ * confirmation page before deleting it.
  */
 public final class SnapshotPage {
     private final WebSessions sessions;
     private final SnapshotRepository snapshots;
+    private final AddonRepository addons;
+    private final SnapshotStores stores;
     private final Pages pages;
 
-    public SnapshotPage(WebSessions sessions, SnapshotRepository snapshots, Pages pages) {
+    public SnapshotPage(WebSessions sessions, SnapshotRepository snapshots, AddonRepository addons, SnapshotStores stores, Pages pages) {
         this.sessions = sessions;
         this.snapshots = snapshots;
+        this.addons = addons;
+        this.stores = stores;
         this.pages = pages;
     }
 
     public void show(Context ctx) {
+        var model = model(ctx);
+        Snapshot snapshot = (Snapshot) model.get("snapshot");
+        var previous = snapshots.previousCompleted(snapshot);
+        model.put("previous", previous.orElse(null));
+        model.put("changes", SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
+                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
+                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id())));
+        addons.databaseEntry(snapshot.addonId(), snapshot.configVar()).ifPresent(entry -> model.put("database", entry.database()));
+        if (snapshot.status() == SnapshotStatus.COMPLETED) {
+            model.put("downloadUrl", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()));
+        }
+        pages.render(ctx, 200, "snapshot", model);
+    }
+
+    /** {@code GET /dashboard/snapshots/{id}/delete} */
+    public void confirmDelete(Context ctx) {
+        pages.render(ctx, 200, "delete", model(ctx));
+    }
+
+    private Map<String, Object> model(Context ctx) {
         var session = sessions.current(ctx).orElseThrow(() -> new UnauthorizedResponse(
                 "Your session has ended. Open the dashboard again with: heroku addons:open autobus"));
         Snapshot snapshot = snapshots.find(ctx.pathParam("id"))
                 .filter(s -> s.addonId().equals(session.addonId()))
                 .orElseThrow(() -> new NotFoundResponse("No such snapshot."));
-        var previous = snapshots.previousCompleted(snapshot);
-        var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
-                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
         var model = new HashMap<String, Object>();
+        model.put("tab", "snapshots");
         model.put("snapshot", snapshot);
-        model.put("previous", previous.orElse(null));
-        model.put("changes", changes);
+        model.put("addon", addons.find(session.addonId()).orElse(null));
         model.put("email", session.email());
-        pages.render(ctx, 200, "snapshot", model);
+        model.put("csrf", sessions.csrfToken(ctx));
+        return model;
     }
 }

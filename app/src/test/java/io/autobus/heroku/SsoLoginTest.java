@@ -33,7 +33,8 @@ class SsoLoginTest {
         var dashboard = app.http.get("/dashboard", HerokuSso.cookie(login));
 
         assertThat(dashboard.statusCode()).isEqualTo(200);
-        assertThat(dashboard.body()).contains("sharp-mountain-4005").contains("travel").contains("owner@example.com");
+        assertThat(dashboard.body()).contains("sharp-mountain-4005").contains("owner@example.com");
+        assertThat(app.http.get("/dashboard/settings", HerokuSso.cookie(login)).body()).contains("<dd id=\"plan-name\">travel</dd>");
     }
 
     @Test

@@ -67,7 +67,7 @@ class DashboardBackupFlowTest {
                 && !"running".equals(snapshots.find(snapshot.id()).orElseThrow().verification()));
         assertThat(snapshots.find(snapshot.id()).orElseThrow().verification()).as("verified on its own, after the backup")
                 .isEqualTo("verified");
-        assertThat(app.http.get("/dashboard", cookie).body()).contains(snapshot.id()).contains("Download " + snapshot.fileName())
+        assertThat(app.http.get("/dashboard", cookie).body()).contains(snapshot.id()).contains("/dashboard/snapshots/" + snapshot.id() + "/download")
                 .contains("data-verification=\"verified\"");
         var details = browser.get("/dashboard/snapshots/" + snapshot.id());
         assertThat(details.statusCode()).isEqualTo(200);

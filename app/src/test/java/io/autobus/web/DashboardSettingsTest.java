@@ -40,7 +40,7 @@ class DashboardSettingsTest {
         var next = app.db.fetchOne(ADDON, ADDON.ID.eq(addonId)).getNextBackupAt().toInstant();
         assertThat(next).isEqualTo(schedule.nextRunAfter(app.clock.instant()));
         assertThat(next.atZone(ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(22);
-        assertThat(browser.page().body()).contains("value=\"Europe/Berlin\"").contains("<option value=\"Monday\" selected>");
+        assertThat(browser.get("/dashboard/settings").body()).contains("value=\"Europe/Berlin\"").contains("<option value=\"Monday\" selected>");
     }
 
     @Test
