@@ -117,14 +117,14 @@ public final class DashboardActions {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        ctx.redirect("/dashboard?done=created#snapshots");
+        ctx.redirect("/dashboard?done=created");
     }
 
     /** {@code POST /dashboard/snapshots/{id}/delete}, from the confirmation page. */
     public void deleteSnapshot(Context ctx) {
         UUID addonId = formSession(ctx);
         switch (deleter.delete(addonId, ctx.pathParam("id"))) {
-            case DELETED -> ctx.redirect("/dashboard?done=deleted#snapshots");
+            case DELETED -> ctx.redirect("/dashboard?done=deleted");
             case IN_PROGRESS -> throw new UnprocessableContentResponse("This snapshot is still in progress; delete it once it has finished.");
             case NOT_FOUND -> throw new NotFoundResponse("No such snapshot.");
         }
