@@ -61,9 +61,9 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#attach-database input[name=name]")).sendKeys("DATABASE");
         browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys(source);
         browser.findElement(By.cssSelector("#attach-database button")).click();
-        browser.findElement(By.cssSelector("#create-snapshot input[name=description]")).sendKeys("before the migration");
+        waitFor(By.cssSelector("#create-snapshot input[name=description]")).sendKeys("before the migration");
         browser.findElement(By.cssSelector("#create-snapshot button")).click();
-        assertThat(browser.findElement(By.id("done")).getText()).contains("in progress");
+        assertThat(waitFor(By.id("done")).getText()).contains("in progress");
 
         // The page refreshes itself while the snapshot is taken and verified.
         try {
@@ -80,7 +80,7 @@ class DashboardBrowserTest {
 
         String snapshotId = row.getAttribute("data-id");
         browser.findElement(By.cssSelector("tr.snapshot td a code")).click();
-        assertThat(browser.findElement(By.id("restore-pg-restore")).getText())
+        assertThat(waitFor(By.id("restore-pg-restore")).getText())
                 .isEqualTo("pg_restore --verbose --clean --no-acl --no-owner -h 127.0.0.1 -U myuser -d "
                         + source.substring(source.lastIndexOf('/') + 1) + " DATABASE_" + snapshotId + ".dump");
         assertThat(browser.findElement(By.id("restore-heroku")).getText()).startsWith("heroku pg:backups:restore \"" + TestApp.PUBLIC_URL + "/downloads/");
@@ -100,19 +100,33 @@ class DashboardBrowserTest {
         browser.get(base + "/dashboard/settings");
         new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).selectByValue("22");
         browser.findElement(By.cssSelector("#schedule button")).click();
-        assertThat(new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption().getAttribute("value"))
-                .isEqualTo("22");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> "22".equals(new Select(driver.findElement(
+                By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption().getAttribute("value")));
         browser.findElement(By.cssSelector("#api button[value=enable]")).click();
-        assertThat(browser.findElement(By.id("api-token")).getText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(waitFor(By.id("api-token")).getText()).matches("[A-Za-z0-9_-]{43}");
         screenshot("5-settings");
 
         browser.get(base + "/dashboard/snapshots/" + snapshotId);
         browser.findElement(By.cssSelector("a.button.danger")).click();
+        waitFor(By.id("confirm"));
         screenshot("6-delete-confirmation");
         browser.findElement(By.id("confirm")).click();
-        assertThat(browser.findElement(By.id("done")).getText()).contains("deleted");
+        assertThat(waitFor(By.id("done")).getText()).contains("deleted");
         assertThat(browser.findElements(By.cssSelector("tr.snapshot"))).isEmpty();
         screenshot("7-snapshots-after-delete");
+    }
+
+    /** Form posts navigate; wait for the next page's element rather than racing it. */
+    private org.openqa.selenium.WebElement waitFor(By element) {
+        try {
+            return new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> {
+                var found = driver.findElements(element);
+                return found.isEmpty() ? null : found.getFirst();
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(element + " never appeared; " + browser.getCurrentUrl() + " shows:\n"
+                    + browser.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     /** Heroku's SSO page posts a signed form to us; a local page does the same here. */
