@@ -34,6 +34,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.api.ApiAuth;
 import io.autobus.api.ApiTokens;
 import io.autobus.api.RateLimiter;
+import io.autobus.api.SettingsApi;
 import io.autobus.api.SnapshotsApi;
 import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
@@ -153,8 +154,9 @@ public final class App implements AutoCloseable {
             var apiTokens = new ApiTokens(dsl);
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
-            var snapshotsApi = new SnapshotsApi(new ApiAuth(apiTokens, new RateLimiter(60, 60, clock), bodies), snapshots,
-                    manualSnapshots, snapshotDeleter, stores);
+            var apiAuth = new ApiAuth(apiTokens, new RateLimiter(60, 60, clock), bodies);
+            var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores);
+            var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
@@ -183,6 +185,8 @@ public final class App implements AutoCloseable {
                 config.routes.get("/api/snapshots/check_snapshot", snapshotsApi::check);
                 config.routes.get("/api/snapshots/{id}", snapshotsApi::show);
                 config.routes.delete("/api/snapshots/{id}", snapshotsApi::delete);
+                config.routes.get("/api/settings", settingsApi::show);
+                config.routes.patch("/api/settings", settingsApi::change);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 

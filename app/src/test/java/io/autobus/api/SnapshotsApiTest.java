@@ -175,6 +175,25 @@ class SnapshotsApiTest {
     }
 
     @Test
+    void settings_are_read_and_changed_with_the_dashboard_s_rules() throws Exception {
+        Tenant tenant = tenant();
+
+        var changed = call("PATCH", "/api/settings?token=" + tenant.token(),
+                "{\"backup_hour\": 22, \"time_zone\": \"Europe/Berlin\", \"database\": \"DATABASE_URL\", \"exclude_tables\": [\"audit_log\"]}", Map.of());
+        JsonNode settings = JSON.readTree(get("/api/settings?token=" + tenant.token()).body());
+
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(settings.path("backup_hour").asInt()).isEqualTo(22);
+        assertThat(settings.path("time_zone").asText()).isEqualTo("Europe/Berlin");
+        assertThat(settings.path("monthly").asBoolean()).isFalse();
+        assertThat(settings.path("databases").get(0).path("exclude_tables").get(0).asText()).isEqualTo("audit_log");
+        assertError(call("PATCH", "/api/settings?token=" + tenant.token(), "{\"backup_hour\": 24}", Map.of()), 422, "between 0 and 23");
+        assertError(call("PATCH", "/api/settings?token=" + tenant.token(), "{\"exclude_tables\": [\"x\"]}", Map.of()), 422, "database is required");
+        assertError(call("PATCH", "/api/settings?token=" + tenant.token(),
+                "{\"database\": \"DATABASE_URL\", \"exclude_tables\": [\"--file=/x\"]}", Map.of()), 422, "not a table or schema name");
+    }
+
+    @Test
     void the_openapi_description_is_served() {
         var response = app.http.get("/api/openapi.yaml", null);
 
