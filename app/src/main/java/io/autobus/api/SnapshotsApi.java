@@ -113,7 +113,11 @@ public final class SnapshotsApi {
         var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
                 previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
                 snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
-        ctx.json(SnapshotJson.withStatistics(snapshot, changes));
+        var json = SnapshotJson.withStatistics(snapshot, changes);
+        if (snapshot.status() == SnapshotStatus.COMPLETED) {
+            json.put("download_url", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()).toString());
+        }
+        ctx.json(json);
     }
 
     /** {@code DELETE /api/snapshots/{id}} */

@@ -1,0 +1,50 @@
+import {Flags, ux} from '@oclif/core'
+import {AutobusCommand, AutobusError, Snapshot} from '../../lib/autobus.js'
+
+export default class Capture extends AutobusCommand {
+  static description = 'take a snapshot now (like pg:backups:capture); --wait follows it until it is verified'
+  static examples = ['$ heroku autobus:capture -a sushi --database DATABASE_URL --description "before deploy" --wait']
+  static flags = {
+    database: Flags.string({description: 'config var of the database, e.g. DATABASE_URL (default: the first one)'}),
+    description: Flags.string({description: 'a note kept with the snapshot'}),
+    wait: Flags.boolean({description: 'wait until the snapshot is taken and verified'}),
+    interval: Flags.integer({description: 'seconds between checks while waiting', default: 2, hidden: true}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Capture)
+    const autobus = await this.autobus(flags.app)
+    const started = await autobus.capture(flags.database, flags.description)
+    if (!flags.wait) {
+      this.log(`${started.message}. Snapshot ${started.snapshot_id} (job ${started.jid}).`)
+      this.log(`Follow it with: heroku autobus:info ${started.snapshot_id} -a ${flags.app}`)
+      return
+    }
+    const pause = () => new Promise(resolve => setTimeout(resolve, flags.interval * 1000))
+    ux.action.start(`Taking snapshot ${started.snapshot_id} of ${flags.app}`)
+    for (;;) {
+      const state = await autobus.check(started.jid)
+      ux.action.status = state.status
+      if (state.status === 'failed') {
+        ux.action.stop('failed')
+        throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
+      }
+      if (state.completed) break
+      await pause()
+    }
+    ux.action.stop('done')
+    ux.action.start('Verifying that it restores')
+    let snapshot: Snapshot
+    for (;;) {
+      snapshot = await autobus.snapshot(started.snapshot_id)
+      if (snapshot.verification && snapshot.verification !== 'running') break
+      ux.action.status = snapshot.verification ?? 'queued'
+      await pause()
+    }
+    ux.action.stop(snapshot.verification)
+    if (snapshot.verification === 'failed') {
+      throw new AutobusError(`Snapshot ${snapshot.id} did not restore: ${snapshot.verification_detail ?? ''}`)
+    }
+    this.log(snapshot.id)
+  }
+}

@@ -1,0 +1,29 @@
+import {Args} from '@oclif/core'
+import {AutobusCommand, bytes, table} from '../../lib/autobus.js'
+
+export default class Info extends AutobusCommand {
+  static description = 'show one snapshot (the newest when no id is given) with its statistics'
+  static args = {id: Args.string({description: 'snapshot id'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Info)
+    const s = await (await this.autobus(flags.app)).snapshotOrNewest(args.id)
+    const lines: [string, string][] = [
+      ['Snapshot', s.id], ['Kind', s.kind], ['Database', s.database], ['Created', s.created_at], ['Status', s.status],
+      ['Size', bytes(s.size)], ['File', s.file_name ?? ''], ['SHA-256', s.sha256 ?? ''],
+      ['Verification', [s.verification, s.verification_detail].filter(Boolean).join(': ')],
+      ['Description', s.description ?? ''], ['Error', s.error ?? ''], ['Database size', bytes(s.statistics?.database_size)],
+    ]
+    for (const [label, value] of lines) if (value) this.log(`${(label + ':').padEnd(15)} ${value}`)
+    const tables = s.statistics?.tables ?? []
+    if (tables.length > 0) {
+      this.log('')
+      this.log(table(tables.map(t => ({
+        Table: t.name,
+        Rows: String(t.rows) + (t.rows_exact ? '' : ' (estimate)'),
+        Change: t.rows_change === null ? 'new' : (t.rows_change >= 0 ? '+' : '') + t.rows_change,
+        Size: bytes(t.size),
+      })), ['Table', 'Rows', 'Change', 'Size']))
+    }
+  }
+}

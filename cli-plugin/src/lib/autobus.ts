@@ -1,0 +1,160 @@
+import {APIClient, Command, flags} from '@heroku-cli/command'
+
+/** A failure worth showing the user as is. */
+export class AutobusError extends Error {}
+
+export interface Snapshot {
+  id: string
+  kind: string
+  created_at: string
+  status: string
+  database: string
+  description: string | null
+  size: number | null
+  verification: string | null
+  verification_detail?: string | null
+  engine?: string
+  server_version?: string | null
+  file_name?: string | null
+  sha256?: string | null
+  finished_at?: string | null
+  duration_ms?: number | null
+  error?: string | null
+  download_url?: string
+  statistics?: {
+    database_size: number | null
+    tables: {name: string; rows: number; rows_exact: boolean; rows_change: number | null; size: number}[]
+  }
+}
+
+export interface Settings {
+  backup_hour: number
+  backup_minute: number
+  time_zone: string
+  weekly_day: string
+  monthly: boolean
+  databases: {database: string; engine: string; exclude_tables: string[]; exclude_table_data: string[]}[]
+}
+
+/**
+ * Talks to the Autobus API with the add-on's own key, found in the app's AUTOBUS_URL config var.
+ * Plain fetch, never the Heroku client: the user's Heroku token must never reach Autobus.
+ */
+export class AutobusClient {
+  private readonly origin: string
+  private readonly authorization: string
+
+  constructor(autobusUrl: URL) {
+    this.origin = `${autobusUrl.protocol}//${autobusUrl.host}`
+    const key = decodeURIComponent(autobusUrl.password)
+    this.authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(autobusUrl.username) || 'addon'}:${key}`).toString('base64')
+  }
+
+  snapshots(): Promise<Snapshot[]> {
+    return this.request('GET', '/api/snapshots')
+  }
+
+  snapshot(id: string): Promise<Snapshot> {
+    return this.request('GET', `/api/snapshots/${encodeURIComponent(id)}`)
+  }
+
+  /** The given snapshot, or the newest completed one. */
+  async snapshotOrNewest(id?: string): Promise<Snapshot> {
+    if (id) return this.snapshot(id)
+    const [newest] = await this.request<Snapshot[]>('GET', '/api/snapshots?status=completed&limit=1')
+    if (!newest) throw new AutobusError('There is no completed snapshot yet. Take one with: heroku autobus:capture')
+    return this.snapshot(newest.id)
+  }
+
+  capture(database?: string, description?: string): Promise<{message: string; jid: string; snapshot_id: string}> {
+    return this.request('POST', '/api/snapshots', {database, description})
+  }
+
+  check(jid: string): Promise<{completed: boolean; snapshot_id: string; status: string; error?: string}> {
+    return this.request('GET', `/api/snapshots/check_snapshot?jid=${encodeURIComponent(jid)}`)
+  }
+
+  remove(id: string): Promise<{message: string}> {
+    return this.request('DELETE', `/api/snapshots/${encodeURIComponent(id)}`)
+  }
+
+  settings(): Promise<Settings> {
+    return this.request('GET', '/api/settings')
+  }
+
+  changeSettings(change: Record<string, unknown>): Promise<Settings> {
+    return this.request('PATCH', '/api/settings', change)
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(this.origin + path, {
+        method,
+        headers: {Authorization: this.authorization, Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'heroku-autobus'},
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch (error) {
+      const cause = (error as {cause?: {message?: string}}).cause?.message ?? (error as Error).message
+      throw new AutobusError(`Autobus could not be reached at ${this.origin} (${cause}). Try again in a moment.`)
+    }
+    const text = await response.text()
+    let json: unknown = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = null
+    }
+    if (!response.ok) {
+      const message = (json as {message?: string} | null)?.message ?? text
+      throw new AutobusError(response.status === 404 ? message : `Autobus answered ${response.status}: ${message}`)
+    }
+    return json as T
+  }
+}
+
+/** The app's config vars, read with the user's own Heroku credentials. */
+export async function configVars(heroku: APIClient, app: string): Promise<Record<string, string>> {
+  const {body} = await heroku.get<Record<string, string>>(`/apps/${encodeURIComponent(app)}/config-vars`)
+  return body
+}
+
+/** Every autobus:* command: an app, and a client for that app's Autobus add-on. */
+export abstract class AutobusCommand extends Command {
+  static baseFlags = {
+    app: flags.app({required: true}),
+    remote: flags.remote(),
+  }
+
+  protected async autobus(app: string): Promise<AutobusClient> {
+    const value = (await configVars(this.heroku, app)).AUTOBUS_URL
+    if (!value) {
+      throw new AutobusError(`${app} has no Autobus add-on (no AUTOBUS_URL config var). Add one with: heroku addons:create autobus -a ${app}`)
+    }
+    return new AutobusClient(new URL(value))
+  }
+
+  protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (error instanceof AutobusError) this.error(error.message, {exit: 1})
+    return super.catch(error)
+  }
+}
+
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return ''
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let amount = value
+  let unit = 0
+  while (Math.abs(amount) >= 1000 && unit < units.length - 1) {
+    amount /= 1000
+    unit++
+  }
+  return unit === 0 ? `${amount} B` : `${amount.toFixed(1)} ${units[unit]}`
+}
+
+/** Columns padded to their widest cell. */
+export function table(rows: Record<string, string>[], columns: string[]): string {
+  const widths = columns.map(column => Math.max(column.length, ...rows.map(row => (row[column] ?? '').length)))
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
+  return [line(columns), line(widths.map(width => '─'.repeat(width))), ...rows.map(row => line(columns.map(c => row[c] ?? '')))].join('\n')
+}

@@ -1,0 +1,180 @@
+import {runCommand} from '@oclif/test'
+import {expect} from 'chai'
+import nock from 'nock'
+import {createHash} from 'node:crypto'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const HEROKU_TOKEN = 'heroku-user-token-must-never-reach-autobus'
+const KEY = 'k3y-from-autobus-url'
+const BASIC = 'Basic ' + Buffer.from(`addon:${KEY}`).toString('base64')
+const SNAPSHOT = {
+  id: '550bb45669702d21bd430000', kind: 'Daily', created_at: '2015-03-20T05:47:03.592Z', status: 'completed',
+  database: 'DATABASE_URL', description: null, size: 2048, verification: 'verified', engine: 'postgresql',
+  file_name: 'DATABASE_550bb45669702d21bd430000.dump',
+}
+
+/** The Platform API, answering with the user's token only. */
+function heroku(configVars = {AUTOBUS_URL: `https://addon:${KEY}@autobus.example.com/`}) {
+  return nock('https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
+    .get('/apps/sushi/config-vars').reply(200, configVars)
+}
+
+/** Our API, which must only ever see the add-on key. */
+function autobus() {
+  return nock('https://autobus.example.com', {reqheaders: {authorization: BASIC}, badheaders: ['cookie']})
+}
+
+/** Every call the test expected was made. */
+function allCalled() {
+  expect(nock.pendingMocks(), 'every expected call was made').to.deep.equal([])
+}
+
+describe('heroku autobus:*', () => {
+  beforeEach(() => {
+    process.env.HEROKU_API_KEY = HEROKU_TOKEN
+    nock.disableNetConnect()
+  })
+  afterEach(() => nock.cleanAll())
+
+  it('lists snapshots as a table, calling Autobus with the add-on key and never the Heroku token', async () => {
+    heroku()
+    autobus().get('/api/snapshots').reply(200, [SNAPSHOT])
+
+    const {stdout, error} = await runCommand(['autobus:snapshots', '-a', 'sushi'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('550bb45669702d21bd430000').and.to.contain('Daily').and.to.contain('2.0 KB').and.to.contain('verified')
+    allCalled()
+  })
+
+  it('prints JSON with --json', async () => {
+    heroku()
+    autobus().get('/api/snapshots').reply(200, [SNAPSHOT])
+
+    const {stdout} = await runCommand(['autobus:snapshots', '-a', 'sushi', '--json'])
+
+    expect(JSON.parse(stdout)[0].id).to.equal(SNAPSHOT.id)
+  })
+
+  it('captures and, with --wait, follows the snapshot until it is verified', async () => {
+    heroku()
+    autobus()
+      .post('/api/snapshots', {database: 'DATABASE_URL', description: 'predeploy'})
+      .reply(202, {message: 'Snapshot is in progress, it may take awhile', jid: 'j1', snapshot_id: SNAPSHOT.id})
+      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, {completed: false, snapshot_id: SNAPSHOT.id, status: 'running'})
+      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, {completed: true, snapshot_id: SNAPSHOT.id, status: 'completed'})
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, verification: 'running'})
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, SNAPSHOT)
+
+    const {stdout, error} = await runCommand(['autobus:capture', '-a', 'sushi', '--database', 'DATABASE_URL',
+      '--description', 'predeploy', '--wait', '--interval', '0'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout.trim().split('\n').at(-1)).to.equal(SNAPSHOT.id)
+    allCalled()
+  })
+
+  it('says what failed when a capture fails', async () => {
+    heroku()
+    autobus()
+      .post('/api/snapshots').reply(202, {message: 'x', jid: 'j2', snapshot_id: 's2'})
+      .get('/api/snapshots/check_snapshot?jid=j2').reply(200, {completed: false, snapshot_id: 's2', status: 'failed', error: 'pg_dump: connection refused'})
+
+    const {error} = await runCommand(['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'])
+
+    expect(error.message).to.contain('The snapshot failed: pg_dump: connection refused')
+  })
+
+  it('downloads the newest snapshot and checks its SHA-256', async () => {
+    const content = Buffer.from('PGDMP pretend dump')
+    const sha256 = createHash('sha256').update(content).digest('hex')
+    heroku()
+    autobus()
+      .get('/api/snapshots?status=completed&limit=1').reply(200, [SNAPSHOT])
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, sha256, download_url: 'https://files.example.com/d.dump?sig=x'})
+    nock('https://files.example.com').get('/d.dump?sig=x').reply(200, content, {'Content-Length': String(content.length)})
+    const file = join(mkdtempSync(join(tmpdir(), 'autobus-')), 'out.dump')
+
+    const {stdout, error} = await runCommand(['autobus:download', '-a', 'sushi', '-o', file])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('SHA-256 verified')
+    expect(readFileSync(file).equals(content)).to.equal(true)
+    allCalled()
+  })
+
+  it('refuses a download whose checksum differs', async () => {
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, sha256: '00'.repeat(32), download_url: 'https://files.example.com/d.dump'})
+    nock('https://files.example.com').get('/d.dump').reply(200, 'tampered')
+    const file = join(mkdtempSync(join(tmpdir(), 'autobus-')), 'out.dump')
+
+    const {error} = await runCommand(['autobus:download', SNAPSHOT.id, '-a', 'sushi', '-o', file])
+
+    expect(error.message).to.contain('does not match the snapshot')
+  })
+
+  it('explains an app without the add-on', async () => {
+    heroku({DATABASE_URL: 'postgres://x'})
+
+    const {error} = await runCommand(['autobus:snapshots', '-a', 'sushi'])
+
+    expect(error.message).to.contain('sushi has no Autobus add-on').and.to.contain('heroku addons:create autobus -a sushi')
+  })
+
+  it('explains an unreachable Autobus', async () => {
+    heroku({AUTOBUS_URL: 'http://addon:k@127.0.0.1:9/'})
+    nock.enableNetConnect('127.0.0.1')
+
+    const {error} = await runCommand(['autobus:snapshots', '-a', 'sushi'])
+
+    expect(error.message).to.contain('Autobus could not be reached at http://127.0.0.1:9')
+  })
+
+  it('explains a snapshot that does not exist', async () => {
+    heroku()
+    autobus().get('/api/snapshots/nope').reply(404, {message: 'No snapshot nope.'})
+
+    const {error} = await runCommand(['autobus:info', 'nope', '-a', 'sushi'])
+
+    expect(error.message).to.equal('No snapshot nope.')
+  })
+
+  it('deletes only with --confirm naming the app', async () => {
+    const refused = await runCommand(['autobus:delete', SNAPSHOT.id, '-a', 'sushi'])
+    expect(refused.error.message).to.contain('--confirm sushi')
+
+    heroku()
+    autobus().delete(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {message: 'Snapshot has been deleted'})
+    const {stdout} = await runCommand(['autobus:delete', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi'])
+    expect(stdout).to.contain('Snapshot has been deleted')
+    allCalled()
+  })
+
+  it('shows and changes settings', async () => {
+    heroku()
+    autobus().patch('/api/settings', {backup_hour: 4, monthly: true}).reply(200, {
+      backup_hour: 4, backup_minute: 17, time_zone: 'UTC', weekly_day: 'Sunday', monthly: true,
+      databases: [{database: 'DATABASE_URL', engine: 'postgresql', exclude_tables: ['audit_log'], exclude_table_data: []}],
+    })
+
+    const {stdout, error} = await runCommand(['autobus:settings', '-a', 'sushi', '--hour', '4', '--monthly'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('4:17 UTC').and.to.contain('Monthly:        on').and.to.contain('DATABASE_URL: excluded tables audit_log')
+  })
+
+  it('finds the dashboard link of the add-on for autobus:open', async () => {
+    nock('https://api.heroku.com').get('/apps/sushi/addons').reply(200, [
+      {addon_service: {name: 'heroku-postgresql'}, web_url: 'https://example.com/pg'},
+      {addon_service: {name: 'autobus'}, web_url: 'https://addons-sso.heroku.com/apps/a/addons/b'},
+    ])
+    process.env.BROWSER = 'true'
+
+    const {stdout} = await runCommand(['autobus:open', '-a', 'sushi'])
+
+    expect(stdout).to.contain('https://addons-sso.heroku.com/apps/a/addons/b')
+  })
+})
