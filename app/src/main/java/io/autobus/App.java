@@ -49,6 +49,7 @@ import io.autobus.heroku.SsoTokenVerifier;
 import io.autobus.http.ErrorResponses;
 import io.autobus.http.JsonBodies;
 import io.autobus.http.RequestLimits;
+import io.autobus.http.SecurityHeaders;
 import io.autobus.jobs.Jobs;
 import io.autobus.notify.DeliverNotificationJobHandler;
 import io.autobus.notify.Mailer;
@@ -173,6 +174,7 @@ public final class App implements AutoCloseable {
                 config.jsonMapper(new JavalinJackson(json, false));
                 errors.register(config.routes);
 
+                config.routes.before(SecurityHeaders::apply);
                 config.routes.before(RequestLimits::checkBodySize);
                 config.routes.before("/heroku/*", partnerAuth::require);
                 config.routes.post("/heroku/resources", partnerApi::provision);

@@ -31,6 +31,17 @@ class ErrorPagesTest {
     }
 
     @Test
+    void every_answer_forbids_framing_sniffing_and_scripts() {
+        for (var response : java.util.List.of(app.http.get("/", null), app.http.get("/dashboard", null), app.http.get("/nope", null),
+                app.http.send("GET", "/api/snapshots", null, Map.of()))) {
+            assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy ->
+                    assertThat(policy).contains("default-src 'none'").contains("frame-ancestors 'none'").doesNotContain("script-src"));
+            assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        }
+    }
+
+    @Test
     void the_home_page_tells_how_to_get_the_addon() {
         var response = app.http.get("/", null);
 
