@@ -188,6 +188,11 @@ public final class SnapshotRepository {
         dsl.update(SNAPSHOT).set(SNAPSHOT.VERIFICATION, "running").where(SNAPSHOT.ID.eq(id)).execute();
     }
 
+    /** Back to "not verified yet", for a verification that could not run and will be retried. */
+    public void clearVerification(String id) {
+        dsl.update(SNAPSHOT).setNull(SNAPSHOT.VERIFICATION).where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
     /** The verdict, and how long verification took. */
     public void recordVerification(String id, String outcome, String detail, Instant at, long millis) {
         dsl.update(SNAPSHOT)

@@ -71,12 +71,26 @@ public final class SnapshotVerifier {
                 new IllegalStateException("snapshot " + snapshot.id() + " is being verified by another worker"))) {
             Instant started = clock.instant();
             snapshots.markVerifying(snapshot.id());
-            Verdict verdict = verifyInScratch(snapshot, scratch);
+            Verdict verdict;
+            try {
+                verdict = verifyInScratch(snapshot, scratch);
+            } catch (VerifierUnavailableException e) {
+                snapshots.clearVerification(snapshot.id());
+                LOG.warn("event=verifier_unavailable snapshot={} reason=\"{}\"", snapshot.id(), e.getMessage());
+                throw e;
+            }
             long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
             snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
             LOG.info("event=snapshot_verified snapshot={} outcome={} ms={}", snapshot.id(), verdict.outcome().dbValue(), millis);
             tell(snapshot, verdict);
             return Optional.of(verdict);
+        }
+    }
+
+    /** The verification server cannot be reached; the snapshot stays unverified and the job is retried. */
+    public static final class VerifierUnavailableException extends RuntimeException {
+        VerifierUnavailableException(SQLException cause) {
+            super("the verification server cannot be reached: " + cause.getMessage(), cause);
         }
     }
 
@@ -102,6 +116,10 @@ public final class SnapshotVerifier {
                 server.drop(scratch);
             }
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                // The verification server is down: not the snapshot's fault, and not final.
+                throw new VerifierUnavailableException(e);
+            }
             return Verdict.unverifiable("the verification server could not be used: " + e.getMessage());
         } catch (RuntimeException e) {
             // The stored object could not be read, a tool is missing...: say so, never leave it "running".

@@ -10,8 +10,9 @@ public final class VerifyJobHandler implements JobRequestHandler<VerifyJob> {
         this.verifier = verifier;
     }
 
+    /** Retried with JobRunr's back-off when the verification server is down; the snapshot stays unverified meanwhile. */
     @Override
-    @Job(name = "Verify snapshot %0", retries = 3)
+    @Job(name = "Verify snapshot %0", retries = 10)
     public void run(VerifyJob job) {
         verifier.verify(job.snapshotId());
     }

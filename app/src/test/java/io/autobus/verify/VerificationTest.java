@@ -161,6 +161,24 @@ class VerificationTest {
     }
 
     @Test
+    void an_unreachable_verification_server_leaves_the_snapshot_completed_and_unverified_for_a_retry() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+        var down = new PostgresScratch(Optional.of("postgres://postgres@127.0.0.1:1/postgres"));
+
+        var thrown = org.assertj.core.api.Assertions.catchThrowable(() -> verifier(down).verify(snapshot.id()));
+
+        assertThat(thrown).isInstanceOf(SnapshotVerifier.VerifierUnavailableException.class);
+        Snapshot after = harness.snapshots.find(snapshot.id()).orElseThrow();
+        assertThat(after.status()).isEqualTo(io.autobus.backup.SnapshotStatus.COMPLETED);
+        assertThat(after.verification()).as("not verified yet, not failed").isNull();
+        assertThat(notifications(addon)).isZero();
+        assertThat(verifier(localPostgres).verify(snapshot.id()).orElseThrow().outcome())
+                .as("the retry, once the server is back").isEqualTo(Verdict.Outcome.VERIFIED);
+    }
+
+    @Test
     void scratch_databases_left_by_a_stopped_worker_are_dropped_at_start() throws Exception {
         String leftover = ScratchServer.PREFIX + "0123456789abcdef01234567";
         localPostgres.create(leftover);
