@@ -109,6 +109,49 @@ class ZeroConfigJarIT {
         }
     }
 
+    @Test
+    void a_service_killed_in_the_middle_of_a_backup_restarts_and_the_snapshot_completes_instead_of_staying_running() throws Exception {
+        int port = freePort();
+        UUID addonId = UUID.randomUUID();
+        String source = TestDatabase.create("crash");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            // ~120 MiB that does not compress: a dump that takes a few seconds.
+            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
+            statement.execute("""
+                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
+                                                 FROM generate_series(1, 65536) j)
+                    FROM generate_series(1, 120) i""");
+        }
+        var first = Started.jar(workingDirectory, port);
+        var http = new HttpDriver("http://localhost:" + port);
+        String password = first.value("partner API user autobus, password (\\S+)");
+        String salt = first.value("SSO salt (\\S+)");
+        assertThat(new HerokuPartner(http, "autobus", password).provision(addonId, "free", "dev-grant").statusCode()).isEqualTo(200);
+        var browser = DashboardSession.open(http, addonId, Instant.now(), salt, "my-app");
+        browser.post("/dashboard/databases", Map.of("name", "DATABASE", "url", source));
+        browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.page().body().contains("data-status=\"running\""));
+
+        first.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        var second = Started.jar(workingDirectory, port);
+        try {
+            var again = DashboardSession.open(http, addonId, Instant.now(), salt, "my-app");
+            await().atMost(Duration.ofSeconds(150)).until(() -> again.page().body().contains("data-status=\"completed\""));
+            String page = again.page().body();
+            assertThat(page.split("class=\"snapshot\"", -1)).as("one snapshot, not a duplicate").hasSize(2);
+            String snapshotId = value(page, "data-id=\"([0-9a-f]{24})\"");
+            Path stored = workingDirectory.resolve(".autobus/snapshots/" + addonId + "/DATABASE_" + snapshotId + ".dump");
+            assertThat(stored).exists();
+            assertThat(Files.size(stored)).isGreaterThan(100L * 1024 * 1024);
+            try (var files = Files.walk(workingDirectory.resolve(".autobus/snapshots"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".partial"))).as("no half-written file left").isEmpty();
+            }
+        } finally {
+            second.stop();
+        }
+    }
+
     private static String value(String text, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(text);
         assertThat(matcher.find()).as(regex + " in\n" + text).isTrue();

@@ -59,15 +59,51 @@ public final class MetadataDatabase implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded(Path directory) {
         try {
             Files.createDirectories(directory);
+            stopLeftoverServer(directory);
             return EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    // Committed means on disk: a crash of the service must not lose metadata.
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + directory
                     + " (is another Autobus running with the same AUTOBUS_HOME?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A service that was killed (SIGKILL, OOM) leaves its embedded PostgreSQL running on the data
+     * directory, which would refuse a new one: stop it first (its clients are gone, so a smart
+     * shutdown is quick).
+     */
+    static void stopLeftoverServer(Path directory) throws IOException {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        var leftover = ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("postgres"));
+        if (leftover.isEmpty()) {
+            return;
+        }
+        LOG.warn("event=embedded_postgres_leftover pid={} action=stopping", pid);
+        leftover.get().destroy();
+        try {
+            leftover.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            leftover.get().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e);
         }
     }
 
