@@ -47,6 +47,35 @@ class BackupFailureTest {
     }
 
     @Test
+    void a_mysqldump_killed_half_way_fails_and_leaves_no_object_and_no_open_upload() throws Exception {
+        String database = SourceDatabases.createMariadb("big");
+        try (var connection = SourceDatabases.mariadb(database); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE blobs (id INT PRIMARY KEY, data LONGBLOB) ENGINE=InnoDB");
+            var random = new java.util.Random(7);
+            try (var insert = connection.prepareStatement("INSERT INTO blobs VALUES (?, ?)")) {
+                for (int i = 1; i <= 30; i++) {
+                    byte[] blob = new byte[1024 * 1024];
+                    random.nextBytes(blob);
+                    insert.setInt(1, i);
+                    insert.setBytes(2, blob);
+                    insert.executeUpdate();
+                }
+            }
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + database);
+
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> new KillingStore(store, 20L * 1024 * 1024));
+
+        assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
+        assertThat(snapshot.error()).containsAnyOf("mariadb-dump", "mysqldump");
+        String key = SnapshotKeys.objectKey(addon, "JAWSDB_URL", snapshot.id(), "mysql");
+        assertThat(harness.eu.exists(key)).isFalse();
+        assertThat(harness.s3.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(harness.bucketEu).build())
+                .uploads()).noneMatch(upload -> upload.key().equals(key));
+    }
+
+    @Test
     void a_pg_dump_older_than_the_server_fails_at_once_naming_both_versions() throws Exception {
         var pgDump15 = java.nio.file.Path.of("/usr/lib/postgresql/15/bin");
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(pgDump15.resolve("pg_dump")),
@@ -91,7 +120,7 @@ class BackupFailureTest {
                     seen += Math.max(n, 0);
                     if (seen > after) {
                         ProcessHandle.current().descendants()
-                                .filter(p -> p.info().command().orElse("").endsWith("pg_dump"))
+                                .filter(p -> p.info().command().orElse("").matches(".*/(pg_dump|mariadb-dump|mysqldump)"))
                                 .forEach(ProcessHandle::destroyForcibly);
                     }
                     return n;
