@@ -52,7 +52,12 @@ public final class BackupDispatcher {
             }
             LocalDate day = schedule.dateOf(due.runAt());
             SnapshotKind kind = schedule.kindOn(day);
-            var databases = addons.databases(addon.id()).stream().limit(addon.plan().databases()).toList();
+            // Without access to the app's config vars its databases cannot be reached: their runs pause
+            // (the owner was told once that access is lost) and resume with access. Attached ones run.
+            boolean access = addon.accessState() == io.autobus.addon.AccessState.ACTIVE;
+            var databases = addons.databases(addon.id()).stream()
+                    .filter(db -> access || addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))
+                    .limit(addon.plan().databases()).toList();
             for (FoundDatabase database : databases) {
                 UUID jobId = UUID.nameUUIDFromBytes(("backup:" + addon.id() + ":" + database.configVar() + ":" + day)
                         .getBytes(StandardCharsets.UTF_8));

@@ -84,6 +84,25 @@ class BackupDispatcherTest {
         assertThat(snapshots.ofAddon(addon)).extracting(Snapshot::configVar).containsExactlyInAnyOrder("DATABASE_URL", "SECOND_URL");
     }
 
+    @Test
+    void runs_of_config_var_databases_pause_while_access_is_lost_and_resume_with_it() {
+        UUID addon = metadata.addon(Plan.FREE, clock.instant());
+        metadata.addons.replaceDatabases(addon, java.util.List.of(new FoundDatabase("DATABASE_URL", "postgresql", "db.example.com", 5432, "d1")),
+                clock.instant());
+        metadata.addons.recordAccess(addon, io.autobus.addon.AccessState.WAITING_FOR_ACCESS, "lost", clock.instant(), clock.instant());
+        dispatcher.dispatch();
+
+        clock.advance(Duration.ofDays(1));
+        int whileLost = dispatcher.dispatch();
+        metadata.addons.recordAccess(addon, io.autobus.addon.AccessState.ACTIVE, null, clock.instant(), clock.instant());
+        clock.advance(Duration.ofDays(1));
+        int withAccess = dispatcher.dispatch();
+
+        assertThat(whileLost).isZero();
+        assertThat(withAccess).isEqualTo(1);
+        assertThat(snapshots.ofAddon(addon)).hasSize(1);
+    }
+
     private void attach(UUID addon, String configVar) {
         metadata.addons.attach(addon, new FoundDatabase(configVar, "postgresql", "127.0.0.1", 5432, "db"), new byte[] {1}, clock.instant());
     }
