@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Talks to the running service over real HTTP, as Heroku, a browser or curl would. */
-public final class HttpDriver {
+public class HttpDriver {
     private final String baseUrl;
     private final HttpClient client = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -35,6 +35,11 @@ public final class HttpDriver {
 
     /** A request with a JSON body (or none when {@code json} is null) and optional headers. */
     public HttpResponse<String> send(String method, String path, String json, Map<String, String> headers) {
+        return sendOnce(method, path, json, headers);
+    }
+
+    /** The request itself, on this driver's client. */
+    public final HttpResponse<String> sendOnce(String method, String path, String json, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         headers.forEach(request::header);
         if (json != null) {

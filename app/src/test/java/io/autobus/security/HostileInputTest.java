@@ -1,0 +1,115 @@
+package io.autobus.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.api.ApiTokens;
+import io.autobus.support.DashboardSession;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.HttpDriver;
+import io.autobus.support.TestApp;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Malformed, oversized, wrongly typed and malicious input on the partner API, the REST API and the
+ * dashboard's forms: always a 4xx with a message (JSON or a page), never a 500 or a stack trace,
+ * and no effect on another add-on.
+ */
+class HostileInputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> NASTY = List.of(
+            "' OR 1=1 --", "\"; DROP TABLE addon; --", "$(rm -rf /)", "`id`", "; cat /etc/passwd", "--file=/etc/passwd",
+            "../../../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%00", "\u0000", "<script>alert(1)</script>", "ünïcødé ✓ 日本語 😀",
+            "\u202Eevil", "a".repeat(5000), "{\"a\":", "null", "-1", "1e309", "");
+
+    private final TestApp app = TestApp.shared();
+    /**
+     * A new connection per request: Jetty answers a request line it cannot parse (a NUL) with 400
+     * and closes the connection, which a reused client connection would only notice later.
+     */
+    private final HttpDriver http = new HttpDriver(app.http.baseUrl()) {
+        @Override
+        public HttpResponse<String> send(String method, String path, String json, Map<String, String> headers) {
+            return new HttpDriver(baseUrl()).sendOnce(method, path, json, headers);
+        }
+    };
+
+    @Test
+    void the_partner_api_answers_bad_fields_with_client_errors_only() throws Exception {
+        HerokuPartner heroku = HerokuPartner.of(app);
+        for (String nasty : NASTY) {
+            String quoted = JSON.writeValueAsString(nasty);
+            for (String body : List.of(
+                    "{\"uuid\": " + quoted + ", \"plan\": \"free\", \"region\": \"us\", \"oauth_grant\": {\"code\": \"c\"}}",
+                    "{\"uuid\": \"" + UUID.randomUUID() + "\", \"plan\": " + quoted + ", \"region\": \"us\", \"oauth_grant\": {\"code\": \"c\"}}",
+                    "{\"uuid\": \"" + UUID.randomUUID() + "\", \"plan\": \"free\", \"region\": \"us\", \"oauth_grant\": " + quoted + "}",
+                    "{\"uuid\": [" + quoted + "], \"plan\": {}, \"region\": 7}",
+                    nasty)) {
+                assertClientError(heroku.provision(body), "POST /heroku/resources " + body);
+            }
+            assertClientError(heroku.changePlan(URLEncoder.encode(nasty, StandardCharsets.UTF_8), "travel"), "PUT " + nasty);
+            assertClientError(heroku.deprovision(URLEncoder.encode(nasty, StandardCharsets.UTF_8)), "DELETE " + nasty);
+        }
+    }
+
+    @Test
+    void the_rest_api_answers_bad_parameters_with_client_errors_and_touches_nothing_else() throws Exception {
+        UUID addon = UUID.randomUUID();
+        HerokuPartner.of(app).provision(addon, "free", "grant-" + addon);
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        UUID bystander = UUID.randomUUID();
+        HerokuPartner.of(app).provision(bystander, "free", "grant-" + bystander);
+        String bystanderToken = new ApiTokens(app.db).enable(bystander, true).orElseThrow();
+
+        for (String nasty : NASTY) {
+            String encoded = URLEncoder.encode(nasty, StandardCharsets.UTF_8);
+            String quoted = JSON.writeValueAsString(nasty);
+            Map<String, String> auth = Map.of("Authorization", "Bearer " + token);
+            assertClientError(http.send("GET", "/api/snapshots/" + encoded, null, auth), "GET snapshot " + nasty);
+            assertClientError(http.send("DELETE", "/api/snapshots/" + encoded, null, auth), "DELETE snapshot " + nasty);
+            assertClientError(http.send("GET", "/api/snapshots/check_snapshot?jid=" + encoded, null, auth), "check " + nasty);
+            assertClientError(http.send("GET", "/api/snapshots?kind=" + encoded + "&limit=" + encoded, null, auth), "list " + nasty);
+            assertClientError(http.send("POST", "/api/snapshots", "{\"database\": " + quoted + ", \"description\": " + quoted + "}", auth),
+                    "create " + nasty);
+            assertClientError(http.send("PATCH", "/api/settings", "{\"backup_hour\": " + quoted + ", \"time_zone\": " + quoted + "}", auth),
+                    "settings " + nasty);
+            assertClientError(http.send("PATCH", "/api/settings", "{\"database\": \"DATABASE_URL\", \"exclude_tables\": [" + quoted + "]}", auth),
+                    "exclude " + nasty);
+            assertClientError(http.send("GET", "/api/snapshots?token=" + encoded, null, Map.of()), "token " + nasty);
+        }
+        var untouched = http.send("GET", "/api/settings", null, Map.of("Authorization", "Bearer " + bystanderToken));
+        assertThat(JSON.readTree(untouched.body()).path("backup_hour").asInt()).as("the bystander's settings").isEqualTo(3);
+    }
+
+    @Test
+    void the_dashboard_forms_answer_bad_values_with_readable_pages() {
+        UUID addon = UUID.randomUUID();
+        HerokuPartner.of(app).provision(addon, "free", "grant-" + addon);
+        var browser = DashboardSession.open(http, addon, app.clock.instant(), TestApp.SSO_SALT, "app");
+        for (String nasty : NASTY) {
+            for (var form : List.of(
+                    Map.entry("/dashboard/databases", Map.of("name", nasty, "url", nasty)),
+                    Map.entry("/dashboard/snapshots", Map.of("database", nasty, "description", nasty)),
+                    Map.entry("/dashboard/schedule", Map.of("hour", nasty, "time_zone", nasty, "weekly_day", nasty)),
+                    Map.entry("/dashboard/databases/options", Map.of("database", nasty, "exclude_tables", nasty, "compression_level", nasty)),
+                    Map.entry("/dashboard/notifications", Map.of("notify_email", nasty, "webhook_url", nasty)),
+                    Map.entry("/dashboard/api", Map.of("action", nasty)))) {
+                var response = browser.post(form.getKey(), form.getValue());
+                assertThat(response.statusCode()).as(form.getKey() + " with " + nasty).isIn(302, 404, 422);
+                assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+            }
+        }
+        assertThat(browser.page().body()).doesNotContain("<script>alert(1)</script>");
+    }
+
+    private static void assertClientError(HttpResponse<String> response, String what) {
+        assertThat(response.statusCode()).as(what + " → " + response.body()).isBetween(400, 499);
+        assertThat(response.body()).as(what).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}
