@@ -65,10 +65,10 @@ public final class PostgresDumper implements Dumper {
         var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
                 "--snapshot=" + snapshot));
-        options.excludeTables().forEach(table -> args.add("--exclude-table=" + table));
-        options.excludeTableData().forEach(table -> args.add("--exclude-table-data=" + table));
-        options.schemas().forEach(schema -> args.add("--schema=" + schema));
-        options.excludeSchemas().forEach(schema -> args.add("--exclude-schema=" + schema));
+        options.excludeTables().forEach(table -> args.add("--exclude-table=" + exactPattern(table)));
+        options.excludeTableData().forEach(table -> args.add("--exclude-table-data=" + exactPattern(table)));
+        options.schemas().forEach(schema -> args.add("--schema=" + exactPattern(schema)));
+        options.excludeSchemas().forEach(schema -> args.add("--exclude-schema=" + exactPattern(schema)));
         if (options.noOwner()) {
             args.add("--no-owner");
         }
@@ -86,6 +86,36 @@ public final class PostgresDumper implements Dumper {
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus"));
         return builder;
+    }
+
+    /**
+     * A name as a pg_dump pattern that means exactly that name: every part double-quoted (so case
+     * and special characters are taken literally, as identifiers), only {@code *} and {@code ?}
+     * left outside the quotes as wildcards. {@code public.Tmp_*} becomes {@code "public"."Tmp_"*}.
+     */
+    static String exactPattern(String name) {
+        var pattern = new StringBuilder();
+        for (String part : name.split("\\.", -1)) {
+            if (!pattern.isEmpty()) {
+                pattern.append('.');
+            }
+            var literal = new StringBuilder();
+            for (char c : part.toCharArray()) {
+                if (c == '*' || c == '?') {
+                    if (!literal.isEmpty()) {
+                        pattern.append('"').append(literal.toString().replace("\"", "\"\"")).append('"');
+                        literal.setLength(0);
+                    }
+                    pattern.append(c);
+                } else {
+                    literal.append(c);
+                }
+            }
+            if (!literal.isEmpty()) {
+                pattern.append('"').append(literal.toString().replace("\"", "\"\"")).append('"');
+            }
+        }
+        return pattern.toString();
     }
 
     private record PgDump(Path path, int major) {

@@ -120,6 +120,25 @@ public class PostgresBackupTest {
         }
     }
 
+    @Test
+    void an_exclusion_names_exactly_one_table_case_and_all() throws Exception {
+        String source = TestDatabase.create("exact");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE \"AuditLog\" (id int)");
+            statement.execute("CREATE TABLE auditlog (id int)");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        harness.addons.setDumpOptions(addon, "DATABASE_URL", io.autobus.dump.DumpOptions.fromJson("{\"exclude_tables\": [\"AuditLog\"]}").toJson());
+
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        Path file = downloads.resolve(snapshot.fileName());
+        SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
+        String listing = SourceDatabases.run(List.of("pg_restore", "--list", file.toString())).output();
+        assertThat(listing).contains("TABLE public auditlog").doesNotContain("AuditLog");
+    }
+
     /** enums, jsonb, arrays, bytea, numeric, a view, a sequence, an index, a function. */
     public static String sourceDatabase() throws SQLException {
         String url = TestDatabase.create("source");
