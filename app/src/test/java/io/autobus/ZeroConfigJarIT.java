@@ -152,6 +152,47 @@ class ZeroConfigJarIT {
         }
     }
 
+    @Test
+    void the_metadata_database_restarting_during_a_backup_loses_nothing() throws Exception {
+        int port = freePort();
+        int metadataPort = freePort();
+        Path metadataDir = Files.createTempDirectory("metadata");
+        var metadata = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setDataDirectory(metadataDir).setCleanDataDirectory(false).setPort(metadataPort).start();
+        UUID addonId = UUID.randomUUID();
+        String source = TestDatabase.create("restart");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
+            statement.execute("""
+                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
+                                                 FROM generate_series(1, 65536) j)
+                    FROM generate_series(1, 120) i""");
+        }
+        var jar = Started.jar(workingDirectory, port, Map.of("DATABASE_URL", "postgres://postgres@127.0.0.1:" + metadataPort + "/postgres"));
+        try {
+            var http = new HttpDriver("http://localhost:" + port);
+            var heroku = new HerokuPartner(http, "autobus", jar.value("partner API user autobus, password (\\S+)"));
+            assertThat(heroku.provision(addonId, "free", "dev-grant").statusCode()).isEqualTo(200);
+            var browser = DashboardSession.open(http, addonId, Instant.now(), jar.value("SSO salt (\\S+)"), "my-app");
+            browser.post("/dashboard/databases", Map.of("name", "DATABASE", "url", source));
+            browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.page().body().contains("data-status=\"running\""));
+
+            metadata.close();
+            metadata = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(metadataDir).setCleanDataDirectory(false).setPort(metadataPort).start();
+
+            await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
+                    .until(() -> browser.page().body().contains("data-status=\"completed\""));
+            String page = browser.page().body();
+            assertThat(page.split("class=\"snapshot\"", -1)).as("one snapshot").hasSize(2);
+            assertThat(page).doesNotContain("data-status=\"running\"");
+        } finally {
+            jar.stop();
+            metadata.close();
+        }
+    }
+
     private static String value(String text, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(text);
         assertThat(matcher.find()).as(regex + " in\n" + text).isTrue();
@@ -172,6 +213,10 @@ class ZeroConfigJarIT {
     /** A running jar and everything it printed so far. */
     private record Started(Process process, StringBuffer out) {
         static Started jar(Path directory, int port) throws IOException {
+            return jar(directory, port, Map.of());
+        }
+
+        static Started jar(Path directory, int port, Map<String, String> environment) throws IOException {
             String jar = System.getProperty("autobus.jar", "target/autobus.jar");
             assertThat(Path.of(jar)).as("run through 'mvn verify', which packages the jar first").exists();
             var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
@@ -181,6 +226,7 @@ class ZeroConfigJarIT {
             builder.environment().clear();
             builder.environment().put("PATH", System.getenv("PATH"));
             builder.environment().put("PORT", Integer.toString(port));
+            builder.environment().putAll(environment);
             var started = new Started(builder.start(), new StringBuffer());
             Thread.ofVirtual().start(() -> {
                 try (var reader = new BufferedReader(new InputStreamReader(started.process.getInputStream(), StandardCharsets.UTF_8))) {
