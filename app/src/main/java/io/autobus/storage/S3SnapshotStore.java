@@ -81,6 +81,7 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
 
     @Override
     public void put(String key, InputStream content) throws IOException {
+        abortStaleUploads(key);
         var upload = new StreamingUpload(s3, bucket, key, partSizes);
         try {
             upload.run(content);
@@ -89,6 +90,22 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
         } finally {
             peakPartBuffers.accumulateAndGet(upload.buffers().peakHeld(), Math::max);
             peakPartBufferBytes.accumulateAndGet(upload.buffers().peakHeldBytes(), Math::max);
+        }
+    }
+
+    /**
+     * A run killed mid-upload (SIGKILL, a lost dyno) cannot abort its multipart upload; the run that
+     * takes the snapshot again aborts it first, so no upload stays open (and billed) for the key.
+     */
+    private void abortStaleUploads(String key) throws IOException {
+        try {
+            for (var stale : s3.listMultipartUploads(list -> list.bucket(bucket).prefix(key)).uploads()) {
+                if (stale.key().equals(key)) {
+                    s3.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(stale.uploadId()));
+                }
+            }
+        } catch (SdkException e) {
+            throw failure("clean up earlier uploads of", key, e);
         }
     }
 

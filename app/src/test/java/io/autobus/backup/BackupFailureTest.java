@@ -76,6 +76,39 @@ class BackupFailureTest {
     }
 
     @Test
+    void a_run_taken_again_after_a_killed_worker_aborts_the_upload_the_killed_run_left_open() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", TestDatabase.create("retaken"));
+        String id = harness.snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "DATABASE_URL",
+                "postgresql", SnapshotKind.MANUAL, null, null, UUID.randomUUID(), harness.app.clock.instant()));
+        String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", id, "postgresql");
+        harness.snapshots.markRunning(id, harness.app.clock.instant());
+        // What a worker killed mid-upload leaves behind: the snapshot "running", an upload open.
+        harness.s3.client().createMultipartUpload(create -> create.bucket(harness.bucketEu).key(key));
+
+        Snapshot retaken = harness.rerun(id);
+
+        assertThat(retaken.status()).isEqualTo(SnapshotStatus.COMPLETED);
+        assertThat(harness.s3.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(harness.bucketEu).build())
+                .uploads()).noneMatch(upload -> upload.key().equals(key));
+    }
+
+    @Test
+    void a_store_that_cannot_be_written_fails_the_snapshot_with_the_reason_and_keeps_nothing() {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", TestDatabase.create("readonly"));
+        // procfs refuses new files even to root: a read-only store, as root cannot make one with permissions.
+        var readOnly = new io.autobus.storage.LocalSnapshotStore(java.nio.file.Path.of("/proc/autobus-store"),
+                URI.create("http://localhost"), new byte[32], harness.app.clock);
+
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> "eu-west-1".equals(store.region()) ? readOnly : store);
+
+        assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
+        assertThat(snapshot.error()).contains("/proc/autobus-store");
+        assertThat(snapshot.storageKey()).isNull();
+    }
+
+    @Test
     void a_pg_dump_older_than_the_server_fails_at_once_naming_both_versions() throws Exception {
         var pgDump15 = java.nio.file.Path.of("/usr/lib/postgresql/15/bin");
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(pgDump15.resolve("pg_dump")),

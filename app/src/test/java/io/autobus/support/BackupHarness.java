@@ -74,6 +74,12 @@ public final class BackupHarness {
         return snapshots.find(id).orElseThrow();
     }
 
+    /** Runs an existing snapshot again, as JobRunr does with the job of a worker that died. */
+    public Snapshot rerun(String snapshotId) {
+        runner(stores, BackupRunner.Outcomes.NONE).run(snapshotId);
+        return snapshots.find(snapshotId).orElseThrow();
+    }
+
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes) {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
