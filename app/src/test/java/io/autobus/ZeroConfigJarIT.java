@@ -113,15 +113,7 @@ class ZeroConfigJarIT {
     void a_service_killed_in_the_middle_of_a_backup_restarts_and_the_snapshot_completes_instead_of_staying_running() throws Exception {
         int port = freePort();
         UUID addonId = UUID.randomUUID();
-        String source = TestDatabase.create("crash");
-        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
-            // ~120 MiB that does not compress: a dump that takes a few seconds.
-            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
-            statement.execute("""
-                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
-                                                 FROM generate_series(1, 65536) j)
-                    FROM generate_series(1, 120) i""");
-        }
+        String source = SourceDatabases.incompressiblePostgres("crash", 120);
         var first = Started.jar(workingDirectory, port);
         var http = new HttpDriver("http://localhost:" + port);
         String password = first.value("partner API user autobus, password (\\S+)");
@@ -160,14 +152,7 @@ class ZeroConfigJarIT {
         var metadata = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setDataDirectory(metadataDir).setCleanDataDirectory(false).setPort(metadataPort).start();
         UUID addonId = UUID.randomUUID();
-        String source = TestDatabase.create("restart");
-        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
-            statement.execute("""
-                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
-                                                 FROM generate_series(1, 65536) j)
-                    FROM generate_series(1, 120) i""");
-        }
+        String source = SourceDatabases.incompressiblePostgres("restart", 120);
         var jar = Started.jar(workingDirectory, port, Map.of("DATABASE_URL", "postgres://postgres@127.0.0.1:" + metadataPort + "/postgres"));
         try {
             var http = new HttpDriver("http://localhost:" + port);

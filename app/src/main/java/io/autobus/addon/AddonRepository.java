@@ -146,13 +146,6 @@ public final class AddonRepository {
         upsert(dsl, id, database, SOURCE_ATTACHED, urlSealed, now);
     }
 
-    public boolean detach(UUID id, String configVar) {
-        return dsl.deleteFrom(ADDON_DATABASE)
-                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar),
-                        ADDON_DATABASE.SOURCE.eq(SOURCE_ATTACHED))
-                .execute() == 1;
-    }
-
     private static void upsert(DSLContext db, UUID id, FoundDatabase found, String source, byte[] urlSealed, Instant now) {
         db.insertInto(ADDON_DATABASE)
                 .set(ADDON_DATABASE.ADDON_ID, id)

@@ -23,15 +23,7 @@ class BackupFailureTest {
 
     @Test
     void a_dump_killed_half_way_fails_and_leaves_no_object_and_no_open_upload() throws Exception {
-        String source = TestDatabase.create("big");
-        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
-            // 40 MiB that does not compress (md5 of random values): several 8 MiB parts.
-            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
-            statement.execute("""
-                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
-                                                 FROM generate_series(1, 65536) j)
-                    FROM generate_series(1, 40) i""");
-        }
+        String source = SourceDatabases.incompressiblePostgres("big", 40);
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", source);
 

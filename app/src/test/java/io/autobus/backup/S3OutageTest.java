@@ -17,7 +17,6 @@ import io.autobus.storage.S3SnapshotStore;
 import io.autobus.storage.SnapshotStore;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.SourceDatabases;
-import io.autobus.support.TestDatabase;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +46,7 @@ class S3OutageTest {
     void a_short_outage_while_parts_upload_is_ridden_out_by_retries_and_the_snapshot_completes() throws Exception {
         failPartUploads(2);
         UUID addon = harness.provisionedAddon();
-        harness.attach(addon, "DATABASE", bigDatabase());
+        harness.attach(addon, "DATABASE", SourceDatabases.incompressiblePostgres("outage", 20));
 
         Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> "eu-west-1".equals(store.region()) ? throughProxy() : store);
 
@@ -61,7 +60,7 @@ class S3OutageTest {
     void an_outage_longer_than_the_retries_fails_the_snapshot_cleanly() throws Exception {
         failPartUploads(1000);
         UUID addon = harness.provisionedAddon();
-        harness.attach(addon, "DATABASE", bigDatabase());
+        harness.attach(addon, "DATABASE", SourceDatabases.incompressiblePostgres("outage", 20));
 
         Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> "eu-west-1".equals(store.region()) ? throughProxy() : store);
 
@@ -96,18 +95,5 @@ class S3OutageTest {
         var viaProxy = new Settings.S3Settings(direct.bucketUs(), direct.regionUs(), direct.bucketEu(), direct.regionEu(),
                 Optional.of(URI.create(proxy.baseUrl())), direct.accessKeyId(), direct.secretAccessKey());
         return S3SnapshotStore.create(viaProxy, harness.bucketEu, "eu-west-1");
-    }
-
-    /** ~20 MiB that does not compress: a few 8 MiB parts. */
-    private static String bigDatabase() throws Exception {
-        String url = TestDatabase.create("outage");
-        try (var connection = SourceDatabases.postgres(url); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
-            statement.execute("""
-                    INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex')
-                                                 FROM generate_series(1, 65536) j)
-                    FROM generate_series(1, 20) i""");
-        }
-        return url;
     }
 }

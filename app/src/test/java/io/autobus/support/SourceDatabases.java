@@ -26,6 +26,20 @@ public final class SourceDatabases {
         return DriverManager.getConnection(url.replace("postgres://postgres@", "jdbc:postgresql://"), "postgres", "");
     }
 
+    /**
+     * A fresh PostgreSQL database holding {@code mebibytes} MiB that do not compress (md5 of random
+     * values), so that a dump takes several 8 MiB parts, or a few seconds; returns its URL.
+     */
+    public static String incompressiblePostgres(String prefix, int mebibytes) throws SQLException {
+        String url = TestDatabase.create(prefix);
+        try (var connection = postgres(url); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)");
+            statement.execute("INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex') "
+                    + "FROM generate_series(1, 65536) j) FROM generate_series(1, " + mebibytes + ") i");
+        }
+        return url;
+    }
+
     /** A fresh MariaDB database; returns its name. */
     public static String createMariadb(String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
