@@ -58,8 +58,9 @@ public final class MysqlDumper implements Dumper {
             defaults = defaultsFile(url);
             var dump = new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options));
             Tools.prepareEnvironment(dump.environment(), Map.of());
+            // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = new ProcessBuilder(gzip.toString(), "-c", "-n",
-                    "-" + (options.compressionLevel() == null ? 6 : Math.max(1, options.compressionLevel())));
+                    "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel())));
             var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
             Path credentials = defaults;
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
