@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /** A whole flow with every log line captured: no password, token or key may appear in them. */
 class SecretsNotLoggedTest {
+    // Also checks the attached database's row: its URL (with the password) is only stored sealed.
     @Test
     void provisioning_grant_exchange_backups_and_failures_log_no_secret() throws Exception {
         var harness = new BackupHarness();
@@ -48,6 +49,8 @@ class SecretsNotLoggedTest {
             assertThat(logs).doesNotContain(grant).doesNotContain(accessToken).doesNotContain(refreshToken)
                     .doesNotContain(dbPassword).doesNotContain(key).doesNotContain(apiToken)
                     .doesNotContain(TestApp.PASSWORD).doesNotContain(TestApp.SSO_SALT);
+            Object attachedRow = app.db.fetchValue("select d::text || encode(d.url_sealed, 'escape') from addon_database d where addon_id = ?", addonId);
+            assertThat(String.valueOf(attachedRow)).as("an attached URL is stored sealed").doesNotContain(dbPassword).doesNotContain("127.0.0.1:1/nothing");
         } finally {
             root.detachAppender(captured);
             root.setLevel(before);
