@@ -100,7 +100,7 @@ public final class App implements AutoCloseable {
         var dsl = database.dsl();
         var secrets = new SecretBox(settings.secretKey());
         var heroku = HerokuClients.create(settings, json);
-        var jobs = Jobs.configure(database.dataSource(), roles.contains(Role.WORKER));
+        var jobs = Jobs.configure(database.dataSource(), roles.contains(Role.WORKER), settings.workerThreads());
         var stores = SnapshotStores.from(settings, clock);
 
         var addons = new AddonRepository(dsl);
@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
 
         var snapshots = new SnapshotRepository(dsl);
         var locks = new DatabaseLocks(database.dataSource());
-        var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), clock);
+        var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
                 Dumpers.installed(), stores, locks, verification, clock);
@@ -153,9 +153,9 @@ public final class App implements AutoCloseable {
             var backupSettings = new BackupSettings(addons, schedules, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets);
             var apiTokens = new ApiTokens(dsl);
-            var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), clock);
+            var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
-            var apiAuth = new ApiAuth(apiTokens, new RateLimiter(60, 60, clock), bodies);
+            var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
@@ -168,6 +168,7 @@ public final class App implements AutoCloseable {
 
             web = Javalin.create(config -> {
                 config.jetty.port = settings.port();
+                config.concurrency.useVirtualThreads = true;
                 config.http.maxRequestSize = RequestLimits.MAX_BODY_BYTES;
                 config.startup.showJavalinBanner = false;
                 config.startup.showOldJavalinVersionWarning = false;

@@ -29,6 +29,11 @@ public final class ApiAuth {
 
     /** The add-on the caller may act for; throws 401, 403 or 429 otherwise. */
     public UUID addonOf(Context ctx) {
+        return holderOf(ctx).addonId();
+    }
+
+    /** As {@link #addonOf}, with what else the credential's look-up read. */
+    ApiTokens.Holder holderOf(Context ctx) {
         String credential = credential(ctx);
         if (credential == null || credential.isBlank()) {
             throw new UnauthorizedResponse("A token is required: pass your API token as the token parameter "
@@ -43,7 +48,7 @@ public final class ApiAuth {
         if (!holder.allowed()) {
             throw new ForbiddenResponse(DISABLED);
         }
-        return holder.addonId();
+        return holder;
     }
 
     /** The request's JSON body, or an empty object when it has none. */

@@ -6,6 +6,7 @@ import io.autobus.crypto.Tokens;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The credentials of the REST API: the personal token (off by default, as the seed says; stored
@@ -19,18 +20,21 @@ public final class ApiTokens {
         this.dsl = dsl;
     }
 
-    /** Whose credential this is, and whether the API accepts it now. */
-    public record Holder(UUID addonId, boolean allowed) {
+    /**
+     * Whose credential this is, whether the API accepts it now, and the count of changes to the
+     * add-on's snapshots (for {@link RenderedLists}).
+     */
+    public record Holder(UUID addonId, boolean allowed, long snapshotsVersion) {
     }
 
+    /** One indexed read: the API runs it on every request. */
     public Optional<Holder> lookUp(String credential) {
         String hash = Tokens.sha256Hex(credential);
-        var byKey = dsl.select(ADDON.ID).from(ADDON).where(ADDON.API_KEY_HASH.eq(hash)).fetchOptional(ADDON.ID);
-        if (byKey.isPresent()) {
-            return Optional.of(new Holder(byKey.get(), true));
-        }
-        return dsl.select(ADDON.ID, ADDON.API_ENABLED).from(ADDON).where(ADDON.API_TOKEN_HASH.eq(hash))
-                .fetchOptional(r -> new Holder(r.value1(), r.value2()));
+        var byKey = DSL.field(ADDON.API_KEY_HASH.eq(hash));
+        return dsl.select(ADDON.ID, byKey, ADDON.API_ENABLED, ADDON.SNAPSHOTS_VERSION)
+                .from(ADDON)
+                .where(ADDON.API_KEY_HASH.eq(hash).or(ADDON.API_TOKEN_HASH.eq(hash)))
+                .fetchOptional(r -> new Holder(r.value1(), r.value2() || r.value3(), r.value4()));
     }
 
     public boolean enabled(UUID addonId) {

@@ -26,6 +26,8 @@ final class SnapshotJson {
         json.put("size", snapshot.sizeBytes());
         json.put("verification", snapshot.verification());
         json.put("verification_detail", snapshot.verificationDetail());
+        json.put("verified_at", time(snapshot.verifiedAt()));
+        json.put("verification_ms", snapshot.verificationMs());
         json.put("engine", snapshot.engine());
         json.put("server_version", snapshot.serverVersion());
         json.put("file_name", snapshot.state().equals("completed") ? snapshot.fileName() : null);

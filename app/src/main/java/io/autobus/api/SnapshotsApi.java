@@ -11,9 +11,11 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.ConflictResponse;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnprocessableContentResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,7 @@ public final class SnapshotsApi {
     private final ManualSnapshots manualSnapshots;
     private final SnapshotDeleter deleter;
     private final SnapshotStores stores;
+    private final RenderedLists lists = new RenderedLists();
 
     public SnapshotsApi(ApiAuth auth, SnapshotRepository snapshots, ManualSnapshots manualSnapshots, SnapshotDeleter deleter,
                         SnapshotStores stores) {
@@ -41,12 +44,19 @@ public final class SnapshotsApi {
 
     /** {@code GET /api/snapshots[?database=&kind=&status=&limit=&offset=]} */
     public void list(Context ctx) {
-        UUID addonId = auth.addonOf(ctx);
-        var page = snapshots.page(addonId, blankToNull(ctx.queryParam("database")),
-                parse(ctx.queryParam("kind"), "kind", SnapshotKind.class),
-                parse(ctx.queryParam("status"), "status", SnapshotStatus.class),
-                number(ctx.queryParam("limit"), "limit", 100, 1, 500), number(ctx.queryParam("offset"), "offset", 0, 0, Integer.MAX_VALUE));
-        ctx.json(page.stream().map(SnapshotJson::of).toList());
+        var holder = auth.holderOf(ctx);
+        String database = blankToNull(ctx.queryParam("database"));
+        SnapshotKind kind = parse(ctx.queryParam("kind"), "kind", SnapshotKind.class);
+        SnapshotStatus status = parse(ctx.queryParam("status"), "status", SnapshotStatus.class);
+        int limit = number(ctx.queryParam("limit"), "limit", 100, 1, 500);
+        int offset = number(ctx.queryParam("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+        String query = database + "|" + kind + "|" + status + "|" + limit + "|" + offset;
+        byte[] json = lists.get(holder.addonId(), holder.snapshotsVersion(), query, () -> {
+            var page = snapshots.page(holder.addonId(), database, kind, status, limit, offset);
+            return ctx.jsonMapper().toJsonString(page.stream().map(SnapshotJson::of).toList(), List.class)
+                    .getBytes(StandardCharsets.UTF_8);
+        });
+        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
     }
 
     /** {@code GET /api/snapshots/latest}: a JSON string, the newest completed snapshot's 30-minute download URL. */

@@ -39,9 +39,12 @@ public final class BackupDispatcher {
     /** One round; returns how many backups it enqueued. */
     public int dispatch() {
         Instant now = clock.instant();
-        for (UUID addonId : schedules.unscheduled(BATCH)) {
-            var schedule = BackupSchedule.defaultFor(addonId);
-            schedules.save(addonId, schedule, schedule.nextRunAfter(now));
+        // New add-ons get their default schedule here, all of them in this round (in batches).
+        for (var batch = schedules.unscheduled(BATCH); !batch.isEmpty(); batch = schedules.unscheduled(BATCH)) {
+            for (UUID addonId : batch) {
+                var schedule = BackupSchedule.defaultFor(addonId);
+                schedules.save(addonId, schedule, schedule.nextRunAfter(now));
+            }
         }
         int enqueued = 0;
         for (var due : schedules.due(now, BATCH)) {

@@ -2,6 +2,7 @@ package io.autobus.backup;
 
 import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
+import io.autobus.jobs.WorkerBell;
 import java.time.Clock;
 import java.util.UUID;
 import org.jobrunr.scheduling.JobRequestScheduler;
@@ -11,12 +12,15 @@ public final class ManualSnapshots {
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
     private final JobRequestScheduler jobs;
+    private final WorkerBell bell;
     private final Clock clock;
 
-    public ManualSnapshots(AddonRepository addons, SnapshotRepository snapshots, JobRequestScheduler jobs, Clock clock) {
+    public ManualSnapshots(AddonRepository addons, SnapshotRepository snapshots, JobRequestScheduler jobs, WorkerBell bell,
+                           Clock clock) {
         this.addons = addons;
         this.snapshots = snapshots;
         this.jobs = jobs;
+        this.bell = bell;
         this.clock = clock;
     }
 
@@ -34,6 +38,7 @@ public final class ManualSnapshots {
         snapshots.createOrFind(new SnapshotRepository.NewSnapshot(id, addonId, database.configVar(), database.engine(),
                 SnapshotKind.MANUAL, description, null, jobId, clock.instant()));
         jobs.enqueue(jobId, new BackupJob(id));
+        bell.ring();
         return new Requested(id, jobId);
     }
 

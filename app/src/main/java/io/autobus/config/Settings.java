@@ -33,6 +33,9 @@ import java.util.Optional;
  * @param verifyMysqlUrl     admin URL of a MySQL/MariaDB for scratch schemas; empty means none (unverifiable)
  * @param smtpUrl            {@code smtp://user:pass@host:587} or {@code smtps://...}; empty keeps messages on the dashboard only
  * @param mailFrom           the From of notification mails
+ * @param apiRateLimit       REST API requests a minute per credential ({@code AUTOBUS_API_RATE_LIMIT})
+ * @param workerThreads      jobs a worker process runs at once ({@code AUTOBUS_WORKER_THREADS}): backups, verifications, checks
+ * @param databasePoolSize   connections to the metadata database per process ({@code AUTOBUS_DATABASE_POOL_SIZE})
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
  */
 public record Settings(
@@ -55,6 +58,9 @@ public record Settings(
         Optional<String> verifyMysqlUrl,
         Optional<URI> smtpUrl,
         String mailFrom,
+        int apiRateLimit,
+        int workerThreads,
+        int databasePoolSize,
         List<String> generatedSecrets) {
 
     /**
@@ -110,7 +116,14 @@ public record Settings(
                 reader.text("VERIFY_MYSQL_URL").or(() -> onDyno ? Optional.empty() : Optional.of("mysql://root@127.0.0.1:3306/mysql")),
                 reader.text("SMTP_URL").map(reader::smtpUrl),
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
+                reader.positive("AUTOBUS_API_RATE_LIMIT", 60),
+                reader.positive("AUTOBUS_WORKER_THREADS", 4),
+                reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
                 List.copyOf(generated));
+        if (settings.workerThreads() >= settings.databasePoolSize()) {
+            reader.problem("AUTOBUS_WORKER_THREADS (" + settings.workerThreads() + ") must be below AUTOBUS_DATABASE_POOL_SIZE ("
+                    + settings.databasePoolSize() + "): each running backup holds a connection");
+        }
         reader.failIfProblems();
         return settings;
     }
@@ -159,6 +172,27 @@ public record Settings(
                 // reported below
             }
             problems.add(name + " must be a port number (0-65535), got '" + value.get() + "'");
+            return fallback;
+        }
+
+        void problem(String problem) {
+            problems.add(problem);
+        }
+
+        int positive(String name, int fallback) {
+            var value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int number = Integer.parseInt(value.get());
+                if (number > 0) {
+                    return number;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be a whole number above 0, got '" + value.get() + "'");
             return fallback;
         }
 

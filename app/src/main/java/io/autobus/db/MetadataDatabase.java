@@ -50,7 +50,7 @@ public final class MetadataDatabase implements AutoCloseable {
                     settings.home().resolve("postgres"));
         }
         config.setPoolName("metadata");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(settings.databasePoolSize());
         var dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return new MetadataDatabase(embedded, dataSource);

@@ -25,17 +25,23 @@ public final class Jobs implements AutoCloseable {
     private final JobRequestScheduler scheduler;
     private final BackgroundJobServer server;
     private final HandlerActivator activator;
+    private final WorkerBell bell;
 
     private Jobs(PostgresStorageProvider storage, JobRequestScheduler scheduler, BackgroundJobServer server,
-                 HandlerActivator activator) {
+                 HandlerActivator activator, WorkerBell bell) {
         this.storage = storage;
         this.scheduler = scheduler;
         this.server = server;
         this.activator = activator;
+        this.bell = bell;
     }
 
-    /** @param runServer whether this process executes jobs (worker) or only enqueues them (web) */
-    public static Jobs configure(DataSource dataSource, boolean runServer) {
+    /**
+     * @param runServer whether this process executes jobs (worker) or only enqueues them (web)
+     * @param workers   jobs run at once; a backup or verification holds a database connection
+     *                  (its lock) throughout, so this must stay below the connection pool's size
+     */
+    public static Jobs configure(DataSource dataSource, boolean runServer, int workers) {
         var storage = new PostgresStorageProvider(dataSource);
         var activator = new HandlerActivator();
         var result = JobRunr.configure()
@@ -44,9 +50,11 @@ public final class Jobs implements AutoCloseable {
                 .useJobActivator(activator)
                 .useBackgroundJobServerIf(runServer, BackgroundJobServerConfiguration
                         .usingStandardBackgroundJobServerConfiguration()
-                        .andPollInterval(POLL_INTERVAL), false)
+                        .andPollInterval(POLL_INTERVAL)
+                        .andWorkerCount(workers), false)
                 .initialize();
-        return new Jobs(storage, result.getJobRequestScheduler(), runServer ? result.getBackgroundJobServer() : null, activator);
+        return new Jobs(storage, result.getJobRequestScheduler(), runServer ? result.getBackgroundJobServer() : null, activator,
+                new WorkerBell(dataSource));
     }
 
     /** A job request to run again and again. */
@@ -62,6 +70,7 @@ public final class Jobs implements AutoCloseable {
         recurring.forEach((id, job) -> scheduler.scheduleRecurrently(id, job.every(), job.request()));
         if (server != null) {
             server.start();
+            bell.listen(server);
         }
     }
 
@@ -69,8 +78,14 @@ public final class Jobs implements AutoCloseable {
         return scheduler;
     }
 
+    /** Rung after enqueueing a job someone waits for. */
+    public WorkerBell bell() {
+        return bell;
+    }
+
     @Override
     public void close() {
+        bell.close();
         if (server != null) {
             server.stop();
         }

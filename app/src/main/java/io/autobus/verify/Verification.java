@@ -7,6 +7,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.Tools;
+import io.autobus.jobs.WorkerBell;
 import io.autobus.notify.Notifier;
 import io.autobus.storage.SnapshotStores;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +31,17 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     private final SnapshotVerifier verifier;
     private final DatabaseLocks locks;
     private final JobRequestScheduler jobs;
+    private final WorkerBell bell;
     private final Notifier notifier;
 
     public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
-                        Notifier notifier, JobRequestScheduler jobs, Clock clock) {
+                        Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
         this.postgres = new PostgresScratch(settings.verifyPostgresUrl());
         this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
         this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, Tools.installed(), locks, notifier, clock);
         this.locks = locks;
         this.jobs = jobs;
+        this.bell = bell;
         this.notifier = notifier;
     }
 
@@ -51,6 +54,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         UUID jobId = again ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes(("verify:" + snapshotId).getBytes(StandardCharsets.UTF_8));
         jobs.enqueue(jobId, new VerifyJob(snapshotId));
+        bell.ring();
     }
 
     @Override

@@ -67,6 +67,26 @@ class SettingsTest {
     }
 
     @Test
+    void the_api_rate_limit_is_sixty_a_minute_unless_set_and_must_be_a_positive_number() {
+        assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString())).apiRateLimit()).isEqualTo(60);
+        assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_API_RATE_LIMIT", "6000"))
+                .apiRateLimit()).isEqualTo(6000);
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_API_RATE_LIMIT", "0")))
+                .hasMessageContaining("AUTOBUS_API_RATE_LIMIT must be a whole number above 0, got '0'");
+    }
+
+    @Test
+    void a_worker_may_not_run_more_jobs_at_once_than_it_has_database_connections() {
+        var settings = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString()));
+        assertThat(settings.workerThreads()).isEqualTo(4);
+        assertThat(settings.databasePoolSize()).isEqualTo(10);
+
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(),
+                "AUTOBUS_WORKER_THREADS", "12", "AUTOBUS_DATABASE_POOL_SIZE", "12")))
+                .hasMessageContaining("AUTOBUS_WORKER_THREADS (12) must be below AUTOBUS_DATABASE_POOL_SIZE (12)");
+    }
+
+    @Test
     void a_secret_key_may_be_given_as_64_hex_digits_as_heroku_s_secret_generator_makes_them() {
         var settings = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(),
                 "AUTOBUS_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));

@@ -4,6 +4,7 @@ import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autobus.jobs.WorkerBell;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.Snapshot;
 import io.autobus.db.DatabaseUrl;
@@ -189,7 +190,7 @@ class VerificationTest {
 
         int dropped;
         try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
-                new JobRequestScheduler(JobRunr.getStorageProvider()), harness.app.clock)) {
+                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
             dropped = verification.cleanUpLeftovers();
         }
 
@@ -207,7 +208,7 @@ class VerificationTest {
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
         try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
-                new JobRequestScheduler(JobRunr.getStorageProvider()), harness.app.clock)) {
+                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
             harness.backup(addon, "DATABASE_URL", store -> store, verification);
             harness.app.clock.advance(java.time.Duration.ofDays(1));
             harness.backup(addon, "DATABASE_URL", store -> store, verification);
