@@ -73,7 +73,7 @@ public final class Benchmarks {
         // --api-snapshots 0 or --addons 0 leave those benchmarks out (when profiling one of the others)
         Api api = options.apiSnapshots > 0 ? benchmarks.api() : null;
         Provisioning provisioning = options.addons > 0 ? benchmarks.provisioning() : null;
-        Report.write(options.out, new Report.Context(options.runs, options.groups, Report.machine(options.groups)),
+        Report.write(options.out, new Report.Context(options.runs, Report.machine(options.groups)),
                 groups, api, provisioning);
         log("results written to " + options.out);
         System.exit(0);

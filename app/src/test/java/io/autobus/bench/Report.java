@@ -26,7 +26,7 @@ final class Report {
     private Report() {
     }
 
-    record Context(int runs, List<Group> groups, String machine) {
+    record Context(int runs, String machine) {
     }
 
     static void write(Path out, Context context, List<GroupResult> groups, Api api, Provisioning provisioning) throws IOException {
