@@ -115,7 +115,7 @@ public final class App implements AutoCloseable {
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
-                Dumpers.installed(), stores, locks, verification, clock);
+                Dumpers.installed(settings.home().resolve("tmp")), stores, locks, verification, clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {

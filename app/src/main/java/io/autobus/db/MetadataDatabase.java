@@ -79,7 +79,7 @@ public final class MetadataDatabase implements AutoCloseable {
      * directory, which would refuse a new one: stop it first (its clients are gone, so a smart
      * shutdown is quick).
      */
-    static void stopLeftoverServer(Path directory) throws IOException {
+    public static void stopLeftoverServer(Path directory) throws IOException {
         Path pidFile = directory.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;

@@ -3,8 +3,9 @@ package io.autobus.dump;
 /** The dumper for each engine a database may run. */
 public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
 
-    public static Dumpers installed() {
-        var tools = Tools.installed();
+    /** @param workRoot where each dump gets a private directory (AUTOBUS_HOME/tmp) */
+    public static Dumpers installed(java.nio.file.Path workRoot) {
+        var tools = Tools.installed(workRoot);
         return new Dumpers(new PostgresDumper(tools), new MysqlDumper(tools));
     }
 

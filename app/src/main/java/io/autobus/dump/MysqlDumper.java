@@ -2,12 +2,7 @@ package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -47,7 +42,7 @@ public final class MysqlDumper implements Dumper {
         // dump); its output is ordinary gzip, restored by gzip -d.
         Path gzip = tools.first("pigz", "gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
         Connection connection = connect(url);
-        Path defaults = null;
+        ToolRun run = null;
         try {
             String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
             boolean mariadbServer = serverVersion.contains("MariaDB");
@@ -57,21 +52,21 @@ public final class MysqlDumper implements Dumper {
             try (var statement = connection.createStatement()) {
                 statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
             }
-            defaults = defaultsFile(url);
-            var dump = new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options));
-            Tools.prepareEnvironment(dump.environment(), Map.of());
+            run = tools.newRun();
+            Path defaults = run.writePrivateFile("client.cnf", defaultsFile(url));
+            var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options)),
+                    Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
-            var compress = new ProcessBuilder(gzip.toString(), "-c", "-n",
-                    "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel())));
+            var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
+                    "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
             var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
-            Path credentials = defaults;
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
-                    connection, () -> deleteQuietly(credentials));
+                    connection, run::close);
         } catch (SQLException e) {
-            cleanUp(connection, defaults);
+            cleanUp(connection, run);
             throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            cleanUp(connection, defaults);
+            cleanUp(connection, run);
             throw e;
         }
     }
@@ -79,7 +74,8 @@ public final class MysqlDumper implements Dumper {
     private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,
                                         Path defaults, DatabaseUrl url, DumpOptions options) {
         var args = new ArrayList<>(List.of(client.toString(),
-                "--defaults-extra-file=" + defaults, // must come first
+                // Must come first; only this file is read (not /etc/mysql or ~/.my.cnf).
+                "--defaults-file=" + defaults,
                 "--protocol=TCP", "--host=" + url.host(), "--port=" + url.port(), "--user=" + url.user(),
                 "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
                 "--default-character-set=utf8mb4",
@@ -99,6 +95,8 @@ public final class MysqlDumper implements Dumper {
         }
         options.excludeTables().forEach(table -> args.add("--ignore-table=" + url.database() + "." + table));
         options.excludeTableData().forEach(table -> args.add("--ignore-table-data=" + url.database() + "." + table));
+        // After "--" the name is a name, even one that looks like an option (--result-file=...).
+        args.add("--");
         args.add(url.database());
         return args;
     }
@@ -111,16 +109,22 @@ public final class MysqlDumper implements Dumper {
         return !url.localHost() && !disabled;
     }
 
-    private static Path defaultsFile(DatabaseUrl url) {
-        try {
-            Path file = Files.createTempFile("autobus-mysql", ".cnf",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            String password = url.password().replace("\\", "\\\\").replace("\"", "\\\"");
-            Files.writeString(file, "[client]\npassword=\"" + password + "\"\n", StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the client's defaults file", e);
+    /**
+     * The {@code [client]} group with the password, one value per line, quoted and escaped. A value
+     * with a line break or another control character could add options (a second group, a
+     * {@code result-file}): it is refused, whatever the URL parser let through.
+     */
+    public static String defaultsFile(DatabaseUrl url) {
+        return "[client]\npassword=" + optionValue("password", url.password()) + "\n";
+    }
+
+    /** A MySQL option-file value: double-quoted, backslashes and quotes escaped, no control characters. */
+    static String optionValue(String what, String value) {
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new DumpException("the database URL's " + what + " holds a control character (a line break, say); "
+                    + "Autobus refuses it rather than pass it to the MySQL client");
         }
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static Connection connect(DatabaseUrl url) {
@@ -130,7 +134,15 @@ public final class MysqlDumper implements Dumper {
         properties.setProperty("connectTimeout", "15000");
         properties.setProperty("sslMode", useTls(url) ? "trust" : "disable");
         try {
-            return DriverManager.getConnection("jdbc:mariadb://" + url.host() + ":" + url.port() + "/" + url.database(), properties);
+            // No database in the URL (a name holding "?" would add driver options): USE it, quoted by the driver.
+            var connection = DriverManager.getConnection("jdbc:mariadb://" + url.host() + ":" + url.port() + "/", properties);
+            try {
+                connection.setCatalog(url.database());
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
         } catch (SQLException e) {
             throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
         }
@@ -167,18 +179,10 @@ public final class MysqlDumper implements Dumper {
         }
     }
 
-    private static void cleanUp(Connection connection, Path defaults) {
+    private static void cleanUp(Connection connection, ToolRun run) {
         RunningDump.closeQuietly(connection);
-        deleteQuietly(defaults);
-    }
-
-    private static void deleteQuietly(Path defaults) {
-        if (defaults != null) {
-            try {
-                Files.deleteIfExists(defaults);
-            } catch (IOException ignored) {
-                // a temp file readable only by us
-            }
+        if (run != null) {
+            run.close();
         }
     }
 }

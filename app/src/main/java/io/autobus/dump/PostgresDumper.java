@@ -39,6 +39,7 @@ public final class PostgresDumper implements Dumper {
     @Override
     public Dump start(DatabaseUrl url, DumpOptions options) {
         Connection connection = connect(url);
+        ToolRun run = null;
         try {
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
             String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
@@ -52,18 +53,26 @@ public final class PostgresDumper implements Dumper {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             String snapshot = RunningDump.queryString(connection, "SELECT pg_export_snapshot()");
-            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot)), url.password());
-            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, () -> { });
+            run = tools.newRun();
+            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot, run)), url.password());
+            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, run::close);
         } catch (SQLException e) {
-            RunningDump.closeQuietly(connection);
+            cleanUp(connection, run);
             throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            RunningDump.closeQuietly(connection);
+            cleanUp(connection, run);
             throw e;
         }
     }
 
-    private ProcessBuilder command(Path pgDump, DatabaseUrl url, DumpOptions options, String snapshot) {
+    private static void cleanUp(Connection connection, ToolRun run) {
+        RunningDump.closeQuietly(connection);
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    private ProcessBuilder command(Path pgDump, DatabaseUrl url, DumpOptions options, String snapshot, ToolRun run) {
         var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
                 "--snapshot=" + snapshot));
@@ -80,14 +89,21 @@ public final class PostgresDumper implements Dumper {
         // Level 1 unless the customer chose: on 1 GB of text it dumps in a third of the default
         // level's time for 3% more bytes (docs/benchmarks.md); compression is pg_dump's bottleneck.
         args.add("--compress=" + (options.compressionLevel() == null ? DEFAULT_COMPRESSION : options.compressionLevel()));
-        args.add("--dbname=" + url.database());
-        var builder = new ProcessBuilder(args);
-        Tools.prepareEnvironment(builder.environment(), Map.of(
+        args.add("--dbname=" + conninfoDbname(url.database()));
+        return run.apply(new ProcessBuilder(args), Map.of(
                 "PGPASSWORD", url.password(),
                 "PGSSLMODE", sslMode(url),
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus"));
-        return builder;
+    }
+
+    /**
+     * A database name as libpq connection-string syntax that means exactly that name: pg_dump
+     * reads a {@code --dbname} holding {@code =} as a whole conninfo ({@code dbname=a host=elsewhere}),
+     * so the name is always single-quoted, with quotes and backslashes escaped.
+     */
+    public static String conninfoDbname(String database) {
+        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /**
@@ -142,7 +158,9 @@ public final class PostgresDumper implements Dumper {
         properties.setProperty("connectTimeout", "15");
         properties.setProperty("ApplicationName", "autobus");
         try {
-            return DriverManager.getConnection("jdbc:postgresql://" + url.host() + ":" + url.port() + "/" + url.database()
+            // Encoded, so that a name holding "?" or "&" cannot add driver options.
+            return DriverManager.getConnection("jdbc:postgresql://" + url.host() + ":" + url.port() + "/"
+                    + java.net.URLEncoder.encode(url.database(), java.nio.charset.StandardCharsets.UTF_8)
                     + "?sslmode=" + sslMode(url), properties);
         } catch (SQLException e) {
             throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);

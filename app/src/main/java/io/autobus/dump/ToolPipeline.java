@@ -48,7 +48,7 @@ public final class ToolPipeline implements AutoCloseable {
     }
 
     /** The last tool's stdout; read it to the end. */
-    InputStream output() {
+    public InputStream output() {
         return new FilterInputStream(processes.getLast().getInputStream()) {
             private boolean checked;
 
@@ -89,19 +89,9 @@ public final class ToolPipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * Streams {@code input} into the first tool's stdin, on its own thread; the tools see the end
-     * of their input when it is exhausted. Returns a handle to wait for the copy.
-     */
-    public Thread feed(InputStream input) {
-        var stdin = processes.getFirst().getOutputStream();
-        return Thread.ofVirtual().start(() -> {
-            try (input; stdin) {
-                input.transferTo(stdin);
-            } catch (IOException ignored) {
-                // the tool stopped reading (it failed); its exit status tells why
-            }
-        });
+    /** The first tool's stdin: whoever writes it closes it, so that the tool sees the end of its input. */
+    public java.io.OutputStream stdin() {
+        return processes.getFirst().getOutputStream();
     }
 
     /** Waits for every tool; null when all succeeded, else which one failed and its stderr. */

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,13 +21,19 @@ public final class Tools {
     private static final List<Path> EXTRA_DIRS = List.of(Path.of("/app/.apt/usr/bin"), Path.of("/usr/bin"));
 
     private final List<Path> searchDirs;
+    private final Path workRoot;
 
-    private Tools(List<Path> searchDirs) {
+    private Tools(List<Path> searchDirs, Path workRoot) {
         this.searchDirs = searchDirs;
+        this.workRoot = workRoot;
     }
 
-    /** The usual places. */
-    public static Tools installed() {
+    /**
+     * The usual places.
+     *
+     * @param workRoot a directory of ours (AUTOBUS_HOME/tmp) where each run gets a private directory
+     */
+    public static Tools installed(Path workRoot) {
         var dirs = new LinkedHashSet<Path>();
         String path = System.getenv("PATH");
         if (path != null) {
@@ -46,12 +51,22 @@ public final class Tools {
             }
         }
         dirs.addAll(EXTRA_DIRS);
-        return new Tools(List.copyOf(dirs));
+        return new Tools(List.copyOf(dirs), workRoot);
     }
 
     /** Only these directories (tests pin a tool version this way). */
-    public static Tools in(List<Path> dirs) {
-        return new Tools(List.copyOf(dirs));
+    public static Tools in(List<Path> dirs, Path workRoot) {
+        return new Tools(List.copyOf(dirs), workRoot);
+    }
+
+    /** A private directory and a scrubbed environment for one run of tools; close it when they are done. */
+    public ToolRun newRun() {
+        return ToolRun.create(workRoot);
+    }
+
+    /** Deletes what runs of killed processes left under the work root (credentials files included). */
+    public int sweepLeftovers() {
+        return ToolRun.sweep(workRoot);
     }
 
     /** Every executable named {@code name}, in search order, each once (symlinks resolved). */
@@ -94,7 +109,10 @@ public final class Tools {
     /** What {@code tool --version} prints, or empty when it cannot run. */
     static String versionOf(Path tool) {
         try {
-            var process = new ProcessBuilder(tool.toString(), "--version").redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(tool.toString(), "--version").redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(ToolRun.baseEnvironment());
+            var process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? out : "";
         } catch (IOException e) {
@@ -103,14 +121,5 @@ public final class Tools {
             Thread.currentThread().interrupt();
             return "";
         }
-    }
-
-    /**
-     * The environment for a child tool: ours (PATH, LD_LIBRARY_PATH from the apt buildpack ...)
-     * without anything that would steer the tool elsewhere, plus {@code settings}.
-     */
-    public static void prepareEnvironment(Map<String, String> environment, Map<String, String> settings) {
-        environment.keySet().removeIf(key -> key.startsWith("PG") || key.startsWith("MYSQL") || key.equals("DATABASE_URL"));
-        environment.putAll(settings);
     }
 }

@@ -1,9 +1,8 @@
 package io.autobus.verify;
 
 import io.autobus.db.DatabaseUrl;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,18 +10,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * The PostgreSQL that restores are tried on: {@code VERIFY_POSTGRES_URL} (an admin URL on a server
- * where databases may be created) or, when unset, an embedded PostgreSQL 17 this worker starts
- * on first use. Never the customer's server.
+ * where databases and roles may be created) or, when unset, an embedded PostgreSQL 17 this worker
+ * starts on first use. Never the customer's server.
+ *
+ * <p>Each scratch database is owned by a role made for it alone: a login with no superuser, no
+ * CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS, member of no role (so none of
+ * {@code pg_execute_server_program}, {@code pg_read_server_files}, {@code pg_write_server_files}),
+ * and no other database lets it in. The administrator only creates and drops, and creates the
+ * allowed extensions an archive needs ({@link #createExtensions}) in that empty database.
  */
 final class PostgresScratch implements ScratchServer, AutoCloseable {
     private final Optional<DatabaseUrl> configured;
-    private EmbeddedPostgres embedded;
+    private final Path verifyRoot;
+    private EmbeddedVerifyServer embedded;
 
-    PostgresScratch(Optional<String> adminUrl) {
+    /**
+     * @param adminUrl   {@code VERIFY_POSTGRES_URL}; empty starts an embedded server
+     * @param verifyRoot where an embedded server keeps its data ({@code AUTOBUS_HOME/verify})
+     */
+    PostgresScratch(Optional<String> adminUrl, Path verifyRoot) {
         this.configured = adminUrl.map(DatabaseUrl::parse);
+        this.verifyRoot = verifyRoot;
     }
 
     private synchronized DatabaseUrl admin() {
@@ -30,13 +42,9 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
             return configured.get();
         }
         if (embedded == null) {
-            try {
-                embedded = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the embedded verification PostgreSQL", e);
-            }
+            embedded = EmbeddedVerifyServer.start(verifyRoot);
         }
-        return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.getPort() + "/postgres");
+        return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.port() + "/postgres");
     }
 
     @Override
@@ -48,34 +56,66 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
 
     @Override
     public DatabaseUrl create(String name) throws SQLException {
-        execute("CREATE DATABASE " + name);
+        String password = ScratchServer.newPassword();
+        String role = quote(name);
+        try (var connection = connect(admin()); var statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                    + " NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4");
+            statement.execute("CREATE DATABASE " + role + " OWNER " + role);
+            // Nobody else connects to it (CONNECT is PUBLIC's by default).
+            statement.execute("REVOKE ALL ON DATABASE " + role + " FROM PUBLIC");
+        }
         DatabaseUrl admin = admin();
-        return new DatabaseUrl(admin.engine(), admin.user(), admin.password(), admin.host(), admin.port(), name, admin.parameters());
+        return new DatabaseUrl(admin.engine(), name, password, admin.host(), admin.port(), name, admin.parameters());
+    }
+
+    /**
+     * As the administrator, in the still empty scratch database: each schema the extensions go
+     * to (owned by the scratch role, as the restore would have made it) and each extension.
+     * Nothing of the archive runs here: names are quoted, and the caller allows only known
+     * extensions.
+     */
+    void createExtensions(String name, List<ArchiveExtensions.Extension> extensions) throws SQLException {
+        DatabaseUrl admin = admin();
+        var database = new DatabaseUrl(admin.engine(), admin.user(), admin.password(), admin.host(), admin.port(), name,
+                admin.parameters());
+        try (var connection = connect(database); var statement = connection.createStatement()) {
+            for (var extension : extensions) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(extension.schema()) + " AUTHORIZATION " + quote(name));
+                statement.execute("CREATE EXTENSION IF NOT EXISTS " + quote(extension.name()) + " WITH SCHEMA "
+                        + quote(extension.schema()) + " CASCADE");
+            }
+        }
     }
 
     @Override
     public void drop(String name) throws SQLException {
-        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try (var connection = connect(admin()); var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+            statement.execute("DROP ROLE IF EXISTS " + quote(name));
+        }
     }
 
     @Override
     public List<String> scratchDatabases() throws SQLException {
-        var names = new ArrayList<String>();
         synchronized (this) {
             if (configured.isEmpty() && embedded == null) {
-                return names; // a fresh embedded server has nothing left over
+                return List.of(); // a fresh embedded server has nothing left over
             }
         }
+        var names = new TreeSet<String>();
         try (var connection = connect(admin());
-             var statement = connection.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+             var statement = connection.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)"
+                     + " UNION SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)")) {
             statement.setString(1, PREFIX);
+            statement.setString(2, PREFIX);
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
                     names.add(rows.getString(1));
                 }
             }
         }
-        return names;
+        return new ArrayList<>(names);
     }
 
     @Override
@@ -84,19 +124,19 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
         properties.setProperty("user", database.user());
         properties.setProperty("password", database.password());
         properties.setProperty("ApplicationName", "autobus-verify");
+        properties.setProperty("connectTimeout", "15");
         return DriverManager.getConnection(database.postgresJdbcUrl(), properties);
     }
 
-    private void execute(String sql) throws SQLException {
-        try (var connection = connect(admin()); var statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     @Override
     public synchronized void close() throws IOException {
         if (embedded != null) {
             embedded.close();
+            embedded = null;
         }
     }
 }

@@ -7,12 +7,16 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DumpOptions;
+import io.autobus.dump.MysqlDumper;
+import io.autobus.dump.PostgresDumper;
 import io.autobus.dump.ToolPipeline;
+import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
 import io.autobus.notify.Notifier;
 import io.autobus.storage.SnapshotStores;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,25 +133,57 @@ public final class SnapshotVerifier {
     }
 
     private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
-        var measured = new MeasuredInputStream(openStored(snapshot));
-        String failure;
-        try (var pipeline = ToolPipeline.start(restoreCommand(snapshot.engine(), database), database.password())) {
-            Thread feeding = pipeline.feed(measured);
-            failure = pipeline.awaitFailure();
-            join(feeding);
-        }
-        String sha256 = measured.sha256Hex();
-        if (!sha256.equals(snapshot.sha256()) || measured.size() != snapshot.sizeBytes()) {
-            return Verdict.failed("the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
-                    + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time");
-        }
-        if (failure != null) {
-            var missing = MISSING_EXTENSION.matcher(failure);
-            if (missing.find()) {
-                String extension = missing.group(1) != null ? missing.group(1) : missing.group(2);
-                return Verdict.unverifiable("extension " + extension + " is not available on the verification server");
+        try (ToolRun run = tools.newRun()) {
+            boolean postgresql = "postgresql".equals(snapshot.engine());
+            List<String> options = new ArrayList<>();
+            if (postgresql) {
+                Path pgRestore = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
+                var plan = ArchiveExtensions.read(pgRestore, () -> openStored(snapshot), run);
+                if (!plan.disallowed().isEmpty()) {
+                    return Verdict.unverifiable("the snapshot needs extension " + String.join(", ", plan.disallowed())
+                            + ", which verification does not create (only extensions Heroku Postgres offers that reach no other server)");
+                }
+                if (!plan.extensions().isEmpty()) {
+                    try {
+                        postgres.createExtensions(database.database(), plan.extensions());
+                    } catch (SQLException e) {
+                        var missing = MISSING_EXTENSION.matcher(String.valueOf(e.getMessage()));
+                        if (missing.find()) {
+                            return Verdict.unverifiable("extension " + (missing.group(1) != null ? missing.group(1) : missing.group(2))
+                                    + " is not available on the verification server");
+                        }
+                        throw e;
+                    }
+                    options.add("--use-list=" + run.writePrivateFile("restore.list", plan.restoreList()));
+                }
             }
-            return Verdict.failed("the restore failed: " + failure);
+            var measured = new MeasuredInputStream(openStored(snapshot));
+            String failure;
+            try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), database, options, run)),
+                    database.password())) {
+                var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
+                        : new DefinerRewriter(new GZIPInputStream(unclosed(measured))));
+                String toolFailure = pipeline.awaitFailure();
+                String feedProblem = feeding.await();
+                failure = toolFailure != null ? toolFailure : feedProblem;
+                // The restore may stop early: the rest is read anyway, so that the SHA-256 says whether the file is whole.
+                measured.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                return Verdict.unverifiable("verification could not read the stored snapshot: " + e.getMessage());
+            }
+            String sha256 = measured.sha256Hex();
+            if (!sha256.equals(snapshot.sha256()) || measured.size() != snapshot.sizeBytes()) {
+                return Verdict.failed("the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
+                        + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time");
+            }
+            if (failure != null) {
+                var missing = MISSING_EXTENSION.matcher(failure);
+                if (missing.find()) {
+                    String extension = missing.group(1) != null ? missing.group(1) : missing.group(2);
+                    return Verdict.unverifiable("extension " + extension + " is not available on the verification server");
+                }
+                return Verdict.failed("the restore failed: " + failure);
+            }
         }
         var atDumpTime = snapshots.tables(snapshot.id());
         if (atDumpTime.isEmpty()) {
@@ -162,6 +199,15 @@ public final class SnapshotVerifier {
                 : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
     }
 
+    /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */
+    private static InputStream unclosed(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     private InputStream openStored(Snapshot snapshot) {
         try {
             return stores.byRegion(snapshot.storageRegion()).open(snapshot.storageKey());
@@ -170,22 +216,23 @@ public final class SnapshotVerifier {
         }
     }
 
-    private List<ProcessBuilder> restoreCommand(String engine, DatabaseUrl database) {
+    /** The restore, connected as the scratch database's own unprivileged login. */
+    private ProcessBuilder restoreCommand(String engine, DatabaseUrl database, List<String> options, ToolRun run) {
         if ("postgresql".equals(engine)) {
             Path pgRestore = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
-            var restore = new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-acl", "--no-password",
+            var command = new ArrayList<>(List.of(pgRestore.toString(), "--no-owner", "--no-acl", "--no-password",
+                    "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
                     "--host=" + database.host(), "--port=" + database.port(), "--username=" + database.user(),
-                    "--dbname=" + database.database());
-            Tools.prepareEnvironment(restore.environment(), Map.of("PGPASSWORD", database.password(),
-                    "PGSSLMODE", database.localHost() ? "prefer" : "require"));
-            return List.of(restore.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+                    "--dbname=" + PostgresDumper.conninfoDbname(database.database())));
+            command.addAll(options);
+            return run.apply(new ProcessBuilder(command), Map.of("PGPASSWORD", database.password(),
+                    "PGSSLMODE", database.localHost() ? "prefer" : "require")).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
-        Path gzip = tools.first("gzip").orElseThrow(() -> new IllegalStateException("gzip is not installed"));
         Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new IllegalStateException("the mysql client is not installed"));
-        var restore = new ProcessBuilder(client.toString(), "--protocol=TCP", "--host=" + database.host(),
-                "--port=" + database.port(), "--user=" + database.user(), database.database());
-        Tools.prepareEnvironment(restore.environment(), database.password().isEmpty() ? Map.of() : Map.of("MYSQL_PWD", database.password()));
-        return List.of(new ProcessBuilder(gzip.toString(), "-d", "-c"), restore.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+        Path defaults = run.writePrivateFile("client.cnf", MysqlDumper.defaultsFile(database));
+        return run.apply(new ProcessBuilder(client.toString(), "--defaults-file=" + defaults, "--protocol=TCP",
+                "--host=" + database.host(), "--port=" + database.port(), "--user=" + database.user(),
+                "--database=" + database.database()), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
 
     private static Map<String, Long> postgresCounts(Connection connection) throws SQLException {
@@ -246,13 +293,5 @@ public final class SnapshotVerifier {
     private static int major(String version) {
         var matcher = Pattern.compile("(\\d+)").matcher(version == null ? "" : version);
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.autobus.jobs.WorkerBell;
 import io.autobus.notify.Notifier;
 import io.autobus.storage.SnapshotStores;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Verification implements BackupRunner.Outcomes, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
 
+    private final Path verifyRoot;
+    private final Tools tools;
     private final PostgresScratch postgres;
     private final java.util.Optional<MysqlScratch> mysql;
     private final SnapshotVerifier verifier;
@@ -36,9 +39,11 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
 
     public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
                         Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
-        this.postgres = new PostgresScratch(settings.verifyPostgresUrl());
+        this.verifyRoot = settings.home().resolve("verify");
+        this.tools = Tools.installed(settings.home().resolve("tmp"));
+        this.postgres = new PostgresScratch(settings.verifyPostgresUrl(), verifyRoot);
         this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
-        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, Tools.installed(), locks, notifier, clock);
+        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, tools, locks, notifier, clock);
         this.locks = locks;
         this.jobs = jobs;
         this.bell = bell;
@@ -74,8 +79,15 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
                         + " you can also take one now from the dashboard.");
     }
 
-    /** Drops scratch databases no running verification holds (left by a worker that stopped half-way). */
+    /**
+     * Removes what a worker that stopped half-way left behind: the embedded verification servers
+     * of dead processes (with the restored data), the private directories of tool runs
+     * (credentials files), and scratch databases and their logins no running verification holds.
+     * Returns how many scratch databases were dropped.
+     */
     public int cleanUpLeftovers() {
+        EmbeddedVerifyServer.sweep(verifyRoot);
+        tools.sweepLeftovers();
         int dropped = 0;
         for (ScratchServer server : mysql.isPresent() ? List.<ScratchServer>of(postgres, mysql.get()) : List.<ScratchServer>of(postgres)) {
             try {

@@ -83,8 +83,13 @@ public final class BackupHarness {
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes) {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
-        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(), viewed, new DatabaseLocks(metadataDataSource()),
+        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot()), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, app.clock);
+    }
+
+    /** Where dumps and restores get their private directories: the test app's AUTOBUS_HOME/tmp. */
+    public java.nio.file.Path toolRoot() {
+        return app.settings.home().resolve("tmp");
     }
 
     private DataSource metadataDataSource() {

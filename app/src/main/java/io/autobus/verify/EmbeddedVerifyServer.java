@@ -1,0 +1,118 @@
+package io.autobus.verify;
+
+import io.autobus.db.MetadataDatabase;
+import io.autobus.dump.ToolRun;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL this worker starts for verification when no {@code VERIFY_POSTGRES_URL} is set.
+ * Its data (restored customer databases) lives under {@code AUTOBUS_HOME/verify/postgres-<pid>};
+ * it listens on 127.0.0.1 only, with no Unix socket; and it never outlives the worker: a
+ * watchdog process stops it and deletes its data as soon as the worker's process is gone,
+ * whichever way it went (kill -9, OOM). {@link #sweep} removes what a watchdog could not.
+ */
+final class EmbeddedVerifyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedVerifyServer.class);
+    private static final String PREFIX = "postgres-";
+    /** Waits for the worker's pid to end, then stops the server (SIGQUIT: immediate) and deletes its data. */
+    private static final String WATCHDOG = """
+            while kill -0 "$1" 2>/dev/null; do sleep 1; done
+            pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null
+            for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+            rm -rf "$2"
+            """;
+
+    private final EmbeddedPostgres postgres;
+    private final Process watchdog;
+
+    private EmbeddedVerifyServer(EmbeddedPostgres postgres, Process watchdog) {
+        this.postgres = postgres;
+        this.watchdog = watchdog;
+    }
+
+    static EmbeddedVerifyServer start(Path verifyRoot) {
+        Path data = verifyRoot.resolve(PREFIX + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(verifyRoot);
+            MetadataDatabase.stopLeftoverServer(data);
+            var postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("unix_socket_directories", "")
+                    .start();
+            var watchdog = new ProcessBuilder("sh", "-c", WATCHDOG, "autobus-verify-watchdog",
+                    Long.toString(ProcessHandle.current().pid()), data.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            watchdog.environment().clear();
+            watchdog.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            return new EmbeddedVerifyServer(postgres, watchdog.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded verification PostgreSQL in " + data, e);
+        }
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            postgres.close();
+        } finally {
+            watchdog.destroy();
+        }
+    }
+
+    /**
+     * Stops the verification servers of processes that are gone and deletes their data (a
+     * watchdog killed with its worker, a machine that lost power). Returns how many were removed.
+     */
+    static int sweep(Path verifyRoot) {
+        if (!Files.isDirectory(verifyRoot)) {
+            return 0;
+        }
+        int removed = 0;
+        List<Path> leftovers;
+        try (Stream<Path> dirs = Files.list(verifyRoot)) {
+            leftovers = dirs.filter(EmbeddedVerifyServer::leftover).toList();
+        } catch (IOException e) {
+            LOG.warn("event=verify_server_sweep_failed reason=\"{}\"", e.getMessage());
+            return 0;
+        }
+        for (Path data : leftovers) {
+            try {
+                MetadataDatabase.stopLeftoverServer(data);
+                ToolRun.deleteTree(data);
+                removed++;
+                LOG.info("event=verify_server_leftover_removed directory={}", data.getFileName());
+            } catch (IOException e) {
+                LOG.warn("event=verify_server_sweep_failed directory={} reason=\"{}\"", data.getFileName(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private static boolean leftover(Path data) {
+        String name = data.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(name.substring(PREFIX.length()));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid)
+                    .map(p -> !p.isAlive() || !p.info().command().orElse("").contains("java")).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
