@@ -2,8 +2,10 @@ package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import io.autobus.net.CustomerAddresses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ public final class MysqlDumper implements Dumper {
     }
 
     @Override
-    public Dump start(DatabaseUrl url, DumpOptions options) {
+    public Dump start(DatabaseUrl url, InetAddress address, DumpOptions options) {
         options.checkForMysql();
         Path client = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
                 "mysqldump is not installed on this machine (install mariadb-client; on Heroku it comes from the Aptfile)"));
@@ -46,7 +48,7 @@ public final class MysqlDumper implements Dumper {
         // pigz compresses on every core (gzip on one, and at level 1 gzip is still what bounds a text-heavy
         // dump); its output is ordinary gzip, restored by gzip -d.
         Path gzip = tools.first("pigz", "gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
-        Connection connection = connect(url);
+        Connection connection = connect(url, address);
         Path defaults = null;
         try {
             String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
@@ -58,7 +60,7 @@ public final class MysqlDumper implements Dumper {
                 statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
             }
             defaults = defaultsFile(url);
-            var dump = new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options));
+            var dump = new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address, options));
             Tools.prepareEnvironment(dump.environment(), Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = new ProcessBuilder(gzip.toString(), "-c", "-n",
@@ -77,10 +79,10 @@ public final class MysqlDumper implements Dumper {
     }
 
     private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,
-                                        Path defaults, DatabaseUrl url, DumpOptions options) {
+                                        Path defaults, DatabaseUrl url, InetAddress address, DumpOptions options) {
         var args = new ArrayList<>(List.of(client.toString(),
                 "--defaults-extra-file=" + defaults, // must come first
-                "--protocol=TCP", "--host=" + url.host(), "--port=" + url.port(), "--user=" + url.user(),
+                "--protocol=TCP", "--host=" + address.getHostAddress(), "--port=" + url.port(), "--user=" + url.user(),
                 "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
                 "--default-character-set=utf8mb4",
                 // Heroku's MySQL users lack the PROCESS privilege that tablespace dumps need.
@@ -123,14 +125,14 @@ public final class MysqlDumper implements Dumper {
         }
     }
 
-    private static Connection connect(DatabaseUrl url) {
+    private static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
         properties.setProperty("connectTimeout", "15000");
         properties.setProperty("sslMode", useTls(url) ? "trust" : "disable");
         try {
-            return DriverManager.getConnection("jdbc:mariadb://" + url.host() + ":" + url.port() + "/" + url.database(), properties);
+            return DriverManager.getConnection("jdbc:mariadb://" + CustomerAddresses.urlHost(address) + ":" + url.port() + "/" + url.database(), properties);
         } catch (SQLException e) {
             throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,8 @@ package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import io.autobus.net.CustomerAddresses;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,8 +39,8 @@ public final class PostgresDumper implements Dumper {
     }
 
     @Override
-    public Dump start(DatabaseUrl url, DumpOptions options) {
-        Connection connection = connect(url);
+    public Dump start(DatabaseUrl url, InetAddress address, DumpOptions options) {
+        Connection connection = connect(url, address);
         try {
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
             String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
@@ -52,7 +54,7 @@ public final class PostgresDumper implements Dumper {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             String snapshot = RunningDump.queryString(connection, "SELECT pg_export_snapshot()");
-            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot)), url.password());
+            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, address, options, snapshot)), url.password());
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, () -> { });
         } catch (SQLException e) {
             RunningDump.closeQuietly(connection);
@@ -63,7 +65,7 @@ public final class PostgresDumper implements Dumper {
         }
     }
 
-    private ProcessBuilder command(Path pgDump, DatabaseUrl url, DumpOptions options, String snapshot) {
+    private ProcessBuilder command(Path pgDump, DatabaseUrl url, InetAddress address, DumpOptions options, String snapshot) {
         var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
                 "--snapshot=" + snapshot));
@@ -84,6 +86,8 @@ public final class PostgresDumper implements Dumper {
         var builder = new ProcessBuilder(args);
         Tools.prepareEnvironment(builder.environment(), Map.of(
                 "PGPASSWORD", url.password(),
+                // libpq connects to hostaddr and still names --host to TLS: no second look-up
+                "PGHOSTADDR", address.getHostAddress(),
                 "PGSSLMODE", sslMode(url),
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus"));
@@ -135,14 +139,14 @@ public final class PostgresDumper implements Dumper {
                         + "(install postgresql-client; on Heroku it comes from the Aptfile)"));
     }
 
-    private static Connection connect(DatabaseUrl url) {
+    private static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
         properties.setProperty("connectTimeout", "15");
         properties.setProperty("ApplicationName", "autobus");
         try {
-            return DriverManager.getConnection("jdbc:postgresql://" + url.host() + ":" + url.port() + "/" + url.database()
+            return DriverManager.getConnection("jdbc:postgresql://" + CustomerAddresses.urlHost(address) + ":" + url.port() + "/" + url.database()
                     + "?sslmode=" + sslMode(url), properties);
         } catch (SQLException e) {
             throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
