@@ -59,7 +59,7 @@ public final class CustomerAddresses {
             throw new UnknownHostException(host);
         }
         if (denyPrivate() && addresses.stream().anyMatch(CustomerAddresses::forbidden)) {
-            throw new AddressNotAllowedException(host);
+            throw new AddressNotAllowedException(bare);
         }
         return addresses;
     }
