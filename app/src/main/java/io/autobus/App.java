@@ -51,6 +51,7 @@ import io.autobus.http.JsonBodies;
 import io.autobus.http.RequestLimits;
 import io.autobus.http.SecurityHeaders;
 import io.autobus.jobs.Jobs;
+import io.autobus.net.CustomerAddresses;
 import io.autobus.notify.DeliverNotificationJobHandler;
 import io.autobus.notify.Mailer;
 import io.autobus.notify.NotificationDelivery;
@@ -104,6 +105,7 @@ public final class App implements AutoCloseable {
         var stores = SnapshotStores.from(settings, clock);
 
         var addons = new AddonRepository(dsl);
+        var customerAddresses = new CustomerAddresses(settings.privateNetworks());
         var partnerTokens = new PartnerTokenProvider(dsl, heroku.identity(), secrets, clock);
         var accessChecks = new AccessCheckQueue(jobs.scheduler());
         var notifier = new Notifier(dsl, jobs.scheduler(), settings.smtpUrl().isPresent(), clock);
@@ -114,10 +116,10 @@ public final class App implements AutoCloseable {
         var locks = new DatabaseLocks(database.dataSource());
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
-                new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets),
+                new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses),
                 Dumpers.installed(settings.home().resolve("tmp")), stores, locks, verification, clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
-                new WebhookSender(), secrets, json, clock);
+                new WebhookSender(customerAddresses), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {
             verification.cleanUpLeftovers();
         }
@@ -151,7 +153,7 @@ public final class App implements AutoCloseable {
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
             var backupSettings = new BackupSettings(addons, schedules, clock);
-            var notificationSettings = new NotificationSettings(dsl, secrets);
+            var notificationSettings = new NotificationSettings(dsl, secrets, customerAddresses);
             var apiTokens = new ApiTokens(dsl);
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
@@ -162,7 +164,7 @@ public final class App implements AutoCloseable {
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
-                    new DatabaseAttacher(addons, secrets, clock), snapshots, stores, backupSettings, notificationSettings,
+                    new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages);
 

@@ -103,7 +103,7 @@ public final class BackupRunner {
         var target = targets.resolve(addon, snapshot.configVar());
         SnapshotStore store = stores.forAppRegion(addon.region());
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
-        try (Dump dump = dumpers.forEngine(target.engine()).start(target.url(), target.options())) {
+        try (Dump dump = dumpers.forEngine(target.engine()).start(target.url(), target.address(), target.options())) {
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),

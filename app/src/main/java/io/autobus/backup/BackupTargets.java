@@ -8,27 +8,39 @@ import io.autobus.dump.DumpException;
 import io.autobus.dump.DumpOptions;
 import io.autobus.heroku.HerokuApiException;
 import io.autobus.heroku.PlatformApiClient;
+import io.autobus.net.CustomerAddresses;
+import io.autobus.net.CustomerAddresses.AddressNotAllowedException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
  * Where a database is and how to dump it, right before a run: an attached database's sealed URL,
- * or the config var read fresh from Heroku (Heroku rotates credentials).
+ * or the config var read fresh from Heroku (Heroku rotates credentials). The host is resolved
+ * here, once, under the customer address rule; the dump connects to that address.
  */
 public final class BackupTargets {
     private final AddonRepository addons;
     private final PlatformApiClient platform;
     private final Optional<String> herokuApiKey;
     private final SecretBox secrets;
+    private final CustomerAddresses addresses;
 
-    public BackupTargets(AddonRepository addons, PlatformApiClient platform, Optional<String> herokuApiKey, SecretBox secrets) {
+    public BackupTargets(AddonRepository addons, PlatformApiClient platform, Optional<String> herokuApiKey, SecretBox secrets,
+                         CustomerAddresses addresses) {
         this.addons = addons;
         this.platform = platform;
         this.herokuApiKey = herokuApiKey;
         this.secrets = secrets;
+        this.addresses = addresses;
     }
 
-    /** A database to dump. {@code toString()} shows no credentials. */
-    public record Target(DatabaseUrl url, String engine, DumpOptions options) {
+    /**
+     * A database to dump. {@code toString()} shows no credentials.
+     *
+     * @param address the URL's host, resolved and checked: the only address the dump may connect to
+     */
+    public record Target(DatabaseUrl url, InetAddress address, String engine, DumpOptions options) {
     }
 
     public Target resolve(Addon addon, String configVar) {
@@ -37,7 +49,7 @@ public final class BackupTargets {
         DumpOptions options = DumpOptions.fromJson(entry.dumpOptions());
         String engine = entry.database().engine();
         if (entry.attached()) {
-            return new Target(DatabaseUrl.parse(secrets.open(urlPurpose(addon, configVar), entry.urlSealed())), engine, options);
+            return target(DatabaseUrl.parse(secrets.open(urlPurpose(addon, configVar), entry.urlSealed())), engine, options);
         }
         String app = addon.appId() != null ? addon.appId().toString() : addon.appName();
         if (app == null || herokuApiKey.isEmpty()) {
@@ -54,7 +66,17 @@ public final class BackupTargets {
         if (value == null || value.isBlank()) {
             throw new DumpException(configVar + " is no longer set on the app");
         }
-        return new Target(DatabaseUrl.parse(value), engine, options);
+        return target(DatabaseUrl.parse(value), engine, options);
+    }
+
+    private Target target(DatabaseUrl url, String engine, DumpOptions options) {
+        try {
+            return new Target(url, addresses.resolve(url.host()), engine, options);
+        } catch (AddressNotAllowedException e) {
+            throw new DumpException(e.getMessage(), e);
+        } catch (UnknownHostException e) {
+            throw new DumpException("could not connect to " + url + ": unknown host " + url.host(), e);
+        }
     }
 
     /** The purpose an attached database's URL is sealed for. */

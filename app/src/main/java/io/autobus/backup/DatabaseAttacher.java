@@ -5,6 +5,7 @@ import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.crypto.SecretBox;
 import io.autobus.db.DatabaseUrl;
+import io.autobus.net.CustomerAddresses;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.UUID;
@@ -21,11 +22,13 @@ public final class DatabaseAttacher {
     private final AddonRepository addons;
     private final SecretBox secrets;
     private final Clock clock;
+    private final CustomerAddresses addresses;
 
-    public DatabaseAttacher(AddonRepository addons, SecretBox secrets, Clock clock) {
+    public DatabaseAttacher(AddonRepository addons, SecretBox secrets, Clock clock, CustomerAddresses addresses) {
         this.addons = addons;
         this.secrets = secrets;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     /**
@@ -40,6 +43,7 @@ public final class DatabaseAttacher {
             throw new IllegalArgumentException(configVar + " is one of the app's own config vars; choose another name.");
         }
         DatabaseUrl parsed = DatabaseUrl.parse(url == null ? "" : url);
+        addresses.refuseForbidden(parsed.host()); // at once on the dashboard; checked again before each backup
         String engine = parsed.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql"
                 : url.trim().toLowerCase(Locale.ROOT).startsWith("mariadb:") ? "mariadb" : "mysql";
         var database = new FoundDatabase(configVar, engine, parsed.host(), parsed.port(), parsed.database());

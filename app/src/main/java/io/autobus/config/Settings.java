@@ -1,11 +1,13 @@
 package io.autobus.config;
 
+import io.autobus.net.PrivateNetworks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,6 +38,7 @@ import java.util.Optional;
  * @param apiRateLimit       REST API requests a minute per credential ({@code AUTOBUS_API_RATE_LIMIT})
  * @param workerThreads      jobs a worker process runs at once ({@code AUTOBUS_WORKER_THREADS}): backups, verifications, checks
  * @param databasePoolSize   connections to the metadata database per process ({@code AUTOBUS_DATABASE_POOL_SIZE})
+ * @param privateNetworks    whether customers' database and webhook hosts may be private or local ({@code AUTOBUS_PRIVATE_NETWORKS})
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
  */
 public record Settings(
@@ -61,6 +64,7 @@ public record Settings(
         int apiRateLimit,
         int workerThreads,
         int databasePoolSize,
+        PrivateNetworks privateNetworks,
         List<String> generatedSecrets) {
 
     /**
@@ -119,6 +123,7 @@ public record Settings(
                 reader.positive("AUTOBUS_API_RATE_LIMIT", 60),
                 reader.positive("AUTOBUS_WORKER_THREADS", 4),
                 reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
+                reader.privateNetworks(onDyno),
                 List.copyOf(generated));
         if (settings.workerThreads() >= settings.databasePoolSize()) {
             reader.problem("AUTOBUS_WORKER_THREADS (" + settings.workerThreads() + ") must be below AUTOBUS_DATABASE_POOL_SIZE ("
@@ -194,6 +199,22 @@ public record Settings(
             }
             problems.add(name + " must be a whole number above 0, got '" + value.get() + "'");
             return fallback;
+        }
+
+        /** {@code deny} on a dyno: customers must not reach our own network; a laptop backs up its local databases. */
+        PrivateNetworks privateNetworks(boolean onDyno) {
+            var value = text("AUTOBUS_PRIVATE_NETWORKS").map(v -> v.toLowerCase(Locale.ROOT));
+            if (value.isEmpty()) {
+                return onDyno ? PrivateNetworks.DENY : PrivateNetworks.ALLOW;
+            }
+            return switch (value.get()) {
+                case "allow" -> PrivateNetworks.ALLOW;
+                case "deny" -> PrivateNetworks.DENY;
+                default -> {
+                    problems.add("AUTOBUS_PRIVATE_NETWORKS must be allow or deny, got '" + value.get() + "'");
+                    yield PrivateNetworks.DENY;
+                }
+            };
         }
 
         URI url(String name, String fallback) {

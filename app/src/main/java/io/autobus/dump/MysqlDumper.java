@@ -2,6 +2,8 @@ package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import io.autobus.net.CustomerAddresses;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +32,7 @@ public final class MysqlDumper implements Dumper {
     }
 
     @Override
-    public Dump start(DatabaseUrl url, DumpOptions options) {
+    public Dump start(DatabaseUrl url, InetAddress address, DumpOptions options) {
         options.checkForMysql();
         Path client = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
                 "mysqldump is not installed on this machine (install mariadb-client; on Heroku it comes from the Aptfile)"));
@@ -41,7 +43,7 @@ public final class MysqlDumper implements Dumper {
         // pigz compresses on every core (gzip on one, and at level 1 gzip is still what bounds a text-heavy
         // dump); its output is ordinary gzip, restored by gzip -d.
         Path gzip = tools.first("pigz", "gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
-        Connection connection = connect(url);
+        Connection connection = connect(url, address);
         ToolRun run = null;
         try {
             String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
@@ -54,8 +56,8 @@ public final class MysqlDumper implements Dumper {
             }
             run = tools.newRun();
             Path defaults = run.writePrivateFile("client.cnf", defaultsFile(url));
-            var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, options)),
-                    Map.of());
+            var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address,
+                    options)), Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
@@ -72,11 +74,11 @@ public final class MysqlDumper implements Dumper {
     }
 
     private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,
-                                        Path defaults, DatabaseUrl url, DumpOptions options) {
+                                        Path defaults, DatabaseUrl url, InetAddress address, DumpOptions options) {
         var args = new ArrayList<>(List.of(client.toString(),
                 // Must come first; only this file is read (not /etc/mysql or ~/.my.cnf).
                 "--defaults-file=" + defaults,
-                "--protocol=TCP", "--host=" + url.host(), "--port=" + url.port(), "--user=" + url.user(),
+                "--protocol=TCP", "--host=" + address.getHostAddress(), "--port=" + url.port(), "--user=" + url.user(),
                 "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
                 "--default-character-set=utf8mb4",
                 // Heroku's MySQL users lack the PROCESS privilege that tablespace dumps need.
@@ -127,7 +129,7 @@ public final class MysqlDumper implements Dumper {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static Connection connect(DatabaseUrl url) {
+    private static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
@@ -135,7 +137,8 @@ public final class MysqlDumper implements Dumper {
         properties.setProperty("sslMode", useTls(url) ? "trust" : "disable");
         try {
             // No database in the URL (a name holding "?" would add driver options): USE it, quoted by the driver.
-            var connection = DriverManager.getConnection("jdbc:mariadb://" + url.host() + ":" + url.port() + "/", properties);
+            var connection = DriverManager.getConnection("jdbc:mariadb://" + CustomerAddresses.urlHost(address) + ":" + url.port() + "/",
+                    properties);
             try {
                 connection.setCatalog(url.database());
             } catch (SQLException e) {

@@ -2,6 +2,8 @@ package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
+import io.autobus.net.CustomerAddresses;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,8 +39,8 @@ public final class PostgresDumper implements Dumper {
     }
 
     @Override
-    public Dump start(DatabaseUrl url, DumpOptions options) {
-        Connection connection = connect(url);
+    public Dump start(DatabaseUrl url, InetAddress address, DumpOptions options) {
+        Connection connection = connect(url, address);
         ToolRun run = null;
         try {
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
@@ -54,7 +56,7 @@ public final class PostgresDumper implements Dumper {
             connection.setReadOnly(true);
             String snapshot = RunningDump.queryString(connection, "SELECT pg_export_snapshot()");
             run = tools.newRun();
-            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, options, snapshot, run)), url.password());
+            var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, address, options, snapshot, run)), url.password());
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, run::close);
         } catch (SQLException e) {
             cleanUp(connection, run);
@@ -72,7 +74,8 @@ public final class PostgresDumper implements Dumper {
         }
     }
 
-    private ProcessBuilder command(Path pgDump, DatabaseUrl url, DumpOptions options, String snapshot, ToolRun run) {
+    private ProcessBuilder command(Path pgDump, DatabaseUrl url, InetAddress address, DumpOptions options, String snapshot,
+                                   ToolRun run) {
         var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
                 "--snapshot=" + snapshot));
@@ -92,6 +95,8 @@ public final class PostgresDumper implements Dumper {
         args.add("--dbname=" + conninfoDbname(url.database()));
         return run.apply(new ProcessBuilder(args), Map.of(
                 "PGPASSWORD", url.password(),
+                // libpq connects to hostaddr and still names --host to TLS: no second look-up
+                "PGHOSTADDR", address.getHostAddress(),
                 "PGSSLMODE", sslMode(url),
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus"));
@@ -151,7 +156,7 @@ public final class PostgresDumper implements Dumper {
                         + "(install postgresql-client; on Heroku it comes from the Aptfile)"));
     }
 
-    private static Connection connect(DatabaseUrl url) {
+    private static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
@@ -159,7 +164,7 @@ public final class PostgresDumper implements Dumper {
         properties.setProperty("ApplicationName", "autobus");
         try {
             // Encoded, so that a name holding "?" or "&" cannot add driver options.
-            return DriverManager.getConnection("jdbc:postgresql://" + url.host() + ":" + url.port() + "/"
+            return DriverManager.getConnection("jdbc:postgresql://" + CustomerAddresses.urlHost(address) + ":" + url.port() + "/"
                     + java.net.URLEncoder.encode(url.database(), java.nio.charset.StandardCharsets.UTF_8)
                     + "?sslmode=" + sslMode(url), properties);
         } catch (SQLException e) {

@@ -5,6 +5,7 @@ import static io.autobus.db.generated.Tables.NOTIFICATION;
 
 import io.autobus.crypto.SecretBox;
 import io.autobus.crypto.Tokens;
+import io.autobus.net.CustomerAddresses;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
@@ -18,10 +19,12 @@ import org.jooq.DSLContext;
 public final class NotificationSettings {
     private final DSLContext dsl;
     private final SecretBox secrets;
+    private final CustomerAddresses addresses;
 
-    public NotificationSettings(DSLContext dsl, SecretBox secrets) {
+    public NotificationSettings(DSLContext dsl, SecretBox secrets, CustomerAddresses addresses) {
         this.dsl = dsl;
         this.secrets = secrets;
+        this.addresses = addresses;
     }
 
     /** A message as the dashboard lists it. */
@@ -40,7 +43,7 @@ public final class NotificationSettings {
 
     /**
      * @param notifyEmail blank for the app owner's address
-     * @param webhookUrl  blank for none; an https URL (http only to this machine)
+     * @param webhookUrl  blank for none; an https URL (http only to this machine, and only while private networks are allowed)
      * @throws IllegalArgumentException with a message for the customer
      */
     public Current change(UUID addonId, String notifyEmail, String webhookUrl) {
@@ -60,10 +63,11 @@ public final class NotificationSettings {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + url + "' is not a URL.");
             }
-            boolean local = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+            boolean local = !addresses.denyPrivate() && ("localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
             if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && local)) {
                 throw new IllegalArgumentException("The webhook must be an https URL.");
             }
+            addresses.refuseForbidden(uri.getHost()); // checked again before each delivery
         }
         var row = dsl.selectFrom(ADDON).where(ADDON.ID.eq(addonId)).fetchSingle();
         byte[] secret = row.getWebhookSecretSealed() != null ? row.getWebhookSecretSealed()

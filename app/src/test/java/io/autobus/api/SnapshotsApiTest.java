@@ -45,7 +45,8 @@ class SnapshotsApiTest {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY)");
             statement.execute("INSERT INTO items SELECT generate_series(1, 12)");
         }
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock).attach(id, "DATABASE", source);
+        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
+                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(id, "DATABASE", source);
         String token = tokens.enable(id, true).orElseThrow();
         return new Tenant(id, key, token);
     }

@@ -112,7 +112,7 @@ class BackupFailureTest {
 
             var error = org.assertj.core.api.Assertions.catchThrowable(() -> dumper.start(
                     io.autobus.db.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),
-                    io.autobus.dump.DumpOptions.DEFAULT));
+                    java.net.InetAddress.getLoopbackAddress(), io.autobus.dump.DumpOptions.DEFAULT));
 
             assertThat(error).isInstanceOf(io.autobus.dump.DumpException.class)
                     .hasMessageContaining("pg_dump 15").hasMessageContaining("PostgreSQL 17")

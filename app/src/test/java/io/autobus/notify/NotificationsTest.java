@@ -10,6 +10,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import io.autobus.addon.Plan;
 import io.autobus.crypto.SecretBox;
+import io.autobus.net.CustomerAddresses;
+import io.autobus.net.PrivateNetworks;
 import io.autobus.support.IsolatedMetadata;
 import io.autobus.support.TestClock;
 import jakarta.mail.internet.MimeMessage;
@@ -39,6 +41,7 @@ class NotificationsTest {
     private final HttpServer receiver;
     private final List<Received> hooks = new CopyOnWriteArrayList<>();
     private final UUID addon = metadata.addon(Plan.FREE, clock.instant());
+    private static final CustomerAddresses ALLOW = new CustomerAddresses(PrivateNetworks.ALLOW);
 
     private record Received(String body, String signature, String event) {
     }
@@ -69,7 +72,7 @@ class NotificationsTest {
 
     @Test
     void a_failing_backup_mails_the_owner_once_again_after_three_and_when_it_recovers_with_signed_webhooks() throws Exception {
-        var settings = new NotificationSettings(metadata.database.dsl(), secrets);
+        var settings = new NotificationSettings(metadata.database.dsl(), secrets, ALLOW);
         String secret = settings.change(addon, "", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook").webhookSecret();
         var notifier = notifier(true);
 
@@ -80,7 +83,7 @@ class NotificationsTest {
         clock.advance(Duration.ofDays(1));
         notifier.resolved(addon, "backup:DATABASE_URL", "backup.recovered", "Backups of DATABASE_URL work again", "Snapshot x was taken.");
         notifier.resolved(addon, "backup:DATABASE_URL", "backup.recovered", "Backups of DATABASE_URL work again", "again");
-        deliverAll(new NotificationDelivery(metadata.database.dsl(), Optional.of(mailer()), new WebhookSender(), secrets,
+        deliverAll(new NotificationDelivery(metadata.database.dsl(), Optional.of(mailer()), new WebhookSender(ALLOW), secrets,
                 new ObjectMapper(), clock));
 
         MimeMessage[] mails = smtp.getReceivedMessages();
@@ -101,11 +104,11 @@ class NotificationsTest {
 
     @Test
     void the_address_can_be_overridden_and_without_smtp_messages_are_kept_for_the_dashboard() throws Exception {
-        var settings = new NotificationSettings(metadata.database.dsl(), secrets);
+        var settings = new NotificationSettings(metadata.database.dsl(), secrets, ALLOW);
         settings.change(addon, "ops@example.com", "");
 
         notifier(false).problem(addon, "access", "access.lost", "Autobus lost access to sharp-mountain-4005", "Add it back.");
-        deliverAll(new NotificationDelivery(metadata.database.dsl(), Optional.empty(), new WebhookSender(), secrets,
+        deliverAll(new NotificationDelivery(metadata.database.dsl(), Optional.empty(), new WebhookSender(ALLOW), secrets,
                 new ObjectMapper(), clock));
 
         assertThat(smtp.getReceivedMessages()).isEmpty();
@@ -119,7 +122,7 @@ class NotificationsTest {
 
     @Test
     void bad_addresses_and_plain_http_webhooks_are_refused() {
-        var settings = new NotificationSettings(metadata.database.dsl(), secrets);
+        var settings = new NotificationSettings(metadata.database.dsl(), secrets, ALLOW);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.change(addon, "not an address", ""))
                 .hasMessageContaining("not an e-mail address");

@@ -16,6 +16,8 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.crypto.SecretBox;
 import io.autobus.dump.Dumpers;
 import io.autobus.heroku.HerokuClients;
+import io.autobus.net.CustomerAddresses;
+import io.autobus.net.PrivateNetworks;
 import io.autobus.storage.S3SnapshotStore;
 import io.autobus.storage.SnapshotStore;
 import io.autobus.storage.SnapshotStores;
@@ -41,6 +43,17 @@ public final class BackupHarness {
     public final AddonRepository addons = new AddonRepository(app.db);
     public final SnapshotRepository snapshots = new SnapshotRepository(app.db);
     private final SecretBox secrets = new SecretBox(TestApp.SECRET_KEY);
+    private final CustomerAddresses addresses;
+
+    /** As the test app is configured: private networks allowed, off a dyno. */
+    public BackupHarness() {
+        this(TestApp.shared().settings.privateNetworks());
+    }
+
+    /** Attaches and backs up under this {@code AUTOBUS_PRIVATE_NETWORKS}. */
+    public BackupHarness(PrivateNetworks privateNetworks) {
+        this.addresses = new CustomerAddresses(privateNetworks);
+    }
 
     /** A freshly provisioned add-on of an app in the US, whose scheduled runs are far away. */
     public UUID provisionedAddon() {
@@ -51,7 +64,7 @@ public final class BackupHarness {
     }
 
     public void attach(UUID addonId, String name, String url) {
-        new DatabaseAttacher(addons, secrets, app.clock).attach(addonId, name, url);
+        new DatabaseAttacher(addons, secrets, app.clock, addresses).attach(addonId, name, url);
     }
 
     /** Takes a manual snapshot now, in this thread, and returns it as recorded. */
@@ -82,7 +95,7 @@ public final class BackupHarness {
 
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes) {
         var targets = new BackupTargets(addons,
-                HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
+                HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets, addresses);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot()), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, app.clock);
     }
