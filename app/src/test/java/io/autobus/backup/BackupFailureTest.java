@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autobus.dump.Tools;
 import io.autobus.support.BackupHarness;
+import io.autobus.support.InterceptedStore;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestDatabase;
 import io.autobus.storage.SnapshotStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +27,7 @@ class BackupFailureTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", source);
 
-        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> new KillingStore(store, 20L * 1024 * 1024));
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> killingStore(store, 20L * 1024 * 1024));
 
         assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
         assertThat(snapshot.error()).contains("pg_dump");
@@ -57,7 +57,7 @@ class BackupFailureTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + database);
 
-        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> new KillingStore(store, 20L * 1024 * 1024));
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> killingStore(store, 20L * 1024 * 1024));
 
         assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
         assertThat(snapshot.error()).containsAnyOf("mariadb-dump", "mysqldump");
@@ -133,49 +133,21 @@ class BackupFailureTest {
     }
 
     /** A store that kills the dump tool once it has received {@code after} bytes. */
-    private record KillingStore(SnapshotStore store, long after) implements SnapshotStore {
-        @Override
-        public void put(String key, InputStream content) throws IOException {
-            store.put(key, new FilterInputStream(content) {
-                private long seen;
+    private static SnapshotStore killingStore(SnapshotStore store, long after) {
+        return InterceptedStore.onPut(store, content -> new FilterInputStream(content) {
+            private long seen;
 
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    seen += Math.max(n, 0);
-                    if (seen > after) {
-                        ProcessHandle.current().descendants()
-                                .filter(p -> p.info().command().orElse("").matches(".*/(pg_dump|mariadb-dump|mysqldump)"))
-                                .forEach(ProcessHandle::destroyForcibly);
-                    }
-                    return n;
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                seen += Math.max(n, 0);
+                if (seen > after) {
+                    ProcessHandle.current().descendants()
+                            .filter(p -> p.info().command().orElse("").matches(".*/(pg_dump|mariadb-dump|mysqldump)"))
+                            .forEach(ProcessHandle::destroyForcibly);
                 }
-            });
-        }
-
-        @Override
-        public InputStream open(String key) throws IOException {
-            return store.open(key);
-        }
-
-        @Override
-        public URI downloadUrl(String key, String fileName) {
-            return store.downloadUrl(key, fileName);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            store.delete(key);
-        }
-
-        @Override
-        public boolean exists(String key) throws IOException {
-            return store.exists(key);
-        }
-
-        @Override
-        public String region() {
-            return store.region();
-        }
+                return n;
+            }
+        });
     }
 }
