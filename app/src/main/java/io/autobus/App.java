@@ -140,6 +140,7 @@ public final class App implements AutoCloseable {
         Javalin web = null;
         if (roles.contains(Role.WEB)) {
             var pages = new Pages();
+            var securityHeaders = new SecurityHeaders(settings.secureCookies());
             var errors = new ErrorResponses(pages);
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
@@ -175,7 +176,7 @@ public final class App implements AutoCloseable {
                 config.jsonMapper(new JavalinJackson(json, false));
                 errors.register(config.routes);
 
-                config.routes.before(SecurityHeaders::apply);
+                config.routes.before(securityHeaders::apply);
                 config.routes.before(RequestLimits::checkBodySize);
                 config.routes.before("/heroku/*", partnerAuth::require);
                 config.routes.post("/heroku/resources", partnerApi::provision);
@@ -194,6 +195,7 @@ public final class App implements AutoCloseable {
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 
                 config.routes.post("/sso/login", ssoLogin::login);
+                config.routes.post("/logout", dashboardActions::signOut);
                 config.routes.get("/dashboard", dashboard::snapshots);
                 config.routes.get("/dashboard/statistics", dashboard::statistics);
                 config.routes.get("/dashboard/settings", dashboard::settings);
@@ -209,7 +211,7 @@ public final class App implements AutoCloseable {
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
-                config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));
+                config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("signedOut", ctx.queryParam("signed_out") != null)));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start();
         }
