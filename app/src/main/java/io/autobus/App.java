@@ -151,7 +151,7 @@ public final class App implements AutoCloseable {
                     settings.publicUrl(), settings.collaboratorEmail());
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
-            var backupSettings = new BackupSettings(addons, schedules, clock);
+            var backupSettings = new BackupSettings(addons, schedules, dsl, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets);
             var apiTokens = new ApiTokens(dsl);
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(), clock);

@@ -61,6 +61,11 @@ public final class ApiAuth {
         return bodies.object(ctx);
     }
 
+    /** The request's JSON body bound to {@code type}; a wrong type, a null or an unknown field is a 422 naming it. */
+    <T> T body(Context ctx, Class<T> type) {
+        return bodies.bind(body(ctx), type);
+    }
+
     private String credential(Context ctx) {
         String query = ctx.queryParam("token");
         if (query != null) {
