@@ -86,6 +86,9 @@ class SettingsApiTest {
         assertThat(after.path("monthly").asBoolean()).isTrue();
         assertThat(after.path("databases").get(0).path("exclude_tables")).isEmpty();
         assertThat(JSON.readTree(response.body())).isEqualTo(after);
+        var blankZone = patch("{\"time_zone\": \"\"}");
+        assertThat(blankZone.statusCode()).as("an empty string is still a string: " + blankZone.body()).isEqualTo(200);
+        assertThat(settings().path("time_zone").asText()).isEqualTo("UTC");
     }
 
     private JsonNode settings() throws Exception {
