@@ -142,6 +142,7 @@ public final class App implements AutoCloseable {
         Javalin web = null;
         if (roles.contains(Role.WEB)) {
             var pages = new Pages();
+            var securityHeaders = new SecurityHeaders(settings.secureCookies());
             var errors = new ErrorResponses(pages);
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
@@ -152,7 +153,7 @@ public final class App implements AutoCloseable {
                     settings.publicUrl(), settings.collaboratorEmail());
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
-            var backupSettings = new BackupSettings(addons, schedules, clock);
+            var backupSettings = new BackupSettings(addons, schedules, dsl, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets, customerAddresses);
             var apiTokens = new ApiTokens(dsl);
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(), clock);
@@ -177,7 +178,7 @@ public final class App implements AutoCloseable {
                 config.jsonMapper(new JavalinJackson(json, false));
                 errors.register(config.routes);
 
-                config.routes.before(SecurityHeaders::apply);
+                config.routes.before(securityHeaders::apply);
                 config.routes.before(RequestLimits::checkBodySize);
                 config.routes.before("/heroku/*", partnerAuth::require);
                 config.routes.post("/heroku/resources", partnerApi::provision);
@@ -196,6 +197,7 @@ public final class App implements AutoCloseable {
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 
                 config.routes.post("/sso/login", ssoLogin::login);
+                config.routes.post("/logout", dashboardActions::signOut);
                 config.routes.get("/dashboard", dashboard::snapshots);
                 config.routes.get("/dashboard/statistics", dashboard::statistics);
                 config.routes.get("/dashboard/settings", dashboard::settings);
@@ -211,7 +213,7 @@ public final class App implements AutoCloseable {
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
-                config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of()));
+                config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("signedOut", ctx.queryParam("signed_out") != null)));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start();
         }

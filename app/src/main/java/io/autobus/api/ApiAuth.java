@@ -2,6 +2,7 @@ package io.autobus.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.crypto.Tokens;
+import io.autobus.http.BasicCredentials;
 import io.autobus.http.JsonBodies;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -60,6 +61,11 @@ public final class ApiAuth {
         return bodies.object(ctx);
     }
 
+    /** The request's JSON body bound to {@code type}; a wrong type, a null or an unknown field is a 422 naming it. */
+    <T> T body(Context ctx, Class<T> type) {
+        return bodies.bind(body(ctx), type);
+    }
+
     private String credential(Context ctx) {
         String query = ctx.queryParam("token");
         if (query != null) {
@@ -69,9 +75,9 @@ public final class ApiAuth {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7);
         }
-        var basic = ctx.basicAuthCredentials();
-        if (basic != null) {
-            return basic.getPassword();
+        if (BasicCredentials.sent(ctx)) {
+            return BasicCredentials.of(ctx).map(BasicCredentials::password).orElseThrow(() -> new UnauthorizedResponse(
+                    "The Authorization header is not HTTP Basic credentials (base64 of addon:<key>)."));
         }
         JsonNode token = body(ctx).path("token");
         if (token.isTextual()) {

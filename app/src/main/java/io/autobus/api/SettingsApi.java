@@ -1,16 +1,18 @@
 package io.autobus.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupSettings;
-import io.autobus.dump.DumpOptions;
+import io.autobus.backup.ScheduleChange;
 import io.javalin.http.Context;
 import io.javalin.http.UnprocessableContentResponse;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -30,45 +32,31 @@ public final class SettingsApi {
         this.addons = addons;
     }
 
+    /**
+     * The body of {@code PATCH /api/settings}: an absent field stays as it is. ({@code token} may
+     * carry the credential, see {@link ApiAuth}.)
+     */
+    @JsonIgnoreProperties("token")
+    record SettingsPatch(@JsonProperty("backup_hour") Integer backupHour, @JsonProperty("time_zone") String timeZone,
+                         @JsonProperty("weekly_day") String weeklyDay, @JsonProperty("monthly") Boolean monthly,
+                         @JsonProperty("database") String database, @JsonProperty("exclude_tables") List<String> excludeTables) {
+    }
+
     /** {@code GET /api/settings} */
     public void show(Context ctx) {
         ctx.json(current(auth.addonOf(ctx)));
     }
 
-    /**
-     * {@code PATCH /api/settings} with any of {@code backup_hour}, {@code time_zone},
-     * {@code weekly_day}, {@code monthly}, and {@code database} with {@code exclude_tables}.
-     */
+    /** {@code PATCH /api/settings}: all of the change in one transaction, or nothing. */
     public void change(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
-        JsonNode body = auth.body(ctx);
-        BackupSchedule schedule = settings.schedule(addonId);
+        SettingsPatch patch = auth.body(ctx, SettingsPatch.class);
+        if (patch.excludeTables() != null && patch.database() == null) {
+            throw new UnprocessableContentResponse("database is required with exclude_tables (e.g. DATABASE_URL).");
+        }
         try {
-            if (body.has("backup_hour") || body.has("time_zone") || body.has("weekly_day") || body.has("monthly")) {
-                JsonNode hour = body.path("backup_hour");
-                if (!hour.isMissingNode() && !hour.isInt()) {
-                    throw new IllegalArgumentException("backup_hour must be a whole number from 0 to 23.");
-                }
-                JsonNode monthly = body.path("monthly");
-                if (!monthly.isMissingNode() && !monthly.isBoolean()) {
-                    throw new IllegalArgumentException("monthly must be true or false.");
-                }
-                settings.changeSchedule(addonId, hour.isInt() ? hour.asInt() : schedule.hour(),
-                        body.path("time_zone").asText(schedule.zone().getId()),
-                        body.path("weekly_day").asText(schedule.weeklyDay().name()),
-                        monthly.isBoolean() ? monthly.asBoolean() : schedule.monthlyEnabled());
-            }
-            if (body.has("exclude_tables")) {
-                String database = body.path("database").asText(null);
-                if (database == null) {
-                    throw new IllegalArgumentException("database is required with exclude_tables (e.g. DATABASE_URL).");
-                }
-                DumpOptions options = settings.dumpOptions(addonId, database);
-                var excluded = new ArrayList<String>();
-                body.path("exclude_tables").forEach(name -> excluded.add(name.asText()));
-                settings.changeDumpOptions(addonId, database, new DumpOptions(excluded, options.excludeTableData(), options.schemas(),
-                        options.excludeSchemas(), options.noOwner(), options.noAcl(), options.compressionLevel()));
-            }
+            settings.change(addonId, new ScheduleChange(patch.backupHour(), patch.timeZone(), patch.weeklyDay(), patch.monthly()),
+                    patch.database(), patch.excludeTables());
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }

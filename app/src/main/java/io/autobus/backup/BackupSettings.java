@@ -7,19 +7,49 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
+import org.jooq.DSLContext;
 
 /** What a customer may change about their backups: the schedule, and each database's dump options. */
 public final class BackupSettings {
     private final AddonRepository addons;
     private final ScheduleRepository schedules;
+    private final DSLContext dsl;
     private final Clock clock;
 
-    public BackupSettings(AddonRepository addons, ScheduleRepository schedules, Clock clock) {
+    public BackupSettings(AddonRepository addons, ScheduleRepository schedules, DSLContext dsl, Clock clock) {
         this.addons = addons;
         this.schedules = schedules;
+        this.dsl = dsl;
         this.clock = clock;
+    }
+
+    /**
+     * Changes the schedule and one database's excluded tables in one transaction: all of it, or
+     * nothing when any part is refused.
+     *
+     * @param excludeTables null to leave the database's dump options as they are
+     * @throws IllegalArgumentException with a message for the customer
+     */
+    public void change(UUID addonId, ScheduleChange schedule, String configVar, List<String> excludeTables) {
+        dsl.transaction(tx -> {
+            var inTransaction = new BackupSettings(new AddonRepository(tx.dsl()), new ScheduleRepository(tx.dsl()), tx.dsl(), clock);
+            if (!schedule.isEmpty()) {
+                BackupSchedule current = inTransaction.schedule(addonId);
+                inTransaction.changeSchedule(addonId, Objects.requireNonNullElse(schedule.hour(), current.hour()),
+                        Objects.requireNonNullElse(schedule.zone(), current.zone().getId()),
+                        Objects.requireNonNullElse(schedule.weeklyDay(), current.weeklyDay().name()),
+                        Objects.requireNonNullElse(schedule.monthly(), current.monthlyEnabled()));
+            }
+            if (excludeTables != null) {
+                DumpOptions options = inTransaction.dumpOptions(addonId, configVar);
+                inTransaction.changeDumpOptions(addonId, configVar, new DumpOptions(excludeTables, options.excludeTableData(),
+                        options.schemas(), options.excludeSchemas(), options.noOwner(), options.noAcl(), options.compressionLevel()));
+            }
+        });
     }
 
     /** The add-on's schedule (the default until it is first dispatched or changed). */

@@ -1,6 +1,7 @@
 package io.autobus.heroku;
 
 import io.autobus.crypto.Tokens;
+import io.autobus.http.BasicCredentials;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 
@@ -15,10 +16,10 @@ public final class PartnerAuth {
     }
 
     public void require(Context ctx) {
-        var credentials = ctx.basicAuthCredentials();
+        var credentials = BasicCredentials.of(ctx);
         // Both compares always run, so the answer's timing does not tell which part was wrong.
-        boolean userOk = credentials != null && Tokens.constantTimeEquals(credentials.getUsername(), addonId);
-        boolean passwordOk = credentials != null && Tokens.constantTimeEquals(credentials.getPassword(), password);
+        boolean userOk = credentials.isPresent() && Tokens.constantTimeEquals(credentials.get().user(), addonId);
+        boolean passwordOk = credentials.isPresent() && Tokens.constantTimeEquals(credentials.get().password(), password);
         if (!(userOk & passwordOk)) {
             ctx.header("WWW-Authenticate", "Basic realm=\"autobus\"");
             throw new UnauthorizedResponse("Wrong or missing credentials for the add-on partner API.");

@@ -12,6 +12,7 @@ import io.autobus.notify.NotificationSettings;
 import io.autobus.verify.Verification;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.UnprocessableContentResponse;
@@ -155,6 +156,15 @@ public final class DashboardActions {
             throw new UnprocessableContentResponse("This database cannot be attached: " + e.getMessage());
         }
         ctx.redirect("/dashboard#databases");
+    }
+
+    /** {@code POST /logout}: ends the session (the cookie opens nothing afterwards) and says so on the home page. */
+    public void signOut(Context ctx) {
+        if (!sessions.formTokenMatches(ctx)) {
+            throw new ForbiddenResponse("This sign-out form is not from your dashboard page; reload the dashboard and sign out from there.");
+        }
+        sessions.end(ctx);
+        ctx.redirect("/?signed_out");
     }
 
     /** {@code GET /dashboard/snapshots/{id}/download}: to a link valid for 30 minutes. */

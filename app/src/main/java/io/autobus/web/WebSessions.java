@@ -62,11 +62,23 @@ public final class WebSessions {
 
     /** The session of a form post, checked against its csrf field. */
     public Optional<WebSession> currentForForm(Context ctx) {
+        return formTokenMatches(ctx) ? current(ctx) : Optional.empty();
+    }
+
+    /** True when the post carries a session cookie and the csrf field derived from it. */
+    public boolean formTokenMatches(Context ctx) {
+        String id = ctx.cookie(COOKIE);
         String sent = ctx.formParam("csrf");
-        if (sent == null || !Tokens.constantTimeEquals(sent, csrfToken(ctx))) {
-            return Optional.empty();
+        return id != null && !id.isBlank() && sent != null && Tokens.constantTimeEquals(sent, csrfToken(ctx));
+    }
+
+    /** Ends the session: its row goes, so the cookie opens nothing even if replayed, and the browser drops it. */
+    public void end(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id != null && !id.isBlank()) {
+            dsl.deleteFrom(WEB_SESSION).where(WEB_SESSION.ID_HASH.eq(Tokens.sha256Hex(id))).execute();
         }
-        return current(ctx);
+        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secureCookies, true, null, SameSite.LAX));
     }
 
     public Optional<WebSession> current(Context ctx) {

@@ -108,6 +108,28 @@ class HostileInputTest {
         assertThat(browser.page().body()).doesNotContain("<script>alert(1)</script>");
     }
 
+    @Test
+    void malformed_basic_credentials_are_a_401_with_a_message_on_both_apis() throws Exception {
+        var malformed = List.of("Basic %%%", "Basic " + base64("no colon in here"), "Basic ", "basic ====", "Basic " + base64("") + "!");
+        for (String authorization : malformed) {
+            for (String[] route : List.of(new String[] {"POST", "/heroku/resources"}, new String[] {"DELETE", "/heroku/resources/" + UUID.randomUUID()})) {
+                var response = http.send(route[0], route[1], route[0].equals("POST") ? "{}" : null, Map.of("Authorization", authorization));
+                assertThat(response.statusCode()).as(route[1] + " with " + authorization + " → " + response.body()).isEqualTo(401);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"autobus\"");
+                assertThat(JSON.readTree(response.body()).path("message").asText()).isNotBlank();
+            }
+            for (String[] route : List.of(new String[] {"GET", "/api/snapshots"}, new String[] {"PATCH", "/api/settings"})) {
+                var response = http.send(route[0], route[1], route[0].equals("PATCH") ? "{}" : null, Map.of("Authorization", authorization));
+                assertThat(response.statusCode()).as(route[1] + " with " + authorization + " → " + response.body()).isEqualTo(401);
+                assertThat(JSON.readTree(response.body()).path("message").asText()).isNotBlank();
+            }
+        }
+    }
+
+    private static String base64(String value) {
+        return java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertClientError(HttpResponse<String> response, String what) {
         assertThat(response.statusCode()).as(what + " → " + response.body()).isBetween(400, 499);
         assertThat(response.body()).as(what).doesNotContain("Exception").doesNotContain("\tat ");

@@ -44,6 +44,18 @@ class DashboardSettingsTest {
     }
 
     @Test
+    void a_database_url_that_cannot_be_read_gets_a_readable_page_without_the_password() {
+        var response = post("/dashboard/databases", Map.of("name", "SHOP2", "url", "mysql://m1n2:p@ss:w/rd#1@u9v0.rds.amazonaws.com:3306/c7d8"));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(response.body()).contains("This database cannot be attached").contains("user info").contains("percent-encoded")
+                .doesNotContain("p@ss").doesNotContain("ss:w").doesNotContain("rd#1").doesNotContain("m1n2").doesNotContain("u9v0")
+                .doesNotContain("Exception");
+        assertThat(browser.page().body()).doesNotContain("SHOP2_URL");
+    }
+
+    @Test
     void monthly_snapshots_need_a_plan_that_has_them_and_bad_values_are_refused() {
         assertRefused(post("/dashboard/schedule", Map.of("hour", "3", "time_zone", "UTC", "weekly_day", "Sunday", "monthly", "on")),
                 "not part of the free plan");
