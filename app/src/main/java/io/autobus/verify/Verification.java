@@ -38,7 +38,8 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
                         Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
         this.postgres = new PostgresScratch(settings.verifyPostgresUrl());
         this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
-        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, Tools.installed(), locks, notifier, clock);
+        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, Tools.installed(), locks, notifier,
+                settings.jobLimits(), clock);
         this.locks = locks;
         this.jobs = jobs;
         this.bell = bell;

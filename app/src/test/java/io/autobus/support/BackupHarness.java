@@ -84,7 +84,7 @@ public final class BackupHarness {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(), viewed, new DatabaseLocks(metadataDataSource()),
-                outcomes, app.clock);
+                outcomes, app.settings.jobLimits(), app.clock);
     }
 
     private DataSource metadataDataSource() {
