@@ -50,6 +50,7 @@ import io.autobus.http.ErrorResponses;
 import io.autobus.http.JsonBodies;
 import io.autobus.http.RequestLimits;
 import io.autobus.http.SecurityHeaders;
+import io.autobus.jobs.JobPostponer;
 import io.autobus.jobs.Jobs;
 import io.autobus.net.CustomerAddresses;
 import io.autobus.notify.DeliverNotificationJobHandler;
@@ -117,7 +118,7 @@ public final class App implements AutoCloseable {
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses),
-                Dumpers.installed(settings.home().resolve("tmp")), stores, locks, verification, clock);
+                Dumpers.installed(settings.home().resolve("tmp")), stores, locks, verification, settings.jobLimits(), clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(customerAddresses), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {
@@ -126,14 +127,15 @@ public final class App implements AutoCloseable {
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), clock);
         var pruner = new SnapshotPruner(snapshots, addons, stores, clock);
+        var postponer = new JobPostponer(jobs.scheduler(), clock);
 
         jobs.start(
                 Map.of(CheckAccessJobHandler.class, new CheckAccessJobHandler(accessChecker),
                         DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
-                        BackupJobHandler.class, new BackupJobHandler(backupRunner),
+                        BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
                         PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
-                        VerifyJobHandler.class, new VerifyJobHandler(verification.verifier()),
+                        VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
                         DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
                 Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob()),
                         "dispatch-backups", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchBackupsJob()),

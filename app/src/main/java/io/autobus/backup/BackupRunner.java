@@ -2,9 +2,12 @@ package io.autobus.backup;
 
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
+import io.autobus.config.Settings;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.Dump;
 import io.autobus.dump.Dumpers;
+import io.autobus.jobs.BusyException;
+import io.autobus.jobs.Deadline;
 import io.autobus.storage.SnapshotStore;
 import io.autobus.storage.SnapshotStores;
 import java.io.IOException;
@@ -18,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * database tool (and gzip) → measured (size, SHA-256) → snapshot store, streaming end to end.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
  * with the tool's own words. Safe to run again: a finished snapshot is left alone.
+ * Bounded: at most {@code AUTOBUS_ADDON_BACKUPS_AT_ONCE} runs per add-on at once, and a run
+ * that outlives {@code AUTOBUS_BACKUP_TIMEOUT} has its dump killed and is failed, for good.
  */
 public final class BackupRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
@@ -29,6 +34,7 @@ public final class BackupRunner {
     private final SnapshotStores stores;
     private final DatabaseLocks locks;
     private final Outcomes outcomes;
+    private final Settings.JobLimits limits;
     private final Clock clock;
 
     /** What happens after a run: verification of a new snapshot, telling the owner about a failure. */
@@ -49,7 +55,7 @@ public final class BackupRunner {
     }
 
     public BackupRunner(SnapshotRepository snapshots, AddonRepository addons, BackupTargets targets, Dumpers dumpers,
-                        SnapshotStores stores, DatabaseLocks locks, Outcomes outcomes, Clock clock) {
+                        SnapshotStores stores, DatabaseLocks locks, Outcomes outcomes, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
         this.addons = addons;
         this.targets = targets;
@@ -57,13 +63,15 @@ public final class BackupRunner {
         this.stores = stores;
         this.locks = locks;
         this.outcomes = outcomes;
+        this.limits = limits;
         this.clock = clock;
     }
 
-    /** Another run is dumping the same database; the job is retried later. */
-    public static final class DatabaseBusyException extends RuntimeException {
-        DatabaseBusyException(String configVar) {
-            super(configVar + " is being backed up by another run; this one will retry");
+    /** Another run is dumping the same database, or the add-on's backup slots are taken; the job is postponed. */
+    public static final class DatabaseBusyException extends BusyException {
+        DatabaseBusyException(Snapshot snapshot) {
+            super(snapshot.configVar() + " is being backed up by another run, or the add-on's other backups fill its slots;"
+                    + " this one will run later", snapshot.createdAt());
         }
     }
 
@@ -77,11 +85,14 @@ public final class BackupRunner {
         if (addon == null) {
             return;
         }
-        try (var lock = locks.tryLock(addon.id(), snapshot.configVar()).orElseThrow(() -> new DatabaseBusyException(snapshot.configVar()))) {
+        try (var lock = locks.tryLock(addon.id(), snapshot.configVar(), limits.addonBackupsAtOnce())
+                .orElseThrow(() -> new DatabaseBusyException(snapshot))) {
             Instant started = clock.instant();
             snapshots.markRunning(snapshotId, started);
-            try {
-                var completion = dumpAndStore(addon, snapshot);
+            // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
+            var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
+            try (deadline) {
+                var completion = dumpAndStore(addon, snapshot, deadline);
                 if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
                     // The add-on was removed while we dumped: its data must not outlive it.
                     stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
@@ -91,19 +102,24 @@ public final class BackupRunner {
                         snapshot.configVar(), completion.sizeBytes());
                 outcomes.completed(snapshots.find(snapshotId).orElseThrow());
             } catch (IOException | RuntimeException e) {
-                snapshots.fail(snapshotId, e.getMessage(), started, clock.instant());
+                // Failed, not thrown: a run that timed out is not retried by JobRunr.
+                String error = deadline.expired() ? deadline.message() + "; the dump was stopped and nothing was stored" : e.getMessage();
+                snapshots.fail(snapshotId, error, started, clock.instant());
                 LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
-                        snapshot.configVar(), firstLine(e.getMessage()));
-                outcomes.failed(snapshot, e.getMessage());
+                        snapshot.configVar(), firstLine(error));
+                outcomes.failed(snapshot, error);
             }
         }
     }
 
-    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot) throws IOException {
+    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot, Deadline deadline) throws IOException {
         var target = targets.resolve(addon, snapshot.configVar());
         SnapshotStore store = stores.forAppRegion(addon.region());
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
+        // Connecting is bounded by the dumpers' own connect timeouts; from here on, by the deadline:
+        // closing the dump kills the tools, so the store's read fails and the upload is aborted.
         try (Dump dump = dumpers.forEngine(target.engine()).start(target.url(), target.address(), target.options())) {
+            deadline.guard(dump::close);
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
@@ -111,7 +127,7 @@ public final class BackupRunner {
         }
     }
 
-    /** Statistics are a bonus: a snapshot that was stored is kept even when counting failed. */
+    /** Statistics are a bonus: a snapshot that was stored is kept even when counting failed (or ran out of time). */
     private static DatabaseStatistics statisticsOf(Dump dump, Snapshot snapshot) {
         try {
             return dump.statistics();

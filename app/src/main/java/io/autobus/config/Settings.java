@@ -3,6 +3,7 @@ package io.autobus.config;
 import io.autobus.net.PrivateNetworks;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ import java.util.Optional;
  * @param mailFrom           the From of notification mails
  * @param apiRateLimit       REST API requests a minute per credential ({@code AUTOBUS_API_RATE_LIMIT})
  * @param workerThreads      jobs a worker process runs at once ({@code AUTOBUS_WORKER_THREADS}): backups, verifications, checks
+ * @param jobLimits          how long a backup or verification may run, and how many of one add-on's run at once
  * @param databasePoolSize   connections to the metadata database per process ({@code AUTOBUS_DATABASE_POOL_SIZE})
  * @param privateNetworks    whether customers' database and webhook hosts may be private or local ({@code AUTOBUS_PRIVATE_NETWORKS})
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
@@ -63,6 +65,7 @@ public record Settings(
         String mailFrom,
         int apiRateLimit,
         int workerThreads,
+        JobLimits jobLimits,
         int databasePoolSize,
         PrivateNetworks privateNetworks,
         List<String> generatedSecrets) {
@@ -80,6 +83,19 @@ public record Settings(
             return "S3Settings[bucketUs=" + bucketUs + ", regionUs=" + regionUs + ", bucketEu=" + bucketEu
                     + ", regionEu=" + regionEu + ", endpoint=" + endpoint + "]";
         }
+    }
+
+    /**
+     * Bounds on the jobs that touch customers' databases, so that one customer's unanswering
+     * database cannot hold the workers.
+     *
+     * @param backupTimeout            a backup's wall-clock limit ({@code AUTOBUS_BACKUP_TIMEOUT}); then its dump is killed
+     * @param verifyTimeout            a verification's restore and counts ({@code AUTOBUS_VERIFY_TIMEOUT})
+     * @param addonBackupsAtOnce       backups of one add-on running at once, across all workers ({@code AUTOBUS_ADDON_BACKUPS_AT_ONCE})
+     * @param addonVerificationsAtOnce verifications of one add-on at once ({@code AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE})
+     */
+    public record JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce) {
+        public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1);
     }
 
     public static final String PASSWORD = "AUTOBUS_PASSWORD";
@@ -122,6 +138,10 @@ public record Settings(
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
                 reader.positive("AUTOBUS_API_RATE_LIMIT", 60),
                 reader.positive("AUTOBUS_WORKER_THREADS", 4),
+                new JobLimits(reader.duration("AUTOBUS_BACKUP_TIMEOUT", JobLimits.DEFAULT.backupTimeout()),
+                        reader.duration("AUTOBUS_VERIFY_TIMEOUT", JobLimits.DEFAULT.verifyTimeout()),
+                        reader.positive("AUTOBUS_ADDON_BACKUPS_AT_ONCE", JobLimits.DEFAULT.addonBackupsAtOnce()),
+                        reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce())),
                 reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
                 reader.privateNetworks(onDyno),
                 List.copyOf(generated));
@@ -215,6 +235,25 @@ public record Settings(
                     yield PrivateNetworks.DENY;
                 }
             };
+        }
+
+        /** A positive duration in seconds, minutes or hours: {@code 90s}, {@code 30m}, {@code 6h}. */
+        Duration duration(String name, Duration fallback) {
+            var value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            var matcher = java.util.regex.Pattern.compile("([0-9]{1,6})\\s*([smh])").matcher(value.get());
+            if (matcher.matches() && Long.parseLong(matcher.group(1)) > 0) {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
+            problems.add(name + " must be a duration such as 90s, 30m or 6h, got '" + value.get() + "'");
+            return fallback;
         }
 
         URI url(String name, String fallback) {

@@ -56,6 +56,9 @@ public final class MysqlDumper implements Dumper {
             }
             run = tools.newRun();
             Path defaults = run.writePrivateFile("client.cnf", defaultsFile(url));
+            // mariadb-dump has no timeout option of its own (10.11: --connect-timeout is the mariadb client's, and
+            // the defaults file refuses it). The JDBC connection above, with timeouts, proved the server answers;
+            // a dump that stalls later is killed by the job's deadline (BackupRunner).
             var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address,
                     options)), Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
@@ -133,7 +136,13 @@ public final class MysqlDumper implements Dumper {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
+        // A host that accepts and never answers must not hold a worker: 15 s to connect and log in
+        // (Connector/J applies it to the handshake too). Then no read waits more than 10 min: this
+        // connection stays open through the whole dump but idles after the statistics, so only one
+        // COUNT(*) (tables estimated below a million rows) must fit; hitting it costs the statistics, never the dump.
         properties.setProperty("connectTimeout", "15000");
+        properties.setProperty("socketTimeout", "600000");
+        properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("sslMode", useTls(url) ? "trust" : "disable");
         try {
             // No database in the URL (a name holding "?" would add driver options): USE it, quoted by the driver.

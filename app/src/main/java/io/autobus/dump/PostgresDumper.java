@@ -27,6 +27,9 @@ public final class PostgresDumper implements Dumper {
 
     static final int DEFAULT_COMPRESSION = 1;
 
+    /** How long pg_dump waits for each table's share lock behind someone's exclusive one. */
+    static final String LOCK_WAIT_TIMEOUT = "10min";
+
     private final Tools tools;
 
     public PostgresDumper(Tools tools) {
@@ -43,6 +46,8 @@ public final class PostgresDumper implements Dumper {
         Connection connection = connect(url, address);
         ToolRun run = null;
         try {
+            // Below the socket timeout: the server gives up on a query first (lock waits included), cleanly.
+            RunningDump.queryString(connection, "SELECT set_config('statement_timeout', '9min', false)");
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
             String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
             PgDump pgDump = newestPgDump();
@@ -78,7 +83,11 @@ public final class PostgresDumper implements Dumper {
                                    ToolRun run) {
         var args = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + url.host(), "--port=" + url.port(), "--username=" + url.user(),
-                "--snapshot=" + snapshot));
+                "--snapshot=" + snapshot,
+                // A customer's exclusive lock (a long migration) fails the dump instead of stalling it.
+                // PGOPTIONS could not help: pg_dump sets statement_timeout, lock_timeout and
+                // idle_in_transaction_session_timeout to 0 for its own session.
+                "--lock-wait-timeout=" + LOCK_WAIT_TIMEOUT));
         options.excludeTables().forEach(table -> args.add("--exclude-table=" + exactPattern(table)));
         options.excludeTableData().forEach(table -> args.add("--exclude-table-data=" + exactPattern(table)));
         options.schemas().forEach(schema -> args.add("--schema=" + exactPattern(schema)));
@@ -160,7 +169,16 @@ public final class PostgresDumper implements Dumper {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
-        properties.setProperty("connectTimeout", "15");
+        // A host that accepts and never answers must not hold a worker: 10 s for TCP, 15 s for the
+        // whole login (TLS, authentication), as pg_dump's PGCONNECT_TIMEOUT.
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("loginTimeout", "15");
+        // No read may wait more than 10 min. This connection stays open through the whole dump, but
+        // after the statistics it is idle, with no read pending, so only the longest single query
+        // must fit: one count(*) of a table estimated below a million rows, well under a minute.
+        // Hitting it costs the statistics, never the dump (pg_dump has its own connection).
+        properties.setProperty("socketTimeout", "600");
+        properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "autobus");
         try {
             // Encoded, so that a name holding "?" or "&" cannot add driver options.

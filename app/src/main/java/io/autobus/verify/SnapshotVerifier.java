@@ -5,6 +5,7 @@ import io.autobus.backup.MeasuredInputStream;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
+import io.autobus.config.Settings;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DumpOptions;
 import io.autobus.dump.MysqlDumper;
@@ -12,6 +13,8 @@ import io.autobus.dump.PostgresDumper;
 import io.autobus.dump.ToolPipeline;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
+import io.autobus.jobs.BusyException;
+import io.autobus.jobs.Deadline;
 import io.autobus.notify.Notifier;
 import io.autobus.storage.SnapshotStores;
 import java.io.IOException;
@@ -50,10 +53,11 @@ public final class SnapshotVerifier {
     private final Tools tools;
     private final DatabaseLocks locks;
     private final Notifier notifier;
+    private final Settings.JobLimits limits;
     private final Clock clock;
 
     SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<MysqlScratch> mysql,
-                     Tools tools, DatabaseLocks locks, Notifier notifier, Clock clock) {
+                     Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
         this.postgres = postgres;
@@ -61,6 +65,7 @@ public final class SnapshotVerifier {
         this.tools = tools;
         this.locks = locks;
         this.notifier = notifier;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -72,8 +77,9 @@ public final class SnapshotVerifier {
         }
         Snapshot snapshot = found.get();
         String scratch = ScratchServer.PREFIX + snapshot.id();
-        try (var lock = locks.tryLock("verify:" + snapshot.id()).orElseThrow(() ->
-                new IllegalStateException("snapshot " + snapshot.id() + " is being verified by another worker"))) {
+        try (var lock = locks.tryLockInSlot("verifications:" + snapshot.addonId(), limits.addonVerificationsAtOnce(),
+                "verify:" + snapshot.id()).orElseThrow(() -> new BusyException("snapshot " + snapshot.id()
+                + " is being verified by another worker, or the add-on's other verifications fill its slots", snapshot.createdAt()))) {
             Instant started = clock.instant();
             snapshots.markVerifying(snapshot.id());
             Verdict verdict;
@@ -132,7 +138,23 @@ public final class SnapshotVerifier {
         }
     }
 
+    /** The restore and the counts within AUTOBUS_VERIFY_TIMEOUT; then they are stopped (slow is not the customer's fault). */
     private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
+        try (var deadline = Deadline.start(limits.verifyTimeout(), "AUTOBUS_VERIFY_TIMEOUT")) {
+            try {
+                Verdict verdict = restoreAndCompare(snapshot, server, database, deadline);
+                return deadline.expired() ? Verdict.unverifiable(deadline.message() + "; the restore was stopped") : verdict;
+            } catch (SQLException | RuntimeException e) {
+                if (deadline.expired()) {
+                    return Verdict.unverifiable(deadline.message() + "; the restore was stopped");
+                }
+                throw e;
+            }
+        }
+    }
+
+    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Deadline deadline)
+            throws SQLException {
         try (ToolRun run = tools.newRun()) {
             boolean postgresql = "postgresql".equals(snapshot.engine());
             List<String> options = new ArrayList<>();
@@ -161,6 +183,7 @@ public final class SnapshotVerifier {
             String failure;
             try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), database, options, run)),
                     database.password())) {
+                deadline.guard(pipeline::close);
                 var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
                         : new DefinerRewriter(new GZIPInputStream(unclosed(measured))));
                 String toolFailure = pipeline.awaitFailure();
@@ -191,6 +214,7 @@ public final class SnapshotVerifier {
         }
         List<String> differences;
         try (Connection connection = server.connect(database)) {
+            deadline.guard(connection);
             differences = TableCounts.differences(atDumpTime, DumpOptions.fromJson(snapshot.dumpOptions()),
                     "postgresql".equals(snapshot.engine()) ? postgresCounts(connection) : mysqlCounts(connection));
         }

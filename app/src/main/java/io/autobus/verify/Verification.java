@@ -43,7 +43,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         this.tools = Tools.installed(settings.home().resolve("tmp"));
         this.postgres = new PostgresScratch(settings.verifyPostgresUrl(), verifyRoot);
         this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
-        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, tools, locks, notifier, clock);
+        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, tools, locks, notifier, settings.jobLimits(), clock);
         this.locks = locks;
         this.jobs = jobs;
         this.bell = bell;

@@ -13,6 +13,7 @@ import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotKind;
 import io.autobus.backup.SnapshotRepository;
+import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.dump.Dumpers;
 import io.autobus.heroku.HerokuClients;
@@ -87,6 +88,15 @@ public final class BackupHarness {
         return snapshots.find(id).orElseThrow();
     }
 
+    /** Takes a manual snapshot now under other limits (a short time limit, say). */
+    public Snapshot backup(UUID addonId, String configVar, Settings.JobLimits limits) {
+        String engine = addons.databaseEntry(addonId, configVar).orElseThrow().database().engine();
+        String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addonId, configVar, engine,
+                SnapshotKind.MANUAL, "test", null, UUID.randomUUID(), app.clock.instant()));
+        runner(stores, BackupRunner.Outcomes.NONE, limits).run(id);
+        return snapshots.find(id).orElseThrow();
+    }
+
     /** Runs an existing snapshot again, as JobRunr does with the job of a worker that died. */
     public Snapshot rerun(String snapshotId) {
         runner(stores, BackupRunner.Outcomes.NONE).run(snapshotId);
@@ -94,10 +104,14 @@ public final class BackupHarness {
     }
 
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes) {
+        return runner(viewed, outcomes, app.settings.jobLimits());
+    }
+
+    private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes, Settings.JobLimits limits) {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets, addresses);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot()), viewed, new DatabaseLocks(metadataDataSource()),
-                outcomes, app.clock);
+                outcomes, limits, app.clock);
     }
 
     /** Where dumps and restores get their private directories: the test app's AUTOBUS_HOME/tmp. */

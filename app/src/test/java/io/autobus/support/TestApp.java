@@ -38,7 +38,13 @@ public final class TestApp {
     public final HttpDriver http;
 
     private TestApp() {
-        this.settings = Settings.fromEnvironment(environment());
+        this(Map.of());
+    }
+
+    private TestApp(Map<String, String> overrides) {
+        var env = environment();
+        env.putAll(overrides);
+        this.settings = Settings.fromEnvironment(env);
         this.app = App.start(settings, clock, EnumSet.allOf(Role.class));
         this.db = DSL.using(databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"), "postgres", "");
         this.http = new HttpDriver("http://localhost:" + app.port());
@@ -50,6 +56,13 @@ public final class TestApp {
             TestDatabase.closeAtExit(shared::close);
         }
         return shared;
+    }
+
+    /** A service of its own, with some settings changed (short time limits, say), closed at exit like the shared one. */
+    public static TestApp withEnvironment(Map<String, String> overrides) {
+        var app = new TestApp(overrides);
+        TestDatabase.closeAtExit(app::close);
+        return app;
     }
 
     /** The environment an operator would set, pointing Heroku at the fakes. */

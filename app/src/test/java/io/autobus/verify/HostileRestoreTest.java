@@ -206,6 +206,6 @@ class HostileRestoreTest {
         ds.setUser("postgres");
         var notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, harness.app.clock);
         return new SnapshotVerifier(harness.snapshots, stores, postgres, Optional.of(localMariadb),
-                Tools.installed(harness.toolRoot()), new DatabaseLocks(ds), notifier, harness.app.clock);
+                Tools.installed(harness.toolRoot()), new DatabaseLocks(ds), notifier, harness.app.settings.jobLimits(), harness.app.clock);
     }
 }

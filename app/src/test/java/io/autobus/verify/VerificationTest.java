@@ -228,7 +228,7 @@ class VerificationTest {
 
     private SnapshotVerifier verifier(PostgresScratch postgres) {
         return new SnapshotVerifier(harness.snapshots, harness.stores, postgres, Optional.of(localMariadb), Tools.installed(harness.toolRoot()),
-                locks(), notifier, harness.app.clock);
+                locks(), notifier, harness.app.settings.jobLimits(), harness.app.clock);
     }
 
     private DatabaseLocks locks() {
