@@ -178,6 +178,93 @@ class ZeroConfigJarIT {
         }
     }
 
+    @Test
+    void a_worker_killed_during_a_verification_leaves_no_verification_server_and_no_private_files_after_its_restart()
+            throws Exception {
+        int port = freePort();
+        UUID addonId = UUID.randomUUID();
+        // Restoring this table never ends: the worker is killed in the middle of a verification.
+        String source = SourceDatabases.checkedDuringVerification("stalls", "PERFORM pg_sleep(600)");
+        var first = Started.jar(workingDirectory, port);
+        var browser = provisionedAndSignedIn(first, port, addonId);
+        browser.post("/dashboard/databases", Map.of("name", "DATABASE", "url", source));
+        browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> running(first.process(), "pg_restore"));
+        Path server;
+        try (var servers = Files.list(workingDirectory.resolve(".autobus/verify"))) {
+            server = servers.filter(dir -> dir.getFileName().toString().startsWith("postgres-" + first.process().pid() + "-"))
+                    .findFirst().orElseThrow();
+        }
+        long postmaster = Long.parseLong(Files.readAllLines(server.resolve("postmaster.pid")).getFirst().trim());
+
+        first.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        await("the verification server, with the customer's restored data, goes with its worker").atMost(Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(postmaster).map(p -> !p.isAlive()).orElse(true) && !Files.exists(server));
+        var second = Started.jar(workingDirectory, port);
+        try {
+            assertThat(leftoverRuns(first.process().pid())).as("private directories of the killed worker's tools").isEmpty();
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void a_worker_killed_during_a_mysql_dump_leaves_its_defaults_file_only_until_the_restart() throws Exception {
+        int port = freePort();
+        UUID addonId = UUID.randomUUID();
+        String database = SourceDatabases.createMariadb("killed");
+        try (var lock = SourceDatabases.mariadb(database); var statement = lock.createStatement()) {
+            statement.execute("CREATE TABLE t (v INT)");
+            statement.execute("INSERT INTO t VALUES (1)");
+            // The dump waits for this lock: the worker is killed while mariadb-dump runs.
+            statement.execute("LOCK TABLES t WRITE");
+            var first = Started.jar(workingDirectory, port);
+            var browser = provisionedAndSignedIn(first, port, addonId);
+            browser.post("/dashboard/databases", Map.of("name", "JAWSDB", "url", "mysql://root@127.0.0.1:3306/" + database));
+            browser.post("/dashboard/snapshots", Map.of("database", "JAWSDB_URL"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> running(first.process(), "mariadb-dump"));
+            assertThat(leftoverRuns(first.process().pid())).as("the dump's private directory").hasSize(1);
+
+            first.process().destroyForcibly();
+            assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(leftoverRuns(first.process().pid())).as("left by the kill, password and all").hasSize(1);
+
+            var second = Started.jar(workingDirectory, port);
+            try {
+                assertThat(leftoverRuns(first.process().pid())).as("swept at the worker's start").isEmpty();
+            } finally {
+                statement.execute("UNLOCK TABLES");
+                second.stop();
+            }
+        }
+    }
+
+    /** Provisions the add-on on the running jar and signs in to its dashboard, as Heroku and a browser would. */
+    private static DashboardSession provisionedAndSignedIn(Started jar, int port, UUID addonId) {
+        var http = new HttpDriver("http://localhost:" + port);
+        assertThat(new HerokuPartner(http, "autobus", jar.value("partner API user autobus, password (\\S+)"))
+                .provision(addonId, "free", "dev-grant").statusCode()).isEqualTo(200);
+        return DashboardSession.open(http, addonId, Instant.now(), jar.value("SSO salt (\\S+)"), "my-app");
+    }
+
+    /** Whether a descendant of the process runs the named program. */
+    private static boolean running(Process process, String program) {
+        return process.descendants().anyMatch(p -> p.info().command().orElse("").endsWith("/" + program));
+    }
+
+    /** The tools' private directories (defaults files, restore lists) of a process, under AUTOBUS_HOME/tmp. */
+    private List<Path> leftoverRuns(long pid) throws IOException {
+        Path root = workingDirectory.resolve(".autobus/tmp");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (var runs = Files.list(root)) {
+            return runs.filter(run -> run.getFileName().toString().startsWith("run-" + pid + "-")).toList();
+        }
+    }
+
     private static String value(String text, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(text);
         assertThat(matcher.find()).as(regex + " in\n" + text).isTrue();

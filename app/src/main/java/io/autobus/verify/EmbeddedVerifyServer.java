@@ -8,13 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL this worker starts for verification when no {@code VERIFY_POSTGRES_URL} is set.
- * Its data (restored customer databases) lives under {@code AUTOBUS_HOME/verify/postgres-<pid>};
+ * Its data (restored customer databases) lives under {@code AUTOBUS_HOME/verify/postgres-<pid>-<random>};
  * it listens on 127.0.0.1 only, with no Unix socket; and it never outlives the worker: a
  * watchdog process stops it and deletes its data as soon as the worker's process is gone,
  * whichever way it went (kill -9, OOM). {@link #sweep} removes what a watchdog could not.
@@ -39,7 +40,8 @@ final class EmbeddedVerifyServer implements AutoCloseable {
     }
 
     static EmbeddedVerifyServer start(Path verifyRoot) {
-        Path data = verifyRoot.resolve(PREFIX + ProcessHandle.current().pid());
+        // Named after this process (so that a sweep knows whose it was), unique within it.
+        Path data = verifyRoot.resolve(PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(verifyRoot);
             MetadataDatabase.stopLeftoverServer(data);
@@ -108,7 +110,8 @@ final class EmbeddedVerifyServer implements AutoCloseable {
             return false;
         }
         try {
-            long pid = Long.parseLong(name.substring(PREFIX.length()));
+            int dash = name.indexOf('-', PREFIX.length());
+            long pid = Long.parseLong(name.substring(PREFIX.length(), dash < 0 ? name.length() : dash));
             return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid)
                     .map(p -> !p.isAlive() || !p.info().command().orElse("").contains("java")).orElse(true);
         } catch (NumberFormatException e) {

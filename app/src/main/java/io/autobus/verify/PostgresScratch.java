@@ -43,8 +43,18 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
         }
         if (embedded == null) {
             embedded = EmbeddedVerifyServer.start(verifyRoot);
+            lockDown(DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.port() + "/postgres"));
         }
         return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.port() + "/postgres");
+    }
+
+    /** Our own server: scratch logins may enter nothing but their database. */
+    private void lockDown(DatabaseUrl admin) {
+        try (var connection = connect(admin); var statement = connection.createStatement()) {
+            statement.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the embedded verification PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -138,19 +138,27 @@ public final class SnapshotVerifier {
         }
     }
 
-    /** The restore and the counts within AUTOBUS_VERIFY_TIMEOUT; then they are stopped (slow is not the customer's fault). */
+    /**
+     * The restore and the counts within AUTOBUS_VERIFY_TIMEOUT; then they are stopped and the
+     * snapshot fails: a restore that does not end (a customer's function that sleeps or loops,
+     * say) would not end on the customer's own server either.
+     */
     private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
         try (var deadline = Deadline.start(limits.verifyTimeout(), "AUTOBUS_VERIFY_TIMEOUT")) {
             try {
                 Verdict verdict = restoreAndCompare(snapshot, server, database, deadline);
-                return deadline.expired() ? Verdict.unverifiable(deadline.message() + "; the restore was stopped") : verdict;
+                return deadline.expired() ? timedOut(deadline) : verdict;
             } catch (SQLException | RuntimeException e) {
                 if (deadline.expired()) {
-                    return Verdict.unverifiable(deadline.message() + "; the restore was stopped");
+                    return timedOut(deadline);
                 }
                 throw e;
             }
         }
+    }
+
+    private static Verdict timedOut(Deadline deadline) {
+        return Verdict.failed("the restore " + deadline.message() + " and was stopped");
     }
 
     private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Deadline deadline)

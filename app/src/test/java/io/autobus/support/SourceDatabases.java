@@ -40,6 +40,22 @@ public final class SourceDatabases {
         return url;
     }
 
+    /**
+     * A fresh PostgreSQL database whose one table {@code t} has a CHECK constraint calling a
+     * function that runs {@code statement} (PL/pgSQL) only inside a verification's scratch
+     * database, that is while Autobus restores a snapshot of it; returns its URL.
+     */
+    public static String checkedDuringVerification(String prefix, String statement) throws SQLException {
+        String url = TestDatabase.create(prefix);
+        try (var connection = postgres(url); var sql = connection.createStatement()) {
+            sql.execute("CREATE FUNCTION public.hook(v int) RETURNS bool LANGUAGE plpgsql AS $f$ BEGIN"
+                    + " IF current_database() LIKE 'autobus_verify_%' THEN " + statement + "; END IF; RETURN true; END $f$");
+            sql.execute("CREATE TABLE t (v int CHECK (public.hook(v)))");
+            sql.execute("INSERT INTO t VALUES (1)");
+        }
+        return url;
+    }
+
     /** A fresh MariaDB database; returns its name. */
     public static String createMariadb(String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

@@ -98,17 +98,11 @@ class HostileRestoreTest {
 
     @Test
     void the_restore_runs_as_a_login_that_owns_only_the_scratch_database() throws Exception {
-        String source = TestDatabase.create("whoami");
-        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
-            // The customer's function reports who runs it, through the restore's own error message.
-            statement.execute("CREATE FUNCTION public.who(v int) RETURNS bool LANGUAGE plpgsql AS $f$ BEGIN"
-                    + " IF current_database() LIKE 'autobus_verify_%' THEN RAISE EXCEPTION 'restored by % super=% program=% files=%',"
-                    + " current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
-                    + " pg_has_role(current_user, 'pg_execute_server_program', 'USAGE'),"
-                    + " pg_has_role(current_user, 'pg_write_server_files', 'USAGE'); END IF; RETURN true; END $f$");
-            statement.execute("CREATE TABLE t (v int CHECK (public.who(v)))");
-            statement.execute("INSERT INTO t VALUES (1)");
-        }
+        // The customer's function reports who runs it, through the restore's own error message.
+        String source = SourceDatabases.checkedDuringVerification("whoami", "RAISE EXCEPTION 'restored by % super=% program=% files=%',"
+                + " current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
+                + " pg_has_role(current_user, 'pg_execute_server_program', 'USAGE'),"
+                + " pg_has_role(current_user, 'pg_write_server_files', 'USAGE')");
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", source);
         Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
@@ -119,6 +113,23 @@ class HostileRestoreTest {
             assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
             assertThat(verdict.detail()).contains("restored by " + ScratchServer.PREFIX + snapshot.id()
                     + " super=f program=f files=f");
+        }
+    }
+
+    @Test
+    void the_embedded_verifier_has_no_untrusted_language_and_lets_a_scratch_login_into_its_own_database_only() throws Exception {
+        var scratch = EMBEDDED.create(ScratchServer.PREFIX + "lockdown" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            try (var connection = EMBEDDED.connect(scratch); var rows = connection.createStatement().executeQuery(
+                    "SELECT lanname FROM pg_language WHERE NOT lanpltrusted AND lanname NOT IN ('c', 'internal')")) {
+                assertThat(rows.next()).as("an untrusted language").isFalse();
+            }
+            var elsewhere = new DatabaseUrl(scratch.engine(), scratch.user(), scratch.password(), scratch.host(), scratch.port(),
+                    "postgres", scratch.parameters());
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> EMBEDDED.connect(elsewhere).close()))
+                    .hasMessageContaining("permission denied for database");
+        } finally {
+            EMBEDDED.drop(scratch.database());
         }
     }
 

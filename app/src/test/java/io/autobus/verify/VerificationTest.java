@@ -226,6 +226,27 @@ class VerificationTest {
                 .orderBy(NOTIFICATION.CREATED_AT).limit(1).fetchOne(NOTIFICATION.BODY)).contains("could not connect");
     }
 
+    @Test
+    void a_restore_that_never_ends_is_stopped_at_the_verification_limit_and_the_snapshot_fails_saying_so() throws Exception {
+        String source = SourceDatabases.checkedDuringVerification("endless", "PERFORM pg_sleep(600)");
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+        var limits = new io.autobus.config.Settings.JobLimits(java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(3), 1, 1);
+        var verifier = new SnapshotVerifier(harness.snapshots, harness.stores, localPostgres, Optional.of(localMariadb),
+                Tools.installed(harness.toolRoot()), locks(), notifier, limits, harness.app.clock);
+        long started = System.nanoTime();
+
+        var verdict = verifier.verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(verdict.detail()).isEqualTo("the restore timed out after 3 s (AUTOBUS_VERIFY_TIMEOUT) and was stopped");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("/pg_restore")))
+                .as("the restore was killed").isEmpty();
+        assertThat(localPostgres.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + snapshot.id());
+    }
+
     private SnapshotVerifier verifier(PostgresScratch postgres) {
         return new SnapshotVerifier(harness.snapshots, harness.stores, postgres, Optional.of(localMariadb), Tools.installed(harness.toolRoot()),
                 locks(), notifier, harness.app.settings.jobLimits(), harness.app.clock);
