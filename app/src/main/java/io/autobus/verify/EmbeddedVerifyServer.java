@@ -2,12 +2,15 @@ package io.autobus.verify;
 
 import io.autobus.db.MetadataDatabase;
 import io.autobus.dump.ToolRun;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.autobus.db.DatabaseUrl;
+import io.autobus.db.EmbeddedPostgresServer;
+import io.autobus.db.PostgresBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -31,45 +34,47 @@ final class EmbeddedVerifyServer implements AutoCloseable {
             rm -rf "$2"
             """;
 
-    private final EmbeddedPostgres postgres;
+    private final EmbeddedPostgresServer postgres;
+    private final Path data;
     private final Process watchdog;
 
-    private EmbeddedVerifyServer(EmbeddedPostgres postgres, Process watchdog) {
+    private EmbeddedVerifyServer(EmbeddedPostgresServer postgres, Path data, Process watchdog) {
         this.postgres = postgres;
+        this.data = data;
         this.watchdog = watchdog;
     }
 
+    /** Starts a server under {@code verifyRoot}, its superuser's password random and known to this process only. */
     static EmbeddedVerifyServer start(Path verifyRoot) {
         // Named after this process (so that a sweep knows whose it was), unique within it.
         Path data = verifyRoot.resolve(PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(verifyRoot);
-            MetadataDatabase.stopLeftoverServer(data);
-            var postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("unix_socket_directories", "")
-                    .start();
+            var postgres = EmbeddedPostgresServer.start(PostgresBinaries.unpacked(verifyRoot.resolveSibling("pg")), data,
+                    ScratchServer.newPassword(),
+                    // A scratch server: what it holds is thrown away, durability buys nothing.
+                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off"));
             var watchdog = new ProcessBuilder("sh", "-c", WATCHDOG, "autobus-verify-watchdog",
                     Long.toString(ProcessHandle.current().pid()), data.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
             watchdog.environment().clear();
-            watchdog.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-            return new EmbeddedVerifyServer(postgres, watchdog.start());
+            watchdog.environment().putAll(ToolRun.baseEnvironment());
+            return new EmbeddedVerifyServer(postgres, data, watchdog.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded verification PostgreSQL in " + data, e);
         }
     }
 
-    int port() {
-        return postgres.getPort();
+    /** The superuser's URL of the server's {@code postgres} database. */
+    DatabaseUrl admin() {
+        return postgres.url("postgres");
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             postgres.close();
+            ToolRun.deleteTree(data);
         } finally {
             watchdog.destroy();
         }

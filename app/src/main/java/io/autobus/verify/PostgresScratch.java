@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /**
  * The PostgreSQL that restores are tried on: {@code VERIFY_POSTGRES_URL} (an admin URL on a server
  * where databases and roles may be created) or, when unset, an embedded PostgreSQL 17 this worker
- * starts on first use. Never the customer's server.
+ * starts on first use (only this worker knows its superuser's password). Never the customer's server.
  *
  * <p>Each scratch database is owned by a role made for it alone: a login with no superuser, no
  * CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS, member of no role (so none of
@@ -43,9 +43,9 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
         }
         if (embedded == null) {
             embedded = EmbeddedVerifyServer.start(verifyRoot);
-            lockDown(DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.port() + "/postgres"));
+            lockDown(embedded.admin());
         }
-        return DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + embedded.port() + "/postgres");
+        return embedded.admin();
     }
 
     /** Our own server: scratch logins may enter nothing but their database. */

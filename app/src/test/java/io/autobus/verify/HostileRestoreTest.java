@@ -134,6 +134,30 @@ class HostileRestoreTest {
     }
 
     @Test
+    void nobody_else_on_the_machine_gets_into_the_embedded_verifier_and_dblink_reaches_no_superuser() throws Exception {
+        var scratch = EMBEDDED.create(ScratchServer.PREFIX + "dblink" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            var asNobody = io.autobus.support.OtherUser.run(List.of("psql", "-h", "127.0.0.1", "-p", Integer.toString(scratch.port()),
+                    "-U", "postgres", "-w", "-d", scratch.database(), "-c", "SELECT 1"), java.util.Map.of());
+            assertThat(asNobody.exit()).isNotZero();
+            assertThat(asNobody.output()).contains("password");
+
+            EMBEDDED.createExtensions(scratch.database(), List.of(new ArchiveExtensions.Extension("dblink", "public")));
+            try (var connection = EMBEDDED.connect(scratch); var statement = connection.createStatement()) {
+                var error = org.assertj.core.api.Assertions.catchThrowable(() -> statement.execute(
+                        "SELECT public.dblink_connect('host=127.0.0.1 port=" + scratch.port() + " user=postgres dbname=postgres')"));
+                var guess = org.assertj.core.api.Assertions.catchThrowable(() -> statement.execute("SELECT public.dblink_connect("
+                        + "'host=127.0.0.1 port=" + scratch.port() + " user=postgres password=postgres dbname=postgres')"));
+                assertThat(error).as("customer code calling dblink as the scratch login").hasMessageContaining("password")
+                        .hasMessageContaining("required");
+                assertThat(guess).hasMessageContaining("password authentication failed");
+            }
+        } finally {
+            EMBEDDED.drop(scratch.database());
+        }
+    }
+
+    @Test
     void a_mysql_event_restored_from_a_dump_runs_as_the_scratch_user_and_cannot_write_a_file() throws Exception {
         Path evidence = Path.of("/tmp/autobus-attack-" + UUID.randomUUID());
         String database = SourceDatabases.createMariadb("hostile");
