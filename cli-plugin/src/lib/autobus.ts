@@ -1,4 +1,6 @@
 import {APIClient, Command, flags} from '@heroku-cli/command'
+import {format} from 'node:util'
+import {printable, printableJson} from './printable.js'
 
 /** A failure worth showing the user as is. */
 export class AutobusError extends Error {}
@@ -39,6 +41,7 @@ export interface Settings {
 /**
  * Talks to the Autobus API with the add-on's own key, found in the app's AUTOBUS_URL config var.
  * Plain fetch, never the Heroku client: the user's Heroku token must never reach Autobus.
+ * Every string in an answer, and in an error, is made `printable` here, before any command sees it.
  */
 export class AutobusClient {
   private readonly origin: string
@@ -96,7 +99,7 @@ export class AutobusClient {
       })
     } catch (error) {
       const cause = (error as {cause?: {message?: string}}).cause?.message ?? (error as Error).message
-      throw new AutobusError(`Autobus could not be reached at ${this.origin} (${cause}). Try again in a moment.`)
+      throw new AutobusError(`Autobus could not be reached at ${this.origin} (${printable(cause)}). Try again in a moment.`)
     }
     const text = await response.text()
     let json: unknown = null
@@ -106,11 +109,17 @@ export class AutobusClient {
       json = null
     }
     if (!response.ok) {
-      const message = (json as {message?: string} | null)?.message ?? text
+      const message = printable((json as {message?: unknown} | null)?.message ?? text).slice(0, 500)
       throw new AutobusError(response.status === 404 ? message : `Autobus answered ${response.status}: ${message}`)
     }
-    return json as T
+    return printableJson(json) as T
   }
+}
+
+/** An error's message with its cause, e.g. fetch's "terminated (other side closed)". */
+export function reason(error: unknown): string {
+  const {message, cause} = error as {message?: string; cause?: {message?: string}}
+  return printable(cause?.message ? `${message} (${cause.message})` : message ?? String(error))
 }
 
 /** The app's config vars, read with the user's own Heroku credentials. */
@@ -135,8 +144,17 @@ export abstract class AutobusCommand extends Command {
   }
 
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (error instanceof AutobusError) this.error(error.message, {exit: 1})
+    if (error instanceof AutobusError) this.error(printable(error.message, {lines: true}), {exit: 1})
     return super.catch(error)
+  }
+
+  /** Everything printed goes through `printable` once more (line breaks kept): Heroku's answers too. */
+  log(message = '', ...args: unknown[]): void {
+    super.log(printable(args.length > 0 ? format(message, ...args) : message, {lines: true}))
+  }
+
+  warn(input: string | Error): string | Error {
+    return super.warn(typeof input === 'string' ? printable(input, {lines: true}) : new Error(printable(input.message, {lines: true})))
   }
 }
 

@@ -5,38 +5,10 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-
-const HEROKU_TOKEN = 'heroku-user-token-must-never-reach-autobus'
-const KEY = 'k3y-from-autobus-url'
-const BASIC = 'Basic ' + Buffer.from(`addon:${KEY}`).toString('base64')
-const SNAPSHOT = {
-  id: '550bb45669702d21bd430000', kind: 'Daily', created_at: '2015-03-20T05:47:03.592Z', status: 'completed',
-  database: 'DATABASE_URL', description: null, size: 2048, verification: 'verified', engine: 'postgresql',
-  file_name: 'DATABASE_550bb45669702d21bd430000.dump',
-}
-
-/** The Platform API, answering with the user's token only. */
-function heroku(configVars = {AUTOBUS_URL: `https://addon:${KEY}@autobus.example.com/`}) {
-  return nock('https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
-    .get('/apps/sushi/config-vars').reply(200, configVars)
-}
-
-/** Our API, which must only ever see the add-on key. */
-function autobus() {
-  return nock('https://autobus.example.com', {reqheaders: {authorization: BASIC}, badheaders: ['cookie']})
-}
-
-/** Every call the test expected was made. */
-function allCalled() {
-  expect(nock.pendingMocks(), 'every expected call was made').to.deep.equal([])
-}
+import {allCalled, autobus, fakeNetwork, heroku, SNAPSHOT} from '../helpers.js'
 
 describe('heroku autobus:*', () => {
-  beforeEach(() => {
-    process.env.HEROKU_API_KEY = HEROKU_TOKEN
-    nock.disableNetConnect()
-  })
-  afterEach(() => nock.cleanAll())
+  fakeNetwork()
 
   it('lists snapshots as a table, calling Autobus with the add-on key and never the Heroku token', async () => {
     heroku()
