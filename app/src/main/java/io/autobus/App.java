@@ -46,8 +46,10 @@ import io.autobus.heroku.PartnerAuth;
 import io.autobus.heroku.PartnerTokenProvider;
 import io.autobus.heroku.SsoLogin;
 import io.autobus.heroku.SsoTokenVerifier;
+import io.autobus.http.ConnectionsPerAddress;
 import io.autobus.http.ErrorResponses;
 import io.autobus.http.JsonBodies;
+import io.autobus.http.RequestHeaderDeadline;
 import io.autobus.http.RequestLimits;
 import io.autobus.http.SecurityHeaders;
 import io.autobus.jobs.JobPostponer;
@@ -73,6 +75,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /** Wires the service top-down: settings, metadata store, clients, services, jobs, routes. */
 public final class App implements AutoCloseable {
@@ -158,7 +162,8 @@ public final class App implements AutoCloseable {
             var backupSettings = new BackupSettings(addons, schedules, dsl, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets, customerAddresses);
             var apiTokens = new ApiTokens(dsl);
-            var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(), clock);
+            var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(),
+                    settings.jobLimits().backupTimeout(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores);
@@ -171,8 +176,18 @@ public final class App implements AutoCloseable {
                     verification, snapshotDeleter, apiTokens, dashboard);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages);
 
+            var httpLimits = settings.http();
             web = Javalin.create(config -> {
-                config.jetty.port = settings.port();
+                config.jetty.addConnector((server, httpConfiguration) -> {
+                    var connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                    connector.setPort(settings.port());
+                    connector.setIdleTimeout(httpLimits.idleTimeout().toMillis());
+                    connector.addBean(new RequestHeaderDeadline(httpLimits.headerTimeout()));
+                    if (httpLimits.connectionsPerAddress() > 0) {
+                        connector.addBean(new ConnectionsPerAddress(httpLimits.connectionsPerAddress()));
+                    }
+                    return connector;
+                });
                 config.concurrency.useVirtualThreads = true;
                 config.http.maxRequestSize = RequestLimits.MAX_BODY_BYTES;
                 config.startup.showJavalinBanner = false;

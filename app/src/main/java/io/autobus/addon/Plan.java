@@ -10,21 +10,29 @@ import java.util.Optional;
  * @param databases        how many of the app's databases are backed up
  * @param manualSnapshots  how many manual snapshots are kept
  * @param monthlySnapshots whether monthly snapshots can be turned on
+ * @param queuedSnapshots  manual snapshots the add-on may have waiting or running at once, across its databases
+ *                         (and never two of one database). Each is a whole dump on our workers and one
+ *                         backup of an add-on runs at a time, so a longer queue only waits longer: free
+ *                         covers one database, so two (it and one more, say staging's); travel covers five,
+ *                         so all five at once before a deploy, and as many again for databases it does
+ *                         not schedule. Scheduled snapshots are bounded by the dispatcher (one per database a day).
  */
 public enum Plan {
-    FREE("free", 1, 5, false),
-    TRAVEL("travel", 5, 100, true);
+    FREE("free", 1, 5, false, 2),
+    TRAVEL("travel", 5, 100, true, 10);
 
     private final String slug;
     private final int databases;
     private final int manualSnapshots;
     private final boolean monthlySnapshots;
+    private final int queuedSnapshots;
 
-    Plan(String slug, int databases, int manualSnapshots, boolean monthlySnapshots) {
+    Plan(String slug, int databases, int manualSnapshots, boolean monthlySnapshots, int queuedSnapshots) {
         this.slug = slug;
         this.databases = databases;
         this.manualSnapshots = manualSnapshots;
         this.monthlySnapshots = monthlySnapshots;
+        this.queuedSnapshots = queuedSnapshots;
     }
 
     public static Optional<Plan> named(String name) {
@@ -50,5 +58,9 @@ public enum Plan {
 
     public boolean monthlySnapshots() {
         return monthlySnapshots;
+    }
+
+    public int queuedSnapshots() {
+        return queuedSnapshots;
     }
 }

@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import static io.autobus.db.generated.Tables.ADDON;
 import static io.autobus.db.generated.Tables.SNAPSHOT;
 import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 
@@ -56,6 +57,65 @@ public final class SnapshotRepository {
                 .where(SNAPSHOT.ADDON_ID.eq(snapshot.addonId()), SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar()),
                         SNAPSHOT.SCHEDULED_FOR.eq(snapshot.scheduledFor()))
                 .fetchSingle(SNAPSHOT.ID);
+    }
+
+    /** What {@link #createManual} did. */
+    public sealed interface ManualRequest {
+        /** The new snapshot was inserted, pending: its job is to be enqueued. */
+        record Created(String snapshotId) implements ManualRequest {
+        }
+
+        /** A manual snapshot of the same database is still pending or running: this is it, nothing was inserted. */
+        record AlreadyInProgress(Snapshot snapshot) implements ManualRequest {
+        }
+
+        /** The add-on already has {@code inProgress} manual snapshots pending or running, its plan's most. */
+        record QueueFull(int inProgress) implements ManualRequest {
+        }
+    }
+
+    /**
+     * Inserts a manual snapshot unless one of the same database is in progress (then returns that
+     * one) or the add-on has {@code queueCap} in progress. Race-safe across requests and processes:
+     * one transaction holding the add-on row's lock ({@code FOR NO KEY UPDATE}, the lock the
+     * snapshots_version trigger takes anyway), so concurrent requests run one after the other and
+     * each sees the rows of those before it. A lock rather than a partial unique index because the
+     * per-add-on count needs it anyway, and because a row left "running" by a worker that died must
+     * stop counting once it is older than any run can be ({@code runningSince}).
+     *
+     * @param runningSince running snapshots started before this no longer count as in progress
+     */
+    public ManualRequest createManual(NewSnapshot snapshot, int queueCap, Instant runningSince) {
+        return dsl.transactionResult(tx -> {
+            var db = tx.dsl();
+            db.select(ADDON.ID).from(ADDON).where(ADDON.ID.eq(snapshot.addonId())).forNoKeyUpdate().fetchOptional();
+            var inProgress = SNAPSHOT.ADDON_ID.eq(snapshot.addonId())
+                    .and(SNAPSHOT.KIND.eq(SnapshotKind.MANUAL.dbValue()))
+                    .and(SNAPSHOT.STATUS.eq(SnapshotStatus.PENDING.dbValue())
+                            .or(SNAPSHOT.STATUS.eq(SnapshotStatus.RUNNING.dbValue()).and(SNAPSHOT.STARTED_AT.ge(at(runningSince)))));
+            var same = db.selectFrom(SNAPSHOT).where(inProgress, SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar()))
+                    .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID).limit(1)
+                    .fetchOptional().map(SnapshotRepository::toSnapshot);
+            if (same.isPresent()) {
+                return new ManualRequest.AlreadyInProgress(same.get());
+            }
+            int count = db.fetchCount(SNAPSHOT, inProgress);
+            if (count >= queueCap) {
+                return new ManualRequest.QueueFull(count);
+            }
+            db.insertInto(SNAPSHOT)
+                    .set(SNAPSHOT.ID, snapshot.id())
+                    .set(SNAPSHOT.ADDON_ID, snapshot.addonId())
+                    .set(SNAPSHOT.CONFIG_VAR, snapshot.configVar())
+                    .set(SNAPSHOT.ENGINE, snapshot.engine())
+                    .set(SNAPSHOT.KIND, SnapshotKind.MANUAL.dbValue())
+                    .set(SNAPSHOT.STATUS, SnapshotStatus.PENDING.dbValue())
+                    .set(SNAPSHOT.DESCRIPTION, snapshot.description())
+                    .set(SNAPSHOT.JOB_ID, snapshot.jobId())
+                    .set(SNAPSHOT.CREATED_AT, at(snapshot.now()))
+                    .execute();
+            return new ManualRequest.Created(snapshot.id());
+        });
     }
 
     public Optional<Snapshot> find(String id) {

@@ -48,6 +48,7 @@ public final class Jobs implements AutoCloseable {
                 .useJsonMapper(new JacksonJsonMapper())
                 .useStorageProvider(storage)
                 .useJobActivator(activator)
+                .withJobFilter(new JobFailureLog())
                 .useBackgroundJobServerIf(runServer, BackgroundJobServerConfiguration
                         .usingStandardBackgroundJobServerConfiguration()
                         .andPollInterval(POLL_INTERVAL)

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Verification implements BackupRunner.Outcomes, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
 
+    private final SnapshotRepository snapshots;
     private final Path verifyRoot;
     private final Tools tools;
     private final PostgresScratch postgres;
@@ -39,6 +40,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
 
     public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
                         Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
+        this.snapshots = snapshots;
         this.verifyRoot = settings.home().resolve("verify");
         this.tools = Tools.installed(settings.home().resolve("tmp"));
         this.postgres = new PostgresScratch(settings.verifyPostgresUrl(), verifyRoot);
@@ -54,9 +56,15 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         return verifier;
     }
 
-    /** Queues verification of a snapshot; {@code again} asks for a new run even if one was done. */
+    /**
+     * Queues verification of a snapshot; {@code again} asks for a new run even if one was done.
+     * The job's id derives from the snapshot and its last verification, so asking again and
+     * again before that run is done queues it once.
+     */
     public void enqueue(String snapshotId, boolean again) {
-        UUID jobId = again ? UUID.randomUUID()
+        UUID jobId = again
+                ? UUID.nameUUIDFromBytes(("verify-again:" + snapshotId + ":" + snapshots.find(snapshotId)
+                        .map(snapshot -> String.valueOf(snapshot.verifiedAt())).orElse("")).getBytes(StandardCharsets.UTF_8))
                 : UUID.nameUUIDFromBytes(("verify:" + snapshotId).getBytes(StandardCharsets.UTF_8));
         jobs.enqueue(jobId, new VerifyJob(snapshotId));
         bell.ring();

@@ -13,6 +13,7 @@ import io.autobus.verify.Verification;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.UnprocessableContentResponse;
@@ -113,12 +114,15 @@ public final class DashboardActions {
     /** {@code POST /dashboard/snapshots} */
     public void takeSnapshot(Context ctx) {
         UUID addonId = formSession(ctx);
+        ManualSnapshots.Requested requested;
         try {
-            manualSnapshots.take(addonId, ctx.formParam("database"), ctx.formParam("description"));
+            requested = manualSnapshots.take(addonId, ctx.formParam("database"), ctx.formParam("description"));
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
+        } catch (ManualSnapshots.QueueFullException e) {
+            throw new HttpResponseException(429, e.getMessage());
         }
-        ctx.redirect("/dashboard?done=created");
+        ctx.redirect(requested.alreadyInProgress() ? "/dashboard?done=already" : "/dashboard?done=created");
     }
 
     /** {@code POST /dashboard/snapshots/{id}/delete}, from the confirmation page. */

@@ -247,6 +247,32 @@ class VerificationTest {
         assertThat(localPostgres.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + snapshot.id());
     }
 
+    @Test
+    void asking_again_and_again_to_verify_queues_one_verification_until_it_has_run() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+        var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
+                "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
+                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
+        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
+                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
+            for (int i = 0; i < 5; i++) {
+                verification.enqueue(snapshot.id(), true);
+            }
+            assertThat(verifyJobs(snapshot)).isEqualTo(1);
+
+            verification.verifier().verify(snapshot.id());
+            verification.enqueue(snapshot.id(), true);
+            assertThat(verifyJobs(snapshot)).as("once it has run, it may be asked for again").isEqualTo(2);
+        }
+    }
+
+    private long verifyJobs(Snapshot snapshot) {
+        return ((Number) harness.app.db.fetchValue("SELECT count(*) FROM jobrunr_jobs WHERE jobAsJson LIKE ? AND jobAsJson LIKE ?",
+                "%VerifyJob%", "%" + snapshot.id() + "%")).longValue();
+    }
+
     private SnapshotVerifier verifier(PostgresScratch postgres) {
         return new SnapshotVerifier(harness.snapshots, harness.stores, postgres, Optional.of(localMariadb), Tools.installed(harness.toolRoot()),
                 locks(), notifier, harness.app.settings.jobLimits(), harness.app.clock);

@@ -1,0 +1,214 @@
+package io.autobus.backup;
+
+import static io.autobus.db.generated.Tables.SNAPSHOT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.addon.AddonRepository;
+import io.autobus.api.ApiTokens;
+import io.autobus.crypto.SecretBox;
+import io.autobus.net.CustomerAddresses;
+import io.autobus.support.DashboardSession;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.TestApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Manual snapshots are bounded: asking again for a database whose snapshot is still pending or
+ * running answers with that snapshot, and an add-on has at most its plan's number in progress.
+ * The databases are tarpits (they accept and never answer), so a snapshot stays "running" for
+ * the whole test, as a long dump would.
+ */
+class ManualSnapshotQueueTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestApp app = TestApp.shared();
+    private final Tarpit tarpit = new Tarpit();
+
+    @AfterEach
+    void close() throws IOException {
+        tarpit.close();
+    }
+
+    @Test
+    void thirty_requests_in_a_row_for_one_database_queue_one_snapshot_and_all_answer_with_its_jid() throws Exception {
+        UUID addon = addon("travel", "DATABASE");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+
+        var answers = new ArrayList<JsonNode>();
+        for (int i = 0; i < 30; i++) {
+            var response = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            answers.add(JSON.readTree(response.body()));
+        }
+
+        String jid = answers.getFirst().path("jid").asText();
+        String snapshotId = answers.getFirst().path("snapshot_id").asText();
+        assertThat(answers).extracting(a -> a.path("jid").asText()).containsOnly(jid);
+        assertThat(answers).extracting(a -> a.path("snapshot_id").asText()).containsOnly(snapshotId);
+        assertThat(answers.getFirst().path("message").asText()).isEqualTo("Snapshot is in progress, it may take awhile");
+        assertThat(answers.subList(1, 30)).extracting(a -> a.path("message").asText())
+                .containsOnly("A snapshot of DATABASE_URL is already in progress; this is that one");
+        assertOneSnapshotAndOneJob(addon, snapshotId);
+    }
+
+    @Test
+    void thirty_concurrent_requests_for_one_database_queue_one_snapshot_and_all_answer_with_its_jid() throws Exception {
+        UUID addon = addon("travel", "DATABASE");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+
+        var start = new CountDownLatch(1);
+        var answers = new ArrayList<Future<HttpResponse<String>>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return app.http.send("POST", "/api/snapshots?token=" + token, null, Map.of());
+                }));
+            }
+            start.countDown();
+        }
+
+        var jids = new ArrayList<String>();
+        var snapshotIds = new ArrayList<String>();
+        for (var answer : answers) {
+            assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(202);
+            jids.add(JSON.readTree(answer.get().body()).path("jid").asText());
+            snapshotIds.add(JSON.readTree(answer.get().body()).path("snapshot_id").asText());
+        }
+        assertThat(jids).hasSize(30).containsOnly(jids.getFirst());
+        assertThat(snapshotIds).containsOnly(snapshotIds.getFirst());
+        assertOneSnapshotAndOneJob(addon, snapshotIds.getFirst());
+    }
+
+    @Test
+    void back_up_now_pressed_twice_on_the_dashboard_queues_one_snapshot_and_says_so() {
+        UUID addon = addon("travel", "DATABASE");
+        var browser = DashboardSession.open(app.http, addon, app.clock.instant(), TestApp.SSO_SALT, "app-" + addon);
+
+        var first = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "description", "first"));
+        var second = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "description", "second"));
+
+        assertThat(first.statusCode()).isEqualTo(302);
+        assertThat(first.headers().firstValue("Location")).hasValue("/dashboard?done=created");
+        assertThat(second.statusCode()).isEqualTo(302);
+        assertThat(second.headers().firstValue("Location")).hasValue("/dashboard?done=already");
+        assertThat(browser.get("/dashboard?done=already").body()).contains("A snapshot of that database is already in progress");
+        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).singleElement()
+                .satisfies(row -> assertThat(row.getDescription()).isEqualTo("first"));
+    }
+
+    @Test
+    void a_free_addon_has_at_most_two_snapshots_in_progress_and_is_told_why_when_it_asks_for_more() throws Exception {
+        UUID addon = addon("free", "DATABASE", "STAGING", "REPORTS");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+
+        var first = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+        var second = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of());
+        var third = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"REPORTS_URL\"}", Map.of());
+        var firstAgain = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+        var browser = DashboardSession.open(app.http, addon, app.clock.instant(), TestApp.SSO_SALT, "app-" + addon);
+        var fromDashboard = browser.post("/dashboard/snapshots", Map.of("database", "REPORTS_URL"));
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isEqualTo(202);
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
+        assertThat(JSON.readTree(third.body()).path("message").asText()).isEqualTo(
+                "This add-on already has 2 snapshots waiting or running, the most the free plan allows at once."
+                        + " Take another when one of them has finished.");
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(firstAgain.statusCode()).as("asking again for one in progress is still answered with it").isEqualTo(202);
+        assertThat(JSON.readTree(firstAgain.body()).path("jid").asText()).isEqualTo(JSON.readTree(first.body()).path("jid").asText());
+        assertThat(fromDashboard.statusCode()).isEqualTo(429);
+        assertThat(fromDashboard.body()).contains("the most the free plan allows at once");
+        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getConfigVar())
+                .containsExactlyInAnyOrder("DATABASE_URL", "STAGING_URL");
+    }
+
+    @Test
+    void asking_again_later_for_a_snapshot_still_waiting_enqueues_its_own_job_again_which_jobrunr_already_has() throws Exception {
+        UUID addon = addon("travel", "DATABASE", "STAGING");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+        // One backup of an add-on at a time: this one waits while DATABASE_URL's runs.
+        var waiting = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of()).body());
+        app.clock.advance(Duration.ofMinutes(2));
+
+        var again = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of());
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        assertThat(JSON.readTree(again.body()).path("jid").asText()).isEqualTo(waiting.path("jid").asText());
+        assertThat(app.db.fetchValue("select count(*) from jobrunr_jobs where id = ?", waiting.path("jid").asText())).isEqualTo(1L);
+        assertThat(app.db.fetchValue(SNAPSHOT.STATUS, SNAPSHOT.ID.eq(waiting.path("snapshot_id").asText()))).isEqualTo("pending");
+    }
+
+    private void assertOneSnapshotAndOneJob(UUID addon, String snapshotId) {
+        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getId()).containsExactly(snapshotId);
+        assertThat(app.db.fetchValue("select count(*) from jobrunr_jobs where jobAsJson like ?", "%" + snapshotId + "%"))
+                .as("jobs of that snapshot").isEqualTo(1L);
+    }
+
+    /** A provisioned add-on whose databases are the tarpit; its scheduled runs are far away. */
+    private UUID addon(String plan, String... databases) {
+        UUID id = UUID.randomUUID();
+        assertThat(HerokuPartner.of(app).provision(id, plan, "grant-" + id).statusCode()).isEqualTo(200);
+        new ScheduleRepository(app.db).save(id, BackupSchedule.defaultFor(id), app.clock.instant().plus(Duration.ofDays(3650)));
+        var attacher = new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
+                new CustomerAddresses(app.settings.privateNetworks()));
+        for (String database : databases) {
+            attacher.attach(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
+        }
+        return id;
+    }
+
+    /** Accepts every connection and never answers: a dump of it stays "running" until its connect timeout. */
+    private static final class Tarpit implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+
+        Tarpit() {
+            try {
+                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(server.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+}
