@@ -11,19 +11,14 @@ import io.autobus.crypto.SecretBox;
 import io.autobus.net.CustomerAddresses;
 import io.autobus.support.DashboardSession;
 import io.autobus.support.HerokuPartner;
+import io.autobus.support.Tarpit;
 import io.autobus.support.TestApp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -175,40 +170,5 @@ class ManualSnapshotQueueTest {
             attacher.attach(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
         }
         return id;
-    }
-
-    /** Accepts every connection and never answers: a dump of it stays "running" until its connect timeout. */
-    private static final class Tarpit implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        Tarpit() {
-            try {
-                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        held.add(server.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
     }
 }

@@ -7,17 +7,14 @@ import io.autobus.crypto.SecretBox;
 import io.autobus.support.DashboardSession;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.SourceDatabases;
+import io.autobus.support.Tarpit;
 import io.autobus.support.TestApp;
 import io.autobus.support.TestDatabase;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,44 +99,5 @@ class TarpitDatabasesTest {
 
     private boolean finished(UUID addon) {
         return snapshots.ofAddon(addon).stream().allMatch(s -> s.status() == SnapshotStatus.COMPLETED || s.status() == SnapshotStatus.FAILED);
-    }
-
-    /** Accepts every connection and never answers, never closes: a database host gone silent. */
-    private static final class Tarpit implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        Tarpit() {
-            try {
-                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        held.add(server.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return held.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
     }
 }
