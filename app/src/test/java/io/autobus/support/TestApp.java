@@ -80,6 +80,9 @@ public final class TestApp {
         env.put("HEROKU_ID_URL", identity.url());
         env.put("HEROKU_OAUTH_SECRET", FakeHerokuIdentity.CLIENT_SECRET);
         env.put("HEROKU_API_KEY", FakeHerokuPlatform.AUTOBUS_ACCOUNT_KEY);
+        // Every test client is 127.0.0.1, each with its own pooled connections: no per-address cap here
+        // (http/SlowClientsTest tests the cap on an app of its own).
+        env.put("AUTOBUS_HTTP_CONNECTIONS_PER_ADDRESS", "0");
         return env;
     }
 
