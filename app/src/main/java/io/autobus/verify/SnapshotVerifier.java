@@ -318,7 +318,16 @@ public final class SnapshotVerifier {
             case VERIFIED -> notifier.resolved(snapshot.addonId(), topic, "verification.recovered",
                     "Snapshots of " + snapshot.configVar() + " restore again",
                     "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was restored and checked: " + verdict.detail());
-            case UNVERIFIABLE -> LOG.warn("event=snapshot_unverifiable snapshot={} reason=\"{}\"", snapshot.id(), verdict.detail());
+            case UNVERIFIABLE -> {
+                LOG.warn("event=snapshot_unverifiable snapshot={} reason=\"{}\"", snapshot.id(), verdict.detail());
+                // Not the snapshot's fault, but the owner should know it is not proven restorable, and why.
+                notifier.problem(snapshot.addonId(), topic, "verification.unverifiable",
+                        "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " could not be verified",
+                        "Autobus could not try a restore of snapshot " + snapshot.id() + " (" + snapshot.kind().label() + ", taken "
+                                + snapshot.createdAt() + "), so it is not proven restorable:\n\n" + verdict.detail()
+                                + "\n\nThe snapshot itself was stored completely; you can download it from the dashboard"
+                                + " (heroku addons:open autobus) and restore it with the command shown there.");
+            }
         }
     }
 

@@ -99,7 +99,7 @@ class VerificationTest {
     }
 
     @Test
-    void a_dump_needing_an_extension_verification_does_not_create_is_unverifiable_not_failed() throws Exception {
+    void a_dump_needing_an_extension_verification_does_not_create_is_unverifiable_and_the_owner_is_told_why() throws Exception {
         String source = TestDatabase.create("extension");
         try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
             // old_snapshot ships with PostgreSQL 15 and was removed in 17.
@@ -114,8 +114,15 @@ class VerificationTest {
 
         assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.UNVERIFIABLE);
         assertThat(verdict.detail()).startsWith("the snapshot needs extension old_snapshot, which verification does not create");
-        assertThat(notifications(addon)).isZero();
         assertThat(EMBEDDED_17.scratchDatabases()).isEmpty();
+        verifier(EMBEDDED_17).verify(snapshot.id());
+        assertThat(harness.app.db.select(NOTIFICATION.SUBJECT, NOTIFICATION.BODY).from(NOTIFICATION)
+                .where(NOTIFICATION.ADDON_ID.eq(addon)).fetch())
+                .as("told once, with the reason, however often it is verified again").singleElement()
+                .satisfies(row -> {
+                    assertThat(row.value1()).isEqualTo("Snapshot " + snapshot.id() + " of DATABASE_URL could not be verified");
+                    assertThat(row.value2()).contains("extension old_snapshot");
+                });
     }
 
     @Test
