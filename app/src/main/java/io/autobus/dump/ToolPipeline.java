@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ToolPipeline implements AutoCloseable {
     private static final int STDERR_TAIL_BYTES = 8 * 1024;
+    /** How a shell reports a process killed by SIGPIPE (128 + 13), and how Java sees it. */
+    private static final int SIGPIPE_EXIT = 141;
 
     private final List<Process> processes;
     private final List<StderrTail> stderr = new ArrayList<>();
@@ -74,18 +76,28 @@ public final class ToolPipeline implements AutoCloseable {
         };
     }
 
+    /**
+     * Waits for every tool. The one to blame is the first in pipe order that failed for its own
+     * reason: a stage killed by SIGPIPE only shows that a later stage stopped reading (mysql at its
+     * first error, say), and its empty stderr would hide the real cause.
+     */
     private void awaitSuccess() throws IOException {
+        int blamed = -1;
+        int[] exits = new int[processes.size()];
         for (int i = 0; i < processes.size(); i++) {
-            int exit;
             try {
-                exit = processes.get(i).waitFor();
+                exits[i] = processes.get(i).waitFor();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for " + names.get(i), e);
             }
-            if (exit != 0) {
-                throw new IOException(names.get(i) + " failed (exit " + exit + "): " + stderrOf(i));
+            boolean ownFailure = exits[i] != 0 && exits[i] != SIGPIPE_EXIT;
+            if (exits[i] != 0 && (blamed < 0 || ownFailure && exits[blamed] == SIGPIPE_EXIT)) {
+                blamed = i;
             }
+        }
+        if (blamed >= 0) {
+            throw new IOException(names.get(blamed) + " failed (exit " + exits[blamed] + "): " + stderrOf(blamed));
         }
     }
 

@@ -170,6 +170,30 @@ class VerificationTest {
     }
 
     @Test
+    void a_restore_that_mysql_refuses_fails_with_mysql_s_own_words_not_as_a_damaged_file() throws Exception {
+        String other = SourceDatabases.createMariadb("other");
+        String source = SourceDatabases.createMariadb("crossdb");
+        try (var connection = SourceDatabases.mariadb(other); var statement = connection.createStatement()) {
+            statement.execute("CREATE FUNCTION twice(v INT) RETURNS INT DETERMINISTIC RETURN v * 2");
+        }
+        try (var connection = SourceDatabases.mariadb(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (v INT)");
+            statement.execute("INSERT INTO t VALUES (1), (2)");
+            // The view depends on a function of another database, which a restore elsewhere does not have.
+            statement.execute("CREATE VIEW doubled AS SELECT `" + other + "`.twice(v) AS w FROM t");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL");
+
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(verdict.detail()).startsWith("the restore failed: mariadb failed (exit 1):")
+                .containsPattern("ERROR \\d+ \\(\\w+\\) at line \\d+").contains(other).doesNotContain("not what was dumped");
+    }
+
+    @Test
     void an_unreachable_verification_server_leaves_the_snapshot_completed_and_unverified_for_a_retry() throws Exception {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
