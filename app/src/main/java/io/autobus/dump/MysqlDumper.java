@@ -59,8 +59,12 @@ public final class MysqlDumper implements Dumper {
             // mariadb-dump has no timeout option of its own (10.11: --connect-timeout is the mariadb client's, and
             // the defaults file refuses it). The JDBC connection above, with timeouts, proved the server answers;
             // a dump that stalls later is killed by the job's deadline (BackupRunner).
+            // mysqldump takes exact names: patterns (logs_*) are expanded against the tables there are now.
+            var tables = tableNames(connection, url.database());
+            var excluded = new Exclusions(TablePatterns.expand(options.excludeTables(), tables),
+                    TablePatterns.expand(options.excludeTableData(), tables));
             var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address,
-                    options)), Map.of());
+                    excluded)), Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
@@ -77,7 +81,7 @@ public final class MysqlDumper implements Dumper {
     }
 
     private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,
-                                        Path defaults, DatabaseUrl url, InetAddress address, DumpOptions options) {
+                                        Path defaults, DatabaseUrl url, InetAddress address, Exclusions excluded) {
         var args = new ArrayList<>(List.of(client.toString(),
                 // Must come first; only this file is read (not /etc/mysql or ~/.my.cnf).
                 "--defaults-file=" + defaults,
@@ -98,12 +102,29 @@ public final class MysqlDumper implements Dumper {
                 args.add("--column-statistics=0");
             }
         }
-        options.excludeTables().forEach(table -> args.add("--ignore-table=" + url.database() + "." + table));
-        options.excludeTableData().forEach(table -> args.add("--ignore-table-data=" + url.database() + "." + table));
+        excluded.tables().forEach(table -> args.add("--ignore-table=" + url.database() + "." + table));
+        excluded.tableData().forEach(table -> args.add("--ignore-table-data=" + url.database() + "." + table));
         // After "--" the name is a name, even one that looks like an option (--result-file=...).
         args.add("--");
         args.add(url.database());
         return args;
+    }
+
+    /** Exact names of the tables left out, or whose rows are left out. */
+    private record Exclusions(List<String> tables, List<String> tableData) {
+    }
+
+    private static List<String> tableNames(Connection connection, String database) throws SQLException {
+        var names = new ArrayList<String>();
+        try (var statement = connection.prepareStatement("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?")) {
+            statement.setString(1, database);
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     /** TLS off this machine unless the URL turns it off ({@code ?ssl=false}, {@code ?sslmode=disable}, {@code ?useSSL=false}). */

@@ -2,10 +2,10 @@ package io.autobus.verify;
 
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.dump.DumpOptions;
+import io.autobus.dump.TablePatterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Compares the tables of a restored database with the statistics taken when the snapshot was
@@ -19,11 +19,11 @@ final class TableCounts {
     static List<String> differences(List<TableStatistics> atDumpTime, DumpOptions options, Map<String, Long> restored) {
         var differences = new ArrayList<String>();
         for (TableStatistics expected : atDumpTime) {
-            if (matchesAny(expected.name(), options.excludeTables()) || !inDumpedSchemas(expected.name(), options)) {
+            if (TablePatterns.matchesAny(expected.name(), options.excludeTables()) || !inDumpedSchemas(expected.name(), options)) {
                 continue;
             }
             Long rows = restored.get(expected.name());
-            long wanted = matchesAny(expected.name(), options.excludeTableData()) ? 0 : expected.rows();
+            long wanted = TablePatterns.matchesAny(expected.name(), options.excludeTableData()) ? 0 : expected.rows();
             if (rows == null) {
                 differences.add(expected.name() + ": missing from the restore");
             } else if (expected.rowsExact() && rows != wanted) {
@@ -41,27 +41,9 @@ final class TableCounts {
             return true;
         }
         String schema = table.substring(0, dot);
-        if (!options.schemas().isEmpty() && options.schemas().stream().noneMatch(p -> glob(p).matcher(schema).matches())) {
+        if (!options.schemas().isEmpty() && options.schemas().stream().noneMatch(p -> TablePatterns.matches(schema, p))) {
             return false;
         }
-        return options.excludeSchemas().stream().noneMatch(p -> glob(p).matcher(schema).matches());
-    }
-
-    /** pg_dump-style patterns: qualified ones match {@code schema.table}, bare ones the table's own name. */
-    static boolean matchesAny(String table, List<String> patterns) {
-        String bare = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
-        return patterns.stream().anyMatch(p -> glob(p).matcher(p.contains(".") ? table : bare).matches());
-    }
-
-    private static Pattern glob(String pattern) {
-        var regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            regex.append(switch (c) {
-                case '*' -> ".*";
-                case '?' -> ".";
-                default -> Pattern.quote(String.valueOf(c));
-            });
-        }
-        return Pattern.compile(regex.toString());
+        return options.excludeSchemas().stream().noneMatch(p -> TablePatterns.matches(schema, p));
     }
 }

@@ -90,6 +90,31 @@ public class MysqlBackupTest {
         }
     }
 
+    @Test
+    void wildcard_exclusions_leave_out_every_matching_table_as_they_do_for_postgres() throws Exception {
+        String source = SourceDatabases.createMariadb("wildcards");
+        try (var connection = SourceDatabases.mariadb(source); var statement = connection.createStatement()) {
+            for (String table : List.of("logs_a", "logs_b", "logsheet", "kept", "cache_1")) {
+                statement.execute("CREATE TABLE " + table + " (v INT)");
+                statement.execute("INSERT INTO " + table + " VALUES (1), (2)");
+            }
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
+        harness.addons.setDumpOptions(addon, "JAWSDB_URL",
+                DumpOptions.fromJson("{\"exclude_tables\": [\"logs_*\"], \"exclude_table_data\": [\"cache_?\"]}").toJson());
+
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL");
+
+        String sql;
+        try (var stored = new java.util.zip.GZIPInputStream(harness.stores.byRegion(snapshot.storageRegion()).open(snapshot.storageKey()))) {
+            sql = new String(stored.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(sql).doesNotContain("CREATE TABLE `logs_a`").doesNotContain("CREATE TABLE `logs_b`")
+                .contains("CREATE TABLE `logsheet`").contains("CREATE TABLE `kept`").contains("CREATE TABLE `cache_1`")
+                .doesNotContain("INSERT INTO `cache_1`").contains("INSERT INTO `kept`");
+    }
+
     /** utf8mb4 text, a blob, datetimes, decimals, a view, a trigger, a procedure. */
     public static String sourceDatabase() throws SQLException {
         String name = SourceDatabases.createMariadb("source");
