@@ -35,6 +35,7 @@ final class SnapshotJson {
         json.put("finished_at", time(snapshot.finishedAt()));
         json.put("duration_ms", snapshot.durationMs());
         json.put("error", snapshot.error());
+        json.put("partial", snapshot.partialReason());
         return json;
     }
 

@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param storageKey where the object is, in the store of {@code storageRegion}
  * @param dumpOptions the options (JSON) the dump was taken with
  * @param verification null until verified, then running, verified, failed or unverifiable
+ * @param partialReason what the dump left out and why (objects the app's user may not read); null for a whole snapshot
  */
 public record Snapshot(
         String id,
@@ -38,7 +39,8 @@ public record Snapshot(
         String verification,
         String verificationDetail,
         Instant verifiedAt,
-        Long verificationMs) {
+        Long verificationMs,
+        String partialReason) {
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {

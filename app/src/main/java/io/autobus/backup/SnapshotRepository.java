@@ -188,8 +188,9 @@ public final class SnapshotRepository {
     }
 
     /** What a finished dump produced. */
+    /** @param partialReason what the dump left out and why; null for a whole snapshot */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
-                             DatabaseStatistics statistics, String dumpOptions) {
+                             DatabaseStatistics statistics, String dumpOptions, String partialReason) {
     }
 
     /** False when the snapshot is gone meanwhile (its add-on was deprovisioned). */
@@ -206,6 +207,7 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.STORAGE_REGION, completion.storageRegion())
                     .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
                     .set(SNAPSHOT.DUMP_OPTIONS, completion.dumpOptions())
+                    .set(SNAPSHOT.PARTIAL_REASON, completion.partialReason())
                     .set(SNAPSHOT.DATABASE_SIZE_BYTES, completion.statistics() == null ? null : completion.statistics().databaseSizeBytes())
                     .setNull(SNAPSHOT.ERROR)
                     .where(SNAPSHOT.ID.eq(id))
@@ -332,7 +334,7 @@ public final class SnapshotRepository {
                 r.getScheduledFor(), r.getJobId(), instant(r.getCreatedAt()), instant(r.getStartedAt()),
                 instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
                 r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError(), r.getDumpOptions(), r.getVerification(),
-                r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs());
+                r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getPartialReason());
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -13,6 +13,11 @@ public interface Dump extends AutoCloseable {
     /** e.g. {@code 15.4} or {@code 10.11.6-MariaDB}. */
     String serverVersion();
 
+    /** Why the dump leaves out some of the database (objects the user may not read); empty for a whole dump. */
+    default java.util.Optional<String> partialReason() {
+        return java.util.Optional.empty();
+    }
+
     /** Taken at dump time; waits for the statistics if they are still being gathered. */
     DatabaseStatistics statistics();
 

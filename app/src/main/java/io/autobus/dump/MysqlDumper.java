@@ -48,6 +48,7 @@ public final class MysqlDumper implements Dumper {
         try {
             String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
             boolean mariadbServer = serverVersion.contains("MariaDB");
+            var readable = MysqlReadability.of(connection, url.database(), url.user());
             // Statistics from a consistent snapshot opened just before mysqldump opens its own.
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setAutoCommit(false);
@@ -62,7 +63,7 @@ public final class MysqlDumper implements Dumper {
             // mysqldump takes exact names: patterns (logs_*) are expanded against the tables there are now.
             var tables = tableNames(connection, url.database());
             var excluded = new Exclusions(TablePatterns.expand(options.excludeTables(), tables),
-                    TablePatterns.expand(options.excludeTableData(), tables));
+                    TablePatterns.expand(options.excludeTableData(), tables), readable);
             var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address,
                     excluded)), Map.of());
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
@@ -70,7 +71,7 @@ public final class MysqlDumper implements Dumper {
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
             var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
-                    connection, run::close);
+                    connection, run::close).partial(readable.reason());
         } catch (SQLException e) {
             cleanUp(connection, run);
             throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
@@ -86,7 +87,7 @@ public final class MysqlDumper implements Dumper {
                 // Must come first; only this file is read (not /etc/mysql or ~/.my.cnf).
                 "--defaults-file=" + defaults,
                 "--protocol=TCP", "--host=" + address.getHostAddress(), "--port=" + url.port(), "--user=" + url.user(),
-                "--single-transaction", "--quick", "--routines", "--triggers", "--events", "--hex-blob",
+                "--single-transaction", "--quick", "--hex-blob",
                 "--default-character-set=utf8mb4",
                 // Heroku's MySQL users lack the PROCESS privilege that tablespace dumps need.
                 "--no-tablespaces"));
@@ -102,6 +103,7 @@ public final class MysqlDumper implements Dumper {
                 args.add("--column-statistics=0");
             }
         }
+        args.addAll(excluded.readable().flags());
         excluded.tables().forEach(table -> args.add("--ignore-table=" + url.database() + "." + table));
         excluded.tableData().forEach(table -> args.add("--ignore-table-data=" + url.database() + "." + table));
         // After "--" the name is a name, even one that looks like an option (--result-file=...).
@@ -110,8 +112,8 @@ public final class MysqlDumper implements Dumper {
         return args;
     }
 
-    /** Exact names of the tables left out, or whose rows are left out. */
-    private record Exclusions(List<String> tables, List<String> tableData) {
+    /** Exact names of the tables left out, or whose rows are left out; the kinds of objects that may be read. */
+    private record Exclusions(List<String> tables, List<String> tableData, MysqlReadability readable) {
     }
 
     private static List<String> tableNames(Connection connection, String database) throws SQLException {

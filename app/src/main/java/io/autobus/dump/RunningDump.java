@@ -17,14 +17,31 @@ final class RunningDump implements Dump {
     private final CompletableFuture<DatabaseStatistics> statistics;
     private final Connection connection;
     private final Runnable cleanUp;
+    private final String partialReason;
 
     RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> statistics,
                 Connection connection, Runnable cleanUp) {
+        this(pipeline, serverVersion, statistics, connection, cleanUp, null);
+    }
+
+    private RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> statistics,
+                        Connection connection, Runnable cleanUp, String partialReason) {
         this.pipeline = pipeline;
         this.serverVersion = serverVersion;
         this.statistics = statistics;
         this.connection = connection;
         this.cleanUp = cleanUp;
+        this.partialReason = partialReason;
+    }
+
+    /** The same dump, leaving out what {@code reason} says (null: nothing). */
+    RunningDump partial(String reason) {
+        return new RunningDump(pipeline, serverVersion, statistics, connection, cleanUp, reason);
+    }
+
+    @Override
+    public java.util.Optional<String> partialReason() {
+        return java.util.Optional.ofNullable(partialReason);
     }
 
     @Override

@@ -73,6 +73,17 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     @Override
     public void completed(Snapshot snapshot) {
         enqueue(snapshot.id(), false);
+        if (snapshot.partialReason() != null) {
+            notifier.problem(snapshot.addonId(), "backup-partial:" + snapshot.configVar(), "backup.partial",
+                    "Snapshots of " + snapshot.configVar() + " leave something out",
+                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken, but without what the database's user"
+                            + " may not read:\n\n" + snapshot.partialReason() + "\n\nThe tables and their rows are all there. Grant the"
+                            + " user the privilege (or recreate those objects with it as their definer) for whole snapshots.");
+        } else {
+            notifier.resolved(snapshot.addonId(), "backup-partial:" + snapshot.configVar(), "backup.whole",
+                    "Snapshots of " + snapshot.configVar() + " are whole again",
+                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " holds everything the database has.");
+        }
         notifier.resolved(snapshot.addonId(), "backup:" + snapshot.configVar(), "backup.recovered",
                 "Backups of " + snapshot.configVar() + " work again",
                 "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken at " + snapshot.finishedAt() + ".");

@@ -115,6 +115,55 @@ public class MysqlBackupTest {
                 .doesNotContain("INSERT INTO `cache_1`").contains("INSERT INTO `kept`");
     }
 
+    @Test
+    void routines_the_app_s_user_may_not_read_leave_a_partial_snapshot_that_restores_and_tells_the_owner_once() throws Exception {
+        String source = SourceDatabases.createMariadb("partial");
+        String user = "app_" + UUID.randomUUID().toString().substring(0, 8);
+        try (var connection = SourceDatabases.mariadb(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (v INT)");
+            statement.execute("INSERT INTO t VALUES (1), (2), (3)");
+            // Defined by another account (root): the app's user sees it exists but may not read its body.
+            statement.execute("CREATE FUNCTION twice(v INT) RETURNS INT DETERMINISTIC RETURN v * 2");
+            statement.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
+            statement.execute("GRANT ALL ON `" + source + "`.* TO '" + user + "'@'%'");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://" + user + ":pw@127.0.0.1:3306/" + source);
+        var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
+                "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("partial").toString()));
+        var notifier = new io.autobus.notify.Notifier(harness.app.db,
+                new org.jobrunr.scheduling.JobRequestScheduler(org.jobrunr.configuration.JobRunr.getStorageProvider()), false,
+                harness.app.clock);
+        try (var verification = new io.autobus.verify.Verification(settings, harness.snapshots, harness.stores, null, notifier,
+                new org.jobrunr.scheduling.JobRequestScheduler(org.jobrunr.configuration.JobRunr.getStorageProvider()),
+                io.autobus.jobs.WorkerBell.NONE, harness.app.clock)) {
+            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+            harness.app.clock.advance(java.time.Duration.ofMinutes(1));
+            harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+
+            assertThat(snapshot.status()).as(snapshot.error()).isEqualTo(SnapshotStatus.COMPLETED);
+            assertThat(snapshot.partialReason()).isEqualTo("routines not dumped: user " + user + " lacks privilege on function `twice`");
+            Path file = downloads.resolve(snapshot.fileName());
+            SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion())
+                    .downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
+            String target = SourceDatabases.createMariadb("restored");
+            var restore = SourceDatabases.run(List.of("gzip", "-d", "-c", file.toString()),
+                    List.of("mysql", "-h", "127.0.0.1", "-uroot", target));
+            assertThat(restore.exit()).as(restore.output()).isZero();
+            try (var after = SourceDatabases.mariadb(target)) {
+                assertThat(SourceDatabases.rows(after, "SELECT COUNT(*) FROM t")).contains("3");
+            }
+            assertThat(harness.app.db.fetchCount(io.autobus.db.generated.Tables.NOTIFICATION,
+                    io.autobus.db.generated.Tables.NOTIFICATION.ADDON_ID.eq(addon),
+                    io.autobus.db.generated.Tables.NOTIFICATION.SUBJECT.eq("Snapshots of JAWSDB_URL leave something out")))
+                    .as("told once, not at every snapshot").isEqualTo(1);
+        } finally {
+            try (var connection = SourceDatabases.mariadb(""); var statement = connection.createStatement()) {
+                statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+    }
+
     /** utf8mb4 text, a blob, datetimes, decimals, a view, a trigger, a procedure. */
     public static String sourceDatabase() throws SQLException {
         String name = SourceDatabases.createMariadb("source");
