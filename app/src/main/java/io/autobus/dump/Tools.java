@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 public final class Tools {
     private static final List<Path> VERSIONED_ROOTS = List.of(
             Path.of("/usr/lib/postgresql"), Path.of("/app/.apt/usr/lib/postgresql"));
-    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/app/.apt/usr/bin"), Path.of("/usr/bin"));
+    /** Also the sbin directories: the verification MariaDB's {@code mariadbd} lives there. */
+    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/app/.apt/usr/bin"), Path.of("/usr/bin"),
+            Path.of("/app/.apt/usr/sbin"), Path.of("/usr/sbin"));
 
     private final List<Path> searchDirs;
     private final Path workRoot;

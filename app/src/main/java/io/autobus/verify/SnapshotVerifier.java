@@ -49,14 +49,14 @@ public final class SnapshotVerifier {
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
     private final PostgresScratch postgres;
-    private final Optional<MysqlScratch> mysql;
+    private final Optional<ScratchServer> mysql;
     private final Tools tools;
     private final DatabaseLocks locks;
     private final Notifier notifier;
     private final Settings.JobLimits limits;
     private final Clock clock;
 
-    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<MysqlScratch> mysql,
+    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<ScratchServer> mysql,
                      Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
@@ -108,7 +108,7 @@ public final class SnapshotVerifier {
     private Verdict verifyInScratch(Snapshot snapshot, String scratch) {
         ScratchServer server = "postgresql".equals(snapshot.engine()) ? postgres : mysql.orElse(null);
         if (server == null) {
-            return Verdict.unverifiable("no MySQL verification server is configured (VERIFY_MYSQL_URL)");
+            return Verdict.unverifiable("no MySQL verification server: VERIFY_MYSQL_URL is not set and mariadbd is not installed");
         }
         try {
             if ("postgresql".equals(snapshot.engine())) {
