@@ -74,7 +74,7 @@ final class EmbeddedMariadbServer implements AutoCloseable {
             Files.createDirectories(verifyRoot);
             privateDirectory(directory);
             privateDirectory(directory.resolve("files"));
-            bootstrap(installDb, base, directory, password);
+            bootstrap(installDb, tools.first("mariadb-tzinfo-to-sql"), base, directory, password);
             for (int attempt = 1; ; attempt++) {
                 int port = freePort();
                 var process = run(new ProcessBuilder(serverCommand(mariadbd, base, directory, port)), directory).start();
@@ -138,15 +138,27 @@ final class EmbeddedMariadbServer implements AutoCloseable {
      * The system tables, with root reachable only from localhost and 127.0.0.1 and only with the
      * password. The bootstrap reads its SQL from a file, so the file holds the password's
      * {@code mysql_native_password} hash (what the data directory stores anyway), never the password.
+     * The time zone tables are loaded too: dumps set named zones ({@code SET time_zone = 'UTC'} before an event).
      */
-    private static void bootstrap(Path installDb, Path base, Path directory, String password) throws IOException, InterruptedException {
+    private static void bootstrap(Path installDb, java.util.Optional<Path> tzinfoToSql, Path base, Path directory, String password)
+            throws IOException, InterruptedException {
         Path sql = directory.resolve("bootstrap.sql");
+        Path zoneinfo = Path.of("/usr/share/zoneinfo");
+        if (tzinfoToSql.isPresent() && Files.isDirectory(zoneinfo)) {
+            var zones = run(new ProcessBuilder(tzinfoToSql.get().toString(), zoneinfo.toString()), directory)
+                    .redirectOutput(sql.toFile()).start();
+            if (!zones.waitFor(STARTUP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) || zones.exitValue() != 0) {
+                zones.destroyForcibly();
+                Files.writeString(sql, ""); // named zones then fail the restore, which says so
+            }
+        }
         Files.writeString(sql, """
                 DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1'));
                 DELETE FROM mysql.proxies_priv WHERE Host NOT IN ('localhost', '127.0.0.1');
                 UPDATE mysql.global_priv SET Priv = JSON_SET(Priv, '$.plugin', 'mysql_native_password',
                   '$.authentication_string', '%s') WHERE User = 'root';
-                """.formatted(nativePasswordHash(password)), StandardCharsets.US_ASCII);
+                """.formatted(nativePasswordHash(password)), StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         var command = new ArrayList<>(List.of(installDb.toString(), "--no-defaults", "--basedir=" + base,
                 "--datadir=" + directory.resolve("data"), "--auth-root-authentication-method=normal", "--skip-test-db",
                 "--skip-name-resolve", "--extra-file=" + sql));

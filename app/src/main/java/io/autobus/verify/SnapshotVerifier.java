@@ -187,13 +187,15 @@ public final class SnapshotVerifier {
                     options.add("--use-list=" + run.writePrivateFile("restore.list", plan.restoreList()));
                 }
             }
+            boolean mysql8OnMariadb = !postgresql && isMysql8OnMariadb(snapshot, server, database);
             var measured = new MeasuredInputStream(openStored(snapshot));
             String failure;
             try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), database, options, run)),
                     database.password())) {
                 deadline.guard(pipeline::close);
                 var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
-                        : new DefinerRewriter(new GZIPInputStream(unclosed(measured))));
+                        : new DefinerRewriter(mysql8OnMariadb ? new Mysql8ForMariadb(new GZIPInputStream(unclosed(measured)))
+                                : new GZIPInputStream(unclosed(measured))));
                 String toolFailure = pipeline.awaitFailure();
                 String feedProblem = feeding.await();
                 failure = toolFailure != null ? toolFailure : feedProblem;
@@ -229,6 +231,16 @@ public final class SnapshotVerifier {
         return differences.isEmpty()
                 ? Verdict.verified("restored " + atDumpTime.size() + " tables; every row count matches the dump")
                 : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
+    }
+
+    /** A dump of an Oracle MySQL server restored on MariaDB: its MySQL-only syntax is rewritten ({@link Mysql8ForMariadb}). */
+    private static boolean isMysql8OnMariadb(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
+        if (String.valueOf(snapshot.serverVersion()).contains("MariaDB")) {
+            return false;
+        }
+        try (Connection connection = server.connect(database)) {
+            return connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+        }
     }
 
     /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */
