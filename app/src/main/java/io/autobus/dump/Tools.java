@@ -108,10 +108,19 @@ public final class Tools {
         return Optional.empty();
     }
 
+    /** Whether {@code tool --help} lists {@code option} (e.g. the mariadb client's {@code --sandbox}, 10.11.8 and later). */
+    public static boolean supports(Path tool, String option) {
+        return run(tool, "--help").contains(option);
+    }
+
     /** What {@code tool --version} prints, or empty when it cannot run. */
     static String versionOf(Path tool) {
+        return run(tool, "--version");
+    }
+
+    private static String run(Path tool, String argument) {
         try {
-            var builder = new ProcessBuilder(tool.toString(), "--version").redirectErrorStream(true);
+            var builder = new ProcessBuilder(tool.toString(), argument).redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(ToolRun.baseEnvironment());
             var process = builder.start();
