@@ -33,7 +33,7 @@ import java.util.Optional;
  * @param s3                 the two buckets, one per continent; empty means the local directory store
  * @param storageDir         the local directory store ({@code AUTOBUS_STORAGE_DIR})
  * @param verifyPostgresUrl  admin URL of a PostgreSQL where scratch databases may be created; empty means embedded
- * @param verifyMysqlUrl     admin URL of a MySQL/MariaDB for scratch schemas; empty means none (unverifiable)
+ * @param verifyMysqlUrl     admin URL of a MySQL/MariaDB for scratch schemas; empty means a private MariaDB the worker starts
  * @param smtpUrl            {@code smtp://user:pass@host:587} or {@code smtps://...}; empty keeps messages on the dashboard only
  * @param mailFrom           the From of notification mails
  * @param apiRateLimit       REST API requests a minute per credential ({@code AUTOBUS_API_RATE_LIMIT})
@@ -152,8 +152,7 @@ public record Settings(
                 reader.s3(),
                 Path.of(reader.text("AUTOBUS_STORAGE_DIR").orElse(home.resolve("snapshots").toString())).toAbsolutePath(),
                 reader.text("VERIFY_POSTGRES_URL"),
-                // On a laptop or CI the local MariaDB is the verifier; on Heroku it must be set.
-                reader.text("VERIFY_MYSQL_URL").or(() -> onDyno ? Optional.empty() : Optional.of("mysql://root@127.0.0.1:3306/mysql")),
+                reader.text("VERIFY_MYSQL_URL"),
                 reader.text("SMTP_URL").map(reader::smtpUrl),
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
                 reader.positive("AUTOBUS_API_RATE_LIMIT", 60),

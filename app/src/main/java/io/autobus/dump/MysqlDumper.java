@@ -20,6 +20,16 @@ import java.util.Properties;
  * defaults file readable only by us, never the command line.
  */
 public final class MysqlDumper implements Dumper {
+    /**
+     * mariadb-dump (10.11.8+, 11.x) starts with {@code /*M!999999\- enable the sandbox mode *}{@code /}, which Oracle's
+     * {@code mysql} client refuses ("unknown command '\-'"), so that file would restore with one client only. The line
+     * only turns on the restoring client's sandbox (no {@code \!} shell commands from the dump), which matters to whoever
+     * restores a dump of a server they do not trust: our verification passes {@code --sandbox} itself, and a customer
+     * restores a dump of their own database. So it is dropped for every server: one rule, one file for both clients.
+     * {@code sed} as a pipeline stage (no shell), touching the first line only.
+     */
+    static final List<String> WITHOUT_SANDBOX_LINE = List.of("sed", "-e", "1{/^\\/\\*M!999999\\\\- enable the sandbox mode \\*\\/ *$/d;}");
+
     private final Tools tools;
 
     public MysqlDumper(Tools tools) {
@@ -34,12 +44,8 @@ public final class MysqlDumper implements Dumper {
     @Override
     public Dump start(DatabaseUrl url, InetAddress address, DumpOptions options) {
         options.checkForMysql();
-        Path client = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
+        Path anyClient = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
                 "mysqldump is not installed on this machine (install mariadb-client; on Heroku it comes from the Aptfile)"));
-        boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
-        if (!options.excludeTableData().isEmpty() && !mariadbClient) {
-            throw new DumpException("excluding only a table's data needs mariadb-dump (MySQL's mysqldump cannot)");
-        }
         // pigz compresses on every core (gzip on one, and at level 1 gzip is still what bounds a text-heavy
         // dump); its output is ordinary gzip, restored by gzip -d.
         Path gzip = tools.first("pigz", "gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
@@ -48,6 +54,12 @@ public final class MysqlDumper implements Dumper {
         try {
             String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
             boolean mariadbServer = serverVersion.contains("MariaDB");
+            // Oracle's mysqldump for MySQL servers where it is installed (its dump is MySQL's own); mariadb-dump otherwise.
+            Path client = mariadbServer || !options.excludeTableData().isEmpty() ? anyClient : oracleMysqldump().orElse(anyClient);
+            boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
+            if (!options.excludeTableData().isEmpty() && !mariadbClient) {
+                throw new DumpException("excluding only a table's data needs mariadb-dump (MySQL's mysqldump cannot)");
+            }
             var readable = MysqlReadability.of(connection, url.database(), url.user());
             // Statistics from a consistent snapshot opened just before mysqldump opens its own.
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -69,7 +81,12 @@ public final class MysqlDumper implements Dumper {
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
-            var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
+            var stages = new ArrayList<>(List.of(dump));
+            if (mariadbClient) {
+                stages.add(run.apply(new ProcessBuilder(WITHOUT_SANDBOX_LINE), Map.of()));
+            }
+            stages.add(compress);
+            var pipeline = ToolPipeline.start(stages, url.password());
             return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
                     connection, run::close).partial(readable.reason());
         } catch (SQLException e) {
@@ -79,6 +96,14 @@ public final class MysqlDumper implements Dumper {
             cleanUp(connection, run);
             throw e;
         }
+    }
+
+    /** An installed Oracle mysqldump (not MariaDB's under that name). */
+    private java.util.Optional<Path> oracleMysqldump() {
+        return tools.all("mysqldump").stream().filter(tool -> {
+            String version = Tools.versionOf(tool);
+            return !version.isEmpty() && !version.contains("MariaDB");
+        }).findFirst();
     }
 
     private static List<String> command(Path client, boolean mariadbClient, boolean mariadbServer, String serverVersion,

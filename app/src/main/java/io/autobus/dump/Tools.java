@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 public final class Tools {
     private static final List<Path> VERSIONED_ROOTS = List.of(
             Path.of("/usr/lib/postgresql"), Path.of("/app/.apt/usr/lib/postgresql"));
-    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/app/.apt/usr/bin"), Path.of("/usr/bin"));
+    /** Also the sbin directories: the verification MariaDB's {@code mariadbd} lives there. */
+    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/app/.apt/usr/bin"), Path.of("/usr/bin"),
+            Path.of("/app/.apt/usr/sbin"), Path.of("/usr/sbin"));
 
     private final List<Path> searchDirs;
     private final Path workRoot;
@@ -106,10 +108,19 @@ public final class Tools {
         return Optional.empty();
     }
 
+    /** Whether {@code tool --help} lists {@code option} (e.g. the mariadb client's {@code --sandbox}, 10.11.8 and later). */
+    public static boolean supports(Path tool, String option) {
+        return run(tool, "--help").contains(option);
+    }
+
     /** What {@code tool --version} prints, or empty when it cannot run. */
     static String versionOf(Path tool) {
+        return run(tool, "--version");
+    }
+
+    private static String run(Path tool, String argument) {
         try {
-            var builder = new ProcessBuilder(tool.toString(), "--version").redirectErrorStream(true);
+            var builder = new ProcessBuilder(tool.toString(), argument).redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(ToolRun.baseEnvironment());
             var process = builder.start();

@@ -91,7 +91,7 @@ final class EmbeddedVerifyServer implements AutoCloseable {
         int removed = 0;
         List<Path> leftovers;
         try (Stream<Path> dirs = Files.list(verifyRoot)) {
-            leftovers = dirs.filter(EmbeddedVerifyServer::leftover).toList();
+            leftovers = dirs.filter(dir -> ownerGone(dir, PREFIX)).toList();
         } catch (IOException e) {
             LOG.warn("event=verify_server_sweep_failed reason=\"{}\"", e.getMessage());
             return 0;
@@ -109,14 +109,15 @@ final class EmbeddedVerifyServer implements AutoCloseable {
         return removed;
     }
 
-    private static boolean leftover(Path data) {
+    /** Whether {@code data} is named {@code <prefix><pid>-...} after a process that is gone (or is no longer a JVM). */
+    static boolean ownerGone(Path data, String prefix) {
         String name = data.getFileName().toString();
-        if (!name.startsWith(PREFIX)) {
+        if (!name.startsWith(prefix)) {
             return false;
         }
         try {
-            int dash = name.indexOf('-', PREFIX.length());
-            long pid = Long.parseLong(name.substring(PREFIX.length(), dash < 0 ? name.length() : dash));
+            int dash = name.indexOf('-', prefix.length());
+            long pid = Long.parseLong(name.substring(prefix.length(), dash < 0 ? name.length() : dash));
             return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid)
                     .map(p -> !p.isAlive() || !p.info().command().orElse("").contains("java")).orElse(true);
         } catch (NumberFormatException e) {

@@ -49,14 +49,14 @@ public final class SnapshotVerifier {
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
     private final PostgresScratch postgres;
-    private final Optional<MysqlScratch> mysql;
+    private final Optional<ScratchServer> mysql;
     private final Tools tools;
     private final DatabaseLocks locks;
     private final Notifier notifier;
     private final Settings.JobLimits limits;
     private final Clock clock;
 
-    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<MysqlScratch> mysql,
+    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<ScratchServer> mysql,
                      Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
@@ -108,7 +108,7 @@ public final class SnapshotVerifier {
     private Verdict verifyInScratch(Snapshot snapshot, String scratch) {
         ScratchServer server = "postgresql".equals(snapshot.engine()) ? postgres : mysql.orElse(null);
         if (server == null) {
-            return Verdict.unverifiable("no MySQL verification server is configured (VERIFY_MYSQL_URL)");
+            return Verdict.unverifiable("no MySQL verification server: VERIFY_MYSQL_URL is not set and mariadbd is not installed");
         }
         try {
             if ("postgresql".equals(snapshot.engine())) {
@@ -187,13 +187,15 @@ public final class SnapshotVerifier {
                     options.add("--use-list=" + run.writePrivateFile("restore.list", plan.restoreList()));
                 }
             }
+            boolean mysql8OnMariadb = !postgresql && isMysql8OnMariadb(snapshot, server, database);
             var measured = new MeasuredInputStream(openStored(snapshot));
             String failure;
             try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), database, options, run)),
                     database.password())) {
                 deadline.guard(pipeline::close);
                 var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
-                        : new DefinerRewriter(new GZIPInputStream(unclosed(measured))));
+                        : new DefinerRewriter(mysql8OnMariadb ? new Mysql8ForMariadb(new GZIPInputStream(unclosed(measured)))
+                                : new GZIPInputStream(unclosed(measured))));
                 String toolFailure = pipeline.awaitFailure();
                 String feedProblem = feeding.await();
                 failure = toolFailure != null ? toolFailure : feedProblem;
@@ -231,6 +233,16 @@ public final class SnapshotVerifier {
                 : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
     }
 
+    /** A dump of an Oracle MySQL server restored on MariaDB: its MySQL-only syntax is rewritten ({@link Mysql8ForMariadb}). */
+    private static boolean isMysql8OnMariadb(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
+        if (String.valueOf(snapshot.serverVersion()).contains("MariaDB")) {
+            return false;
+        }
+        try (Connection connection = server.connect(database)) {
+            return connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+        }
+    }
+
     /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */
     private static InputStream unclosed(InputStream in) {
         return new java.io.FilterInputStream(in) {
@@ -262,9 +274,13 @@ public final class SnapshotVerifier {
         }
         Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new IllegalStateException("the mysql client is not installed"));
         Path defaults = run.writePrivateFile("client.cnf", MysqlDumper.defaultsFile(database));
-        return run.apply(new ProcessBuilder(client.toString(), "--defaults-file=" + defaults, "--protocol=TCP",
+        var command = new ArrayList<>(List.of(client.toString(), "--defaults-file=" + defaults, "--protocol=TCP",
                 "--host=" + database.host(), "--port=" + database.port(), "--user=" + database.user(),
-                "--database=" + database.database()), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                "--database=" + database.database()));
+        if (Tools.supports(client, "--sandbox")) {
+            command.add("--sandbox"); // no \! shell commands from the dump, whatever its first line says (our dumps drop it)
+        }
+        return run.apply(new ProcessBuilder(command), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
 
     private static Map<String, Long> postgresCounts(Connection connection) throws SQLException {

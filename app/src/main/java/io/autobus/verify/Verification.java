@@ -31,7 +31,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     private final Path verifyRoot;
     private final Tools tools;
     private final PostgresScratch postgres;
-    private final java.util.Optional<MysqlScratch> mysql;
+    private final java.util.Optional<ScratchServer> mysql;
     private final SnapshotVerifier verifier;
     private final DatabaseLocks locks;
     private final JobRequestScheduler jobs;
@@ -44,7 +44,11 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         this.verifyRoot = settings.home().resolve("verify");
         this.tools = Tools.installed(settings.home().resolve("tmp"));
         this.postgres = new PostgresScratch(settings.verifyPostgresUrl(), verifyRoot);
-        this.mysql = settings.verifyMysqlUrl().map(url -> new MysqlScratch(DatabaseUrl.parse(url)));
+        // VERIFY_MYSQL_URL, else a private MariaDB of this worker's own, if mariadbd is installed.
+        this.mysql = settings.verifyMysqlUrl().<ScratchServer>map(url -> new MysqlScratch(DatabaseUrl.parse(url)))
+                .or(() -> EmbeddedMariadbServer.installed(tools)
+                        ? java.util.Optional.of(new EmbeddedMysqlScratch(verifyRoot, tools, EmbeddedMysqlScratch.IDLE))
+                        : java.util.Optional.empty());
         this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, tools, locks, notifier, settings.jobLimits(), clock);
         this.locks = locks;
         this.jobs = jobs;
@@ -106,6 +110,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
      */
     public int cleanUpLeftovers() {
         EmbeddedVerifyServer.sweep(verifyRoot);
+        EmbeddedMariadbServer.sweep(verifyRoot);
         tools.sweepLeftovers();
         int dropped = 0;
         for (ScratchServer server : mysql.isPresent() ? List.<ScratchServer>of(postgres, mysql.get()) : List.<ScratchServer>of(postgres)) {
@@ -129,6 +134,12 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
 
     @Override
     public void close() throws Exception {
-        postgres.close();
+        try {
+            postgres.close();
+        } finally {
+            if (mysql.orElse(null) instanceof EmbeddedMysqlScratch embedded) {
+                embedded.close();
+            }
+        }
     }
 }

@@ -218,7 +218,8 @@ class VerificationTest {
         localMariadb.create(leftover);
         var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
-                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
+                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres",
+                "VERIFY_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql"));
 
         int dropped;
         try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
