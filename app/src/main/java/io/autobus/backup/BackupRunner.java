@@ -123,7 +123,8 @@ public final class BackupRunner {
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
-                    store.region(), key, statisticsOf(dump, snapshot), target.options().toJson());
+                    store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(),
+                    new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()));
         }
     }
 

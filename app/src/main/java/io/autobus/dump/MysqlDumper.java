@@ -65,7 +65,7 @@ public final class MysqlDumper implements Dumper {
             var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
             var pipeline = ToolPipeline.start(List.of(dump, compress), url.password());
-            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
+            return new RunningDump(pipeline, serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"), RunningDump.gather(() -> statistics(connection, url.database())),
                     connection, run::close);
         } catch (SQLException e) {
             cleanUp(connection, run);
