@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code pg_dump -Fc}: the custom format that {@code pg_restore} and
- * {@code heroku pg:backups:restore} read. Statistics are taken in the very snapshot pg_dump
+ * {@code heroku pg:backups:restore} read, written by the pg_dump of the server's own major when
+ * installed, else the nearest newer ({@link PgDumpChoice}); the dump says which, why, and which
+ * pg_restore restores it. Statistics are taken in the very snapshot pg_dump
  * dumps: we export a snapshot from a repeatable-read transaction, hand it to pg_dump with
  * {@code --snapshot}, and count in that transaction while the dump runs.
  */
