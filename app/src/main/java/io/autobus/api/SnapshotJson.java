@@ -28,8 +28,13 @@ final class SnapshotJson {
         json.put("verification_detail", snapshot.verificationDetail());
         json.put("verified_at", time(snapshot.verifiedAt()));
         json.put("verification_ms", snapshot.verificationMs());
+        json.put("verification_server_version", snapshot.verificationServerVersion());
         json.put("engine", snapshot.engine());
         json.put("server_version", snapshot.serverVersion());
+        json.put("dump_tool", snapshot.dumpTool());
+        json.put("dump_tool_note", snapshot.dumpToolNote());
+        json.put("archive_version", snapshot.archiveVersion());
+        json.put("restore_with", snapshot.restoreWith());
         json.put("file_name", snapshot.state().equals("completed") ? snapshot.fileName() : null);
         json.put("sha256", snapshot.sha256());
         json.put("finished_at", time(snapshot.finishedAt()));

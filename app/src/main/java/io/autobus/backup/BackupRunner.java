@@ -123,7 +123,9 @@ public final class BackupRunner {
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
-                    store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(), dump.partialReason().orElse(null));
+                    store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(),
+                    new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()),
+                    dump.partialReason().orElse(null));
         }
     }
 

@@ -12,6 +12,11 @@ import java.util.UUID;
  * @param storageKey where the object is, in the store of {@code storageRegion}
  * @param dumpOptions the options (JSON) the dump was taken with
  * @param verification null until verified, then running, verified, failed or unverifiable
+ * @param dumpTool     the tool and its version, e.g. {@code pg_dump 15.14}; null for snapshots taken before it was recorded
+ * @param dumpToolNote why that tool and not the server's own major's; null when it is
+ * @param archiveVersion the custom archive's format version ({@code 1.14}); null for SQL dumps
+ * @param restoreWith  which client restores the file, e.g. {@code pg_restore 15 or newer}
+ * @param verificationServerVersion the version of the server the last verification restored into
  * @param partialReason what the dump left out and why (objects the app's user may not read); null for a whole snapshot
  */
 public record Snapshot(
@@ -40,6 +45,12 @@ public record Snapshot(
         String verificationDetail,
         Instant verifiedAt,
         Long verificationMs,
+        String dumpTool,
+        String dumpToolNote,
+        String archiveVersion,
+        String restoreWith,
+        String verificationServerVersion,
+
         String partialReason) {
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */

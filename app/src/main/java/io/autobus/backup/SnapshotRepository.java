@@ -187,10 +187,21 @@ public final class SnapshotRepository {
                 .execute();
     }
 
-    /** What a finished dump produced. */
-    /** @param partialReason what the dump left out and why; null for a whole snapshot */
+    /**
+     * What a finished dump produced, and with what ({@link Tooling}; null when unknown).
+     *
+     * @param partialReason what the dump left out and why; null for a whole snapshot
+     */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
-                             DatabaseStatistics statistics, String dumpOptions, String partialReason) {
+                             DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason) {
+        public Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
+                          DatabaseStatistics statistics, String dumpOptions) {
+            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null);
+        }
+    }
+
+    /** The tool that wrote a snapshot ({@code pg_dump 15.14}), why it, the archive version, and which client restores it. */
+    public record Tooling(String dumpTool, String dumpToolNote, String archiveVersion, String restoreWith) {
     }
 
     /** False when the snapshot is gone meanwhile (its add-on was deprovisioned). */
@@ -208,6 +219,10 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
                     .set(SNAPSHOT.DUMP_OPTIONS, completion.dumpOptions())
                     .set(SNAPSHOT.PARTIAL_REASON, completion.partialReason())
+                    .set(SNAPSHOT.DUMP_TOOL, completion.tooling() == null ? null : completion.tooling().dumpTool())
+                    .set(SNAPSHOT.DUMP_TOOL_NOTE, completion.tooling() == null ? null : completion.tooling().dumpToolNote())
+                    .set(SNAPSHOT.ARCHIVE_VERSION, completion.tooling() == null ? null : completion.tooling().archiveVersion())
+                    .set(SNAPSHOT.RESTORE_WITH, completion.tooling() == null ? null : completion.tooling().restoreWith())
                     .set(SNAPSHOT.DATABASE_SIZE_BYTES, completion.statistics() == null ? null : completion.statistics().databaseSizeBytes())
                     .setNull(SNAPSHOT.ERROR)
                     .where(SNAPSHOT.ID.eq(id))
@@ -247,7 +262,13 @@ public final class SnapshotRepository {
     }
 
     public void markVerifying(String id) {
-        dsl.update(SNAPSHOT).set(SNAPSHOT.VERIFICATION, "running").where(SNAPSHOT.ID.eq(id)).execute();
+        dsl.update(SNAPSHOT).set(SNAPSHOT.VERIFICATION, "running").setNull(SNAPSHOT.VERIFICATION_SERVER_VERSION)
+                .where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    /** The version of the server a running verification restores into ({@code 15.15}). */
+    public void recordVerificationServer(String id, String serverVersion) {
+        dsl.update(SNAPSHOT).set(SNAPSHOT.VERIFICATION_SERVER_VERSION, serverVersion).where(SNAPSHOT.ID.eq(id)).execute();
     }
 
     /** Back to "not verified yet", for a verification that could not run and will be retried. */
@@ -334,7 +355,8 @@ public final class SnapshotRepository {
                 r.getScheduledFor(), r.getJobId(), instant(r.getCreatedAt()), instant(r.getStartedAt()),
                 instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
                 r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError(), r.getDumpOptions(), r.getVerification(),
-                r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getPartialReason());
+                r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getDumpTool(), r.getDumpToolNote(),
+                r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason());
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -32,7 +32,10 @@ import java.util.Optional;
  * @param home               local state: embedded database, dev secrets
  * @param s3                 the two buckets, one per continent; empty means the local directory store
  * @param storageDir         the local directory store ({@code AUTOBUS_STORAGE_DIR})
- * @param verifyPostgresUrl  admin URL of a PostgreSQL where scratch databases may be created; empty means embedded
+ * @param verifyPostgresUrl  admin URL of a PostgreSQL where scratch databases may be created ({@code VERIFY_POSTGRES_URL});
+ *                           it verifies snapshots of its own major (and of majors no embedded server has)
+ * @param verifyPostgresUrlsByMajor {@code VERIFY_POSTGRES_URL_<major>}: the server that verifies snapshots of that major;
+ *                           majors with neither get an embedded server of their own (14-18)
  * @param verifyMysqlUrl     admin URL of a MySQL/MariaDB for scratch schemas; empty means a private MariaDB the worker starts
  * @param smtpUrl            {@code smtp://user:pass@host:587} or {@code smtps://...}; empty keeps messages on the dashboard only
  * @param mailFrom           the From of notification mails
@@ -63,6 +66,7 @@ public record Settings(
         Optional<S3Settings> s3,
         Path storageDir,
         Optional<String> verifyPostgresUrl,
+        Map<Integer, String> verifyPostgresUrlsByMajor,
         Optional<String> verifyMysqlUrl,
         Optional<URI> smtpUrl,
         String mailFrom,
@@ -152,6 +156,7 @@ public record Settings(
                 reader.s3(),
                 Path.of(reader.text("AUTOBUS_STORAGE_DIR").orElse(home.resolve("snapshots").toString())).toAbsolutePath(),
                 reader.text("VERIFY_POSTGRES_URL"),
+                reader.byMajor("VERIFY_POSTGRES_URL_"),
                 reader.text("VERIFY_MYSQL_URL"),
                 reader.text("SMTP_URL").map(reader::smtpUrl),
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
@@ -204,6 +209,17 @@ public record Settings(
 
         Optional<String> text(String name) {
             return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        /** Every {@code <prefix><major>} set, by major ({@code VERIFY_POSTGRES_URL_16}). */
+        Map<Integer, String> byMajor(String prefix) {
+            var values = new java.util.TreeMap<Integer, String>();
+            for (String name : env.keySet()) {
+                if (name.startsWith(prefix) && name.substring(prefix.length()).matches("[1-9][0-9]?")) {
+                    text(name).ifPresent(value -> values.put(Integer.parseInt(name.substring(prefix.length())), value));
+                }
+            }
+            return java.util.Collections.unmodifiableMap(values);
         }
 
         int port(String name, int fallback) {

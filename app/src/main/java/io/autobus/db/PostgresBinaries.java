@@ -15,6 +15,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -23,29 +24,40 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * The PostgreSQL server binaries the service runs itself (its metadata store without
- * DATABASE_URL, the embedded verifier): unpacked from the archive on the classpath into a
+ * DATABASE_URL, an embedded verifier per major version): one archive per major on the classpath,
+ * {@code /postgres/<major>/postgres-linux-x86_64.txz} (the build unpacks zonky's binaries jars
+ * there, see app/pom.xml), each unpacked from the archive into a
  * directory only the service's user can enter ({@code AUTOBUS_HOME/pg/<sha-256 of the archive>},
  * mode 0700), never into a shared, world-writable place where another local user could plant a
  * {@code postgres} binary first. A directory that is not ours or not private is refused.
  */
 public final class PostgresBinaries {
-    private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
+    private static final String ARCHIVE = "/postgres/%d/postgres-linux-x86_64.txz";
+    /** The majors the build ships, oldest first: an embedded verifier can run each. */
+    public static final List<Integer> MAJORS = List.of(14, 15, 16, 17, 18);
+    /** The metadata store's major: its cluster under AUTOBUS_HOME/postgres was made by it. */
+    public static final int METADATA_MAJOR = 17;
     private static final String COMPLETE = ".unpacked";
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private PostgresBinaries() {
     }
 
-    /** The directory holding {@code bin/postgres}, {@code bin/initdb}, {@code lib/}, {@code share/}. */
-    public static synchronized Path unpacked(Path root) {
+    /** The metadata store's binaries ({@link #METADATA_MAJOR}). */
+    public static Path unpacked(Path root) {
+        return unpacked(root, METADATA_MAJOR);
+    }
+
+    /** The directory holding {@code bin/postgres}, {@code bin/initdb}, {@code lib/}, {@code share/} of PostgreSQL {@code major}. */
+    public static synchronized Path unpacked(Path root, int major) {
         try {
             createPrivate(root);
-            String sha256 = archiveSha256();
+            String sha256 = archiveSha256(major);
             Path target = root.resolve(sha256.substring(0, 16));
             if (!Files.exists(target.resolve(COMPLETE))) {
                 Path partial = root.resolve(".unpacking-" + UUID.randomUUID());
                 createPrivate(partial);
-                unpack(partial);
+                unpack(major, partial);
                 Files.writeString(partial.resolve(COMPLETE), sha256);
                 try {
                     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -64,8 +76,8 @@ public final class PostgresBinaries {
         }
     }
 
-    private static String archiveSha256() throws IOException {
-        try (InputStream in = open()) {
+    private static String archiveSha256(int major) throws IOException {
+        try (InputStream in = open(major)) {
             var digest = MessageDigest.getInstance("SHA-256");
             try (var measured = new DigestInputStream(in, digest)) {
                 measured.transferTo(java.io.OutputStream.nullOutputStream());
@@ -76,8 +88,8 @@ public final class PostgresBinaries {
         }
     }
 
-    private static void unpack(Path into) throws IOException {
-        try (var tar = new TarArchiveInputStream(new XZCompressorInputStream(open()))) {
+    private static void unpack(int major, Path into) throws IOException {
+        try (var tar = new TarArchiveInputStream(new XZCompressorInputStream(open(major)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = into.resolve(entry.getName()).normalize();
@@ -100,10 +112,12 @@ public final class PostgresBinaries {
         }
     }
 
-    private static InputStream open() throws IOException {
-        InputStream in = PostgresBinaries.class.getResourceAsStream(ARCHIVE);
+    /** The archive of PostgreSQL {@code major}, as the build put it on the classpath (zonky's txz of that major). */
+    public static InputStream open(int major) throws IOException {
+        String name = ARCHIVE.formatted(major);
+        InputStream in = PostgresBinaries.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IOException("the PostgreSQL binaries (" + ARCHIVE + ") are not on the classpath");
+            throw new IOException("the PostgreSQL " + major + " binaries (" + name + ") are not on the classpath");
         }
         return in;
     }

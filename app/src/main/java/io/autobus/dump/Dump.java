@@ -17,6 +17,17 @@ public interface Dump extends AutoCloseable {
     default java.util.Optional<String> partialReason() {
         return java.util.Optional.empty();
     }
+    /** The tool and its version, e.g. {@code pg_dump 15.14} or {@code mariadb-dump 10.11.6-MariaDB}. */
+    String tool();
+
+    /** Why this tool and not the server's own version's, or null when it is the obvious one. */
+    String toolNote();
+
+    /** Which client restores the file, e.g. {@code pg_restore 15 or newer}, {@code mysql / mariadb client}. */
+    String restoreWith();
+
+    /** The archive format's version read from the output's head ({@code 1.14}); null for SQL, or before the output was read. */
+    String archiveVersion();
 
     /** Taken at dump time; waits for the statistics if they are still being gathered. */
     DatabaseStatistics statistics();

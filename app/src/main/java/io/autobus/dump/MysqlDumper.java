@@ -87,8 +87,8 @@ public final class MysqlDumper implements Dumper {
             }
             stages.add(compress);
             var pipeline = ToolPipeline.start(stages, url.password());
-            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection, url.database())),
-                    connection, run::close).partial(readable.reason());
+            return new RunningDump(pipeline, serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"),
+                    RunningDump.gather(() -> statistics(connection, url.database())), connection, run::close).partial(readable.reason());
         } catch (SQLException e) {
             cleanUp(connection, run);
             throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);

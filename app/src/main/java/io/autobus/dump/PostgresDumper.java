@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code pg_dump -Fc}: the custom format that {@code pg_restore} and
- * {@code heroku pg:backups:restore} read. Statistics are taken in the very snapshot pg_dump
+ * {@code heroku pg:backups:restore} read, written by the pg_dump of the server's own major when
+ * installed, else the nearest newer ({@link PgDumpChoice}); the dump says which, why, and which
+ * pg_restore restores it. Statistics are taken in the very snapshot pg_dump
  * dumps: we export a snapshot from a repeatable-read transaction, hand it to pg_dump with
  * {@code --snapshot}, and count in that transaction while the dump runs.
  */
@@ -50,19 +51,17 @@ public final class PostgresDumper implements Dumper {
             RunningDump.queryString(connection, "SELECT set_config('statement_timeout', '9min', false)");
             int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
             String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
-            PgDump pgDump = newestPgDump();
-            if (pgDump.major < serverMajor) {
-                throw new DumpException("pg_dump " + pgDump.major + " cannot dump this PostgreSQL " + serverMajor
-                        + " server (pg_dump refuses servers newer than itself). Install postgresql-client-" + serverMajor
-                        + " or newer (on Heroku, in the Aptfile).");
-            }
+            var installed = installedPgDumps();
+            var choice = PgDumpChoice.choose(serverMajor, installed.stream().map(PgDump::major).toList());
+            PgDump pgDump = installed.stream().filter(p -> p.major() == choice.major()).findFirst().orElseThrow();
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             String snapshot = RunningDump.queryString(connection, "SELECT pg_export_snapshot()");
             run = tools.newRun();
             var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, address, options, snapshot, run)), url.password());
-            return new RunningDump(pipeline, serverVersion, RunningDump.gather(() -> statistics(connection)), connection, run::close);
+            var tool = new RunningDump.DumpTool(Tools.describe(pgDump.path()), choice.note(), ArchiveHeader.restoreWith(pgDump.major()));
+            return new RunningDump(pipeline, serverVersion, tool, RunningDump.gather(() -> statistics(connection)), connection, run::close);
         } catch (SQLException e) {
             cleanUp(connection, run);
             throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);
@@ -153,16 +152,16 @@ public final class PostgresDumper implements Dumper {
     private record PgDump(Path path, int major) {
     }
 
-    private PgDump newestPgDump() {
-        return tools.all("pg_dump").stream()
-                .map(path -> {
-                    Matcher matcher = VERSION.matcher(Tools.versionOf(path));
-                    return matcher.find() ? new PgDump(path, Integer.parseInt(matcher.group(1))) : null;
-                })
-                .filter(java.util.Objects::nonNull)
-                .max(Comparator.comparingInt(PgDump::major))
-                .orElseThrow(() -> new DumpException("pg_dump is not installed on this machine "
-                        + "(install postgresql-client; on Heroku it comes from the Aptfile)"));
+    /** Every installed pg_dump whose version can be read, one per major (the first found in search order). */
+    private List<PgDump> installedPgDumps() {
+        var byMajor = new java.util.LinkedHashMap<Integer, PgDump>();
+        for (Path path : tools.all("pg_dump")) {
+            Matcher matcher = VERSION.matcher(Tools.versionOf(path));
+            if (matcher.find()) {
+                byMajor.putIfAbsent(Integer.parseInt(matcher.group(1)), new PgDump(path, Integer.parseInt(matcher.group(1))));
+            }
+        }
+        return List.copyOf(byMajor.values());
     }
 
     private static Connection connect(DatabaseUrl url, InetAddress address) {

@@ -14,20 +14,34 @@ import java.util.concurrent.CompletionException;
 final class RunningDump implements Dump {
     private final ToolPipeline pipeline;
     private final String serverVersion;
+    private final DumpTool tool;
+    private final HeadCapture output;
     private final CompletableFuture<DatabaseStatistics> statistics;
     private final Connection connection;
     private final Runnable cleanUp;
     private final String partialReason;
 
-    RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> statistics,
-                Connection connection, Runnable cleanUp) {
-        this(pipeline, serverVersion, statistics, connection, cleanUp, null);
+    /**
+     * What made the file and what restores it.
+     *
+     * @param tool        e.g. {@code pg_dump 15.14}
+     * @param note        why this tool and not the server's own version's; null when it is
+     * @param restoreWith e.g. {@code pg_restore 15 or newer}
+     */
+    record DumpTool(String tool, String note, String restoreWith) {
     }
 
-    private RunningDump(ToolPipeline pipeline, String serverVersion, CompletableFuture<DatabaseStatistics> statistics,
-                        Connection connection, Runnable cleanUp, String partialReason) {
+    RunningDump(ToolPipeline pipeline, String serverVersion, DumpTool tool, CompletableFuture<DatabaseStatistics> statistics,
+                Connection connection, Runnable cleanUp) {
+        this(pipeline, serverVersion, tool, new HeadCapture(pipeline.output()), statistics, connection, cleanUp, null);
+    }
+
+    private RunningDump(ToolPipeline pipeline, String serverVersion, DumpTool tool, HeadCapture output,
+                        CompletableFuture<DatabaseStatistics> statistics, Connection connection, Runnable cleanUp, String partialReason) {
         this.pipeline = pipeline;
         this.serverVersion = serverVersion;
+        this.tool = tool;
+        this.output = output;
         this.statistics = statistics;
         this.connection = connection;
         this.cleanUp = cleanUp;
@@ -36,7 +50,7 @@ final class RunningDump implements Dump {
 
     /** The same dump, leaving out what {@code reason} says (null: nothing). */
     RunningDump partial(String reason) {
-        return new RunningDump(pipeline, serverVersion, statistics, connection, cleanUp, reason);
+        return new RunningDump(pipeline, serverVersion, tool, output, statistics, connection, cleanUp, reason);
     }
 
     @Override
@@ -46,7 +60,61 @@ final class RunningDump implements Dump {
 
     @Override
     public InputStream output() {
-        return pipeline.output();
+        return output;
+    }
+
+    @Override
+    public String tool() {
+        return tool.tool();
+    }
+
+    @Override
+    public String toolNote() {
+        return tool.note();
+    }
+
+    @Override
+    public String restoreWith() {
+        return tool.restoreWith();
+    }
+
+    @Override
+    public String archiveVersion() {
+        return ArchiveHeader.version(output.head()).orElse(null);
+    }
+
+    /** Passes the stream through, keeping its first {@link ArchiveHeader#LENGTH} bytes. */
+    private static final class HeadCapture extends java.io.FilterInputStream {
+        private final byte[] head = new byte[ArchiveHeader.LENGTH];
+        private int kept;
+
+        HeadCapture(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            if (b >= 0 && kept < head.length) {
+                head[kept++] = (byte) b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0 && kept < head.length) {
+                int take = Math.min(n, head.length - kept);
+                System.arraycopy(buffer, offset, head, kept, take);
+                kept += take;
+            }
+            return n;
+        }
+
+        synchronized byte[] head() {
+            return kept == head.length ? head.clone() : null;
+        }
     }
 
     @Override

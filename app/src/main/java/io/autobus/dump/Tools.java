@@ -87,6 +87,18 @@ public final class Tools {
         return new ArrayList<>(found);
     }
 
+    /** The installed {@code name}s by major version, one each (the first found in search order), oldest first. */
+    public java.util.SortedMap<Integer, Path> byMajor(String name) {
+        var byMajor = new java.util.TreeMap<Integer, Path>();
+        for (Path tool : all(name)) {
+            int major = majorVersion(tool);
+            if (major > 0) {
+                byMajor.putIfAbsent(major, tool);
+            }
+        }
+        return byMajor;
+    }
+
     /** The installed {@code name} with the highest major version ({@code pg_restore 17} over 15). */
     public Optional<Path> newest(String name) {
         return all(name).stream().max(java.util.Comparator.comparingInt(Tools::majorVersion));
@@ -111,6 +123,26 @@ public final class Tools {
     /** Whether {@code tool --help} lists {@code option} (e.g. the mariadb client's {@code --sandbox}, 10.11.8 and later). */
     public static boolean supports(Path tool, String option) {
         return run(tool, "--help").contains(option);
+    }
+
+    /**
+     * The tool's name and version as a snapshot records it: {@code pg_dump 15.14},
+     * {@code mariadb-dump 10.11.6-MariaDB}; the bare name when its version cannot be read.
+     */
+    public static String describe(Path tool) {
+        return describe(tool.getFileName().toString(), versionOf(tool));
+    }
+
+    /** {@link #describe(Path)} from what {@code --version} printed. */
+    static String describe(String name, String versionOutput) {
+        // MariaDB's tools print "Ver 10.19 Distrib 10.11.6-MariaDB": the server release is the one that matters.
+        for (String pattern : List.of("Distrib (\\S+?),", "\\)\\s+(\\d+(?:\\.\\d+)*)", "(\\d+(?:\\.\\d+)+)")) {
+            var matcher = java.util.regex.Pattern.compile(pattern).matcher(versionOutput);
+            if (matcher.find()) {
+                return name + " " + matcher.group(1);
+            }
+        }
+        return name;
     }
 
     /** What {@code tool --version} prints, or empty when it cannot run. */

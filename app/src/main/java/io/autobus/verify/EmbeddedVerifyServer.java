@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL this worker starts for verification when no {@code VERIFY_POSTGRES_URL} is set.
+ * A PostgreSQL this worker starts for verification, of the major version of the snapshots it verifies.
  * Its data (restored customer databases) lives under {@code AUTOBUS_HOME/verify/postgres-<pid>-<random>};
  * it listens on 127.0.0.1 only, with no Unix socket; and it never outlives the worker: a
  * watchdog process stops it and deletes its data as soon as the worker's process is gone,
@@ -44,13 +44,16 @@ final class EmbeddedVerifyServer implements AutoCloseable {
         this.watchdog = watchdog;
     }
 
-    /** Starts a server under {@code verifyRoot}, its superuser's password random and known to this process only. */
-    static EmbeddedVerifyServer start(Path verifyRoot) {
+    /**
+     * Starts a PostgreSQL {@code major} (one of {@link PostgresBinaries#MAJORS}) under {@code verifyRoot}, its
+     * superuser's password random and known to this process only.
+     */
+    static EmbeddedVerifyServer start(Path verifyRoot, int major) {
         // Named after this process (so that a sweep knows whose it was), unique within it.
         Path data = verifyRoot.resolve(PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(verifyRoot);
-            var postgres = EmbeddedPostgresServer.start(PostgresBinaries.unpacked(verifyRoot.resolveSibling("pg")), data,
+            var postgres = EmbeddedPostgresServer.start(PostgresBinaries.unpacked(verifyRoot.resolveSibling("pg"), major), data,
                     ScratchServer.newPassword(),
                     // A scratch server: what it holds is thrown away, durability buys nothing.
                     Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off"));

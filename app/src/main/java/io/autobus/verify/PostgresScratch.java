@@ -1,6 +1,7 @@
 package io.autobus.verify;
 
 import io.autobus.db.DatabaseUrl;
+import io.autobus.db.PostgresBinaries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +15,10 @@ import java.util.TreeSet;
 
 /**
  * The PostgreSQL that restores are tried on: {@code VERIFY_POSTGRES_URL} (an admin URL on a server
- * where databases and roles may be created) or, when unset, an embedded PostgreSQL 17 this worker
- * starts on first use (only this worker knows its superuser's password). Never the customer's server.
+ * where databases and roles may be created) or an embedded PostgreSQL of one major version this
+ * worker starts on first use (only this worker knows its superuser's password); closing stops it,
+ * and the next use starts it again. Never the customer's server. {@link PostgresScratchServers}
+ * picks one per snapshot.
  *
  * <p>Each scratch database is owned by a role made for it alone: a login with no superuser, no
  * CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS, member of no role (so none of
@@ -26,15 +29,32 @@ import java.util.TreeSet;
 final class PostgresScratch implements ScratchServer, AutoCloseable {
     private final Optional<DatabaseUrl> configured;
     private final Path verifyRoot;
+    private final int embeddedMajor;
     private EmbeddedVerifyServer embedded;
 
     /**
-     * @param adminUrl   {@code VERIFY_POSTGRES_URL}; empty starts an embedded server
+     * @param adminUrl   {@code VERIFY_POSTGRES_URL}; empty starts an embedded server of {@link PostgresBinaries#METADATA_MAJOR}
      * @param verifyRoot where an embedded server keeps its data ({@code AUTOBUS_HOME/verify})
      */
     PostgresScratch(Optional<String> adminUrl, Path verifyRoot) {
+        this(adminUrl, verifyRoot, PostgresBinaries.METADATA_MAJOR);
+    }
+
+    /** @param embeddedMajor the major of the embedded server started when {@code adminUrl} is empty */
+    PostgresScratch(Optional<String> adminUrl, Path verifyRoot, int embeddedMajor) {
         this.configured = adminUrl.map(DatabaseUrl::parse);
         this.verifyRoot = verifyRoot;
+        this.embeddedMajor = embeddedMajor;
+    }
+
+    /** True when this is an embedded server (started on first use, stopped when idle), not a configured one. */
+    boolean embedded() {
+        return configured.isEmpty();
+    }
+
+    /** Whether an embedded server is running now. */
+    synchronized boolean running() {
+        return embedded != null;
     }
 
     private synchronized DatabaseUrl admin() {
@@ -42,7 +62,7 @@ final class PostgresScratch implements ScratchServer, AutoCloseable {
             return configured.get();
         }
         if (embedded == null) {
-            embedded = EmbeddedVerifyServer.start(verifyRoot);
+            embedded = EmbeddedVerifyServer.start(verifyRoot, embeddedMajor);
             lockDown(embedded.admin());
         }
         return embedded.admin();

@@ -32,6 +32,13 @@ interface ScratchServer {
     /** Connects as the user of {@code database} (the scratch login, for a scratch database). */
     Connection connect(DatabaseUrl database) throws SQLException;
 
+    /** The server's version as it reports it ({@code 15.15}, {@code 10.11.6-MariaDB}), asked as the scratch login of {@code database}. */
+    default String serverVersion(DatabaseUrl database) throws SQLException {
+        try (Connection connection = connect(database)) {
+            return connection.getMetaData().getDatabaseProductVersion().split(" ")[0];
+        }
+    }
+
     /** A password for a scratch login: random, used once. */
     static String newPassword() {
         byte[] bytes = new byte[24];

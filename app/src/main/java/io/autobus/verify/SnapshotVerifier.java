@@ -7,6 +7,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.config.Settings;
 import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.ArchiveHeader;
 import io.autobus.dump.DumpOptions;
 import io.autobus.dump.MysqlDumper;
 import io.autobus.dump.PostgresDumper;
@@ -48,7 +49,7 @@ public final class SnapshotVerifier {
 
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
-    private final PostgresScratch postgres;
+    private final PostgresScratchServers postgres;
     private final Optional<ScratchServer> mysql;
     private final Tools tools;
     private final DatabaseLocks locks;
@@ -56,7 +57,13 @@ public final class SnapshotVerifier {
     private final Settings.JobLimits limits;
     private final Clock clock;
 
+    /** Every PostgreSQL snapshot verified on {@code postgres}, whatever its version. */
     SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratch postgres, Optional<ScratchServer> mysql,
+                     Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
+        this(snapshots, stores, PostgresScratchServers.only(postgres), mysql, tools, locks, notifier, limits, clock);
+    }
+
+    SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratchServers postgres, Optional<ScratchServer> mysql,
                      Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
@@ -106,7 +113,29 @@ public final class SnapshotVerifier {
     }
 
     private Verdict verifyInScratch(Snapshot snapshot, String scratch) {
-        ScratchServer server = "postgresql".equals(snapshot.engine()) ? postgres : mysql.orElse(null);
+        if (!"postgresql".equals(snapshot.engine())) {
+            return verifyInScratch(snapshot, scratch, mysql.orElse(null));
+        }
+        // A server of the snapshot's own major (PostgresScratchServers, VerifierChoice), held for this verification.
+        int sourceMajor = major(snapshot.serverVersion());
+        Optional<PostgresScratch> server;
+        try {
+            server = postgres.acquire(sourceMajor);
+        } catch (SQLException e) {
+            throw new VerifierUnavailableException(e);
+        }
+        if (server.isEmpty()) {
+            return Verdict.unverifiable("no verification server runs PostgreSQL " + sourceMajor + " or newer (set VERIFY_POSTGRES_URL_"
+                    + sourceMajor + ")");
+        }
+        try {
+            return verifyInScratch(snapshot, scratch, server.get());
+        } finally {
+            postgres.release(server.get());
+        }
+    }
+
+    private Verdict verifyInScratch(Snapshot snapshot, String scratch, ScratchServer server) {
         if (server == null) {
             return Verdict.unverifiable("no MySQL verification server: VERIFY_MYSQL_URL is not set and mariadbd is not installed");
         }
@@ -121,6 +150,7 @@ public final class SnapshotVerifier {
             }
             server.drop(scratch);
             DatabaseUrl database = server.create(scratch);
+            snapshots.recordVerificationServer(snapshot.id(), server.serverVersion(database));
             try {
                 return restoreAndCompare(snapshot, server, database);
             } finally {
@@ -166,16 +196,27 @@ public final class SnapshotVerifier {
         try (ToolRun run = tools.newRun()) {
             boolean postgresql = "postgresql".equals(snapshot.engine());
             List<String> options = new ArrayList<>();
+            PgRestoreChoice.Choice pgRestoreChoice = null;
+            Path pgRestore = null;
             if (postgresql) {
-                Path pgRestore = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
-                var plan = ArchiveExtensions.read(pgRestore, () -> openStored(snapshot), run);
+                var installed = tools.byMajor("pg_restore");
+                String archiveVersion = archiveVersion(snapshot);
+                pgRestoreChoice = PgRestoreChoice.choose(archiveVersion, server.majorVersion(), installed.keySet()).orElse(null);
+                if (pgRestoreChoice == null) {
+                    return Verdict.unverifiable("no pg_restore installed here reads archive " + archiveVersion
+                            + " (install postgresql-client-" + Math.min(ArchiveHeader.oldestReader(archiveVersion), 99) + " or newer)");
+                }
+                pgRestore = installed.get(pgRestoreChoice.major());
+                // The table of contents is read by the newest pg_restore: it reads every archive version, and --list runs no SQL.
+                Path lister = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
+                var plan = ArchiveExtensions.read(lister, () -> openStored(snapshot), run);
                 if (!plan.disallowed().isEmpty()) {
                     return Verdict.unverifiable("the snapshot needs extension " + String.join(", ", plan.disallowed())
                             + ", which verification does not create (only extensions Heroku Postgres offers that reach no other server)");
                 }
                 if (!plan.extensions().isEmpty()) {
                     try {
-                        postgres.createExtensions(database.database(), plan.extensions());
+                        ((PostgresScratch) server).createExtensions(database.database(), plan.extensions());
                     } catch (SQLException e) {
                         var missing = MISSING_EXTENSION.matcher(String.valueOf(e.getMessage()));
                         if (missing.find()) {
@@ -190,7 +231,7 @@ public final class SnapshotVerifier {
             boolean mysql8OnMariadb = !postgresql && isMysql8OnMariadb(snapshot, server, database);
             var measured = new MeasuredInputStream(openStored(snapshot));
             String failure;
-            try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), database, options, run)),
+            try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), pgRestore, database, options, run)),
                     database.password())) {
                 deadline.guard(pipeline::close);
                 var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
@@ -199,6 +240,10 @@ public final class SnapshotVerifier {
                 String toolFailure = pipeline.awaitFailure();
                 String feedProblem = feeding.await();
                 failure = toolFailure != null ? toolFailure : feedProblem;
+                if (pgRestoreChoice != null && pgRestoreChoice.ignoreTransactionTimeout()
+                        && PgRestoreChoice.onlyTransactionTimeoutFailed(toolFailure) && feedProblem == null) {
+                    failure = null; // pg_restore 17+ on a server <= 16: the refused SET transaction_timeout, nothing else
+                }
                 // The restore may stop early: the rest is read anyway, so that the SHA-256 says whether the file is whole.
                 measured.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
@@ -252,6 +297,18 @@ public final class SnapshotVerifier {
         };
     }
 
+    /** As recorded at dump time, or read from the stored file's head (snapshots taken before it was recorded). */
+    private String archiveVersion(Snapshot snapshot) {
+        if (snapshot.archiveVersion() != null) {
+            return snapshot.archiveVersion();
+        }
+        try (InputStream in = openStored(snapshot)) {
+            return ArchiveHeader.version(in.readNBytes(ArchiveHeader.LENGTH)).orElse("unknown");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + snapshot.storageKey() + ": " + e.getMessage(), e);
+        }
+    }
+
     private InputStream openStored(Snapshot snapshot) {
         try {
             return stores.byRegion(snapshot.storageRegion()).open(snapshot.storageKey());
@@ -261,9 +318,8 @@ public final class SnapshotVerifier {
     }
 
     /** The restore, connected as the scratch database's own unprivileged login. */
-    private ProcessBuilder restoreCommand(String engine, DatabaseUrl database, List<String> options, ToolRun run) {
+    private ProcessBuilder restoreCommand(String engine, Path pgRestore, DatabaseUrl database, List<String> options, ToolRun run) {
         if ("postgresql".equals(engine)) {
-            Path pgRestore = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
             var command = new ArrayList<>(List.of(pgRestore.toString(), "--no-owner", "--no-acl", "--no-password",
                     "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
                     "--host=" + database.host(), "--port=" + database.port(), "--username=" + database.user(),

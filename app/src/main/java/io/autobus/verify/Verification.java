@@ -30,7 +30,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     private final SnapshotRepository snapshots;
     private final Path verifyRoot;
     private final Tools tools;
-    private final PostgresScratch postgres;
+    private final PostgresScratchServers postgres;
     private final java.util.Optional<ScratchServer> mysql;
     private final SnapshotVerifier verifier;
     private final DatabaseLocks locks;
@@ -43,7 +43,7 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         this.snapshots = snapshots;
         this.verifyRoot = settings.home().resolve("verify");
         this.tools = Tools.installed(settings.home().resolve("tmp"));
-        this.postgres = new PostgresScratch(settings.verifyPostgresUrl(), verifyRoot);
+        this.postgres = new PostgresScratchServers(settings.verifyPostgresUrl(), settings.verifyPostgresUrlsByMajor(), verifyRoot, clock);
         // VERIFY_MYSQL_URL, else a private MariaDB of this worker's own, if mariadbd is installed.
         this.mysql = settings.verifyMysqlUrl().<ScratchServer>map(url -> new MysqlScratch(DatabaseUrl.parse(url)))
                 .or(() -> EmbeddedMariadbServer.installed(tools)
@@ -113,7 +113,9 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         EmbeddedMariadbServer.sweep(verifyRoot);
         tools.sweepLeftovers();
         int dropped = 0;
-        for (ScratchServer server : mysql.isPresent() ? List.<ScratchServer>of(postgres, mysql.get()) : List.<ScratchServer>of(postgres)) {
+        var servers = new java.util.ArrayList<>(postgres.configured()); // embedded ones start empty
+        mysql.ifPresent(servers::add);
+        for (ScratchServer server : servers) {
             try {
                 for (String name : server.scratchDatabases()) {
                     var lock = locks.tryLock("verify:" + name.substring(ScratchServer.PREFIX.length()));

@@ -58,7 +58,7 @@ class RetentionTest {
             if (day < 480) {
                 String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", id, "postgresql");
                 store.put(key, new ByteArrayInputStream(("dump of " + date).getBytes()));
-                snapshots.complete(id, new SnapshotRepository.Completion("15.4", 20, "x", store.region(), key, null, null, null), runAt, runAt);
+                snapshots.complete(id, new SnapshotRepository.Completion("15.4", 20, "x", store.region(), key, null, null), runAt, runAt);
             } else {
                 snapshots.fail(id, "could not connect", runAt, runAt);
             }
@@ -103,7 +103,7 @@ class RetentionTest {
                     "postgresql", SnapshotKind.MANUAL, "before deploy " + i, null, UUID.randomUUID(), clock.instant()));
             String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", id, "postgresql");
             store.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}));
-            snapshots.complete(id, new SnapshotRepository.Completion("15.4", 3, "x", store.region(), key, null, null, null),
+            snapshots.complete(id, new SnapshotRepository.Completion("15.4", 3, "x", store.region(), key, null, null),
                     clock.instant(), clock.instant());
             ids.add(id);
         }

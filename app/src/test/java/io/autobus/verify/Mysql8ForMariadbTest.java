@@ -176,7 +176,7 @@ class Mysql8ForMariadbTest {
         harness.eu.put(key, new ByteArrayInputStream(bytes));
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         harness.snapshots.complete(id, new SnapshotRepository.Completion("8.0.36", bytes.length, sha256, harness.eu.region(), key,
-                new DatabaseStatistics(3 * 16384, FIXTURE_TABLES), DumpOptions.fromJson("{}").toJson(), null),
+                new DatabaseStatistics(3 * 16384, FIXTURE_TABLES), DumpOptions.fromJson("{}").toJson()),
                 harness.app.clock.instant(), harness.app.clock.instant());
         return harness.snapshots.find(id).orElseThrow();
     }

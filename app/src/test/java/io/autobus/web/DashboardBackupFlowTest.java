@@ -72,6 +72,9 @@ class DashboardBackupFlowTest {
         var details = browser.get("/dashboard/snapshots/" + snapshot.id());
         assertThat(details.statusCode()).isEqualTo(200);
         assertThat(details.body()).contains("public.orders").contains("<td>42</td>").contains(snapshot.sha256());
+        assertThat(snapshot.restoreWith()).matches("pg_restore \\d+ or newer");
+        assertThat(details.body()).as("the restore command names the client version")
+                .contains("<strong id=\"restore-with\">" + snapshot.restoreWith() + "</strong>").contains(snapshot.dumpTool());
 
         var redirect = app.http.get("/dashboard/snapshots/" + snapshot.id() + "/download", cookie);
         assertThat(redirect.statusCode()).isEqualTo(302);
