@@ -100,7 +100,9 @@ public final class SnapshotVerifier {
             long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
             snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
             LOG.info("event=snapshot_verified snapshot={} outcome={} ms={}", snapshot.id(), verdict.outcome().dbValue(), millis);
-            tell(snapshot, verdict);
+            if (snapshots.find(snapshot.id()).isPresent()) {
+                tell(snapshot, verdict); // a snapshot deleted while it was being verified concerns nobody any more
+            }
             return Optional.of(verdict);
         }
     }

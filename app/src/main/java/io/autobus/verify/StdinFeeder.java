@@ -23,6 +23,8 @@ final class StdinFeeder {
                 if (!"Broken pipe".equals(e.getMessage()) && !"Stream closed".equals(e.getMessage())) {
                     problem = "the snapshot could not be read: " + e.getMessage();
                 }
+            } catch (RuntimeException e) {
+                problem = "the snapshot could not be read: " + e.getMessage(); // gone from the store meanwhile, say
             }
         });
     }
