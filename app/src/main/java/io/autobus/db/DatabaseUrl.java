@@ -18,7 +18,18 @@ import java.util.regex.Pattern;
 public record DatabaseUrl(Engine engine, String user, String password, String host, int port, String database,
                           Map<String, String> parameters) {
 
-    public enum Engine { POSTGRESQL, MYSQL }
+    public enum Engine {
+        POSTGRESQL, MYSQL;
+
+        /** The engine of a snapshot's {@code engine} column: {@code postgresql}, {@code mysql} or {@code mariadb}. */
+        public static Engine of(String engine) {
+            return switch (engine) {
+                case "postgresql" -> POSTGRESQL;
+                case "mysql", "mariadb" -> MYSQL;
+                default -> throw new IllegalArgumentException("unknown engine " + engine);
+            };
+        }
+    }
 
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
     static final String ENCODE_HINT = "special characters in user names and passwords (@ : / # ? % and spaces) "

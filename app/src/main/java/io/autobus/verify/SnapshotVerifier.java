@@ -7,10 +7,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.config.Settings;
 import io.autobus.db.DatabaseUrl;
-import io.autobus.dump.ArchiveHeader;
 import io.autobus.dump.DumpOptions;
-import io.autobus.dump.MysqlDumper;
-import io.autobus.dump.PostgresDumper;
 import io.autobus.dump.ToolPipeline;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
@@ -21,18 +18,14 @@ import io.autobus.storage.SnapshotStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerifier.class);
-    private static final Pattern MISSING_EXTENSION = Pattern.compile(
-            "extension \"([^\"]+)\" is not available|could not open extension control file \"[^\"]*/([^/\"]+)\\.control\"");
 
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
     private final PostgresScratchServers postgres;
     private final Optional<ScratchServer> mysql;
     private final Tools tools;
+    private final Map<DatabaseUrl.Engine, Restorer> restorers;
     private final DatabaseLocks locks;
     private final Notifier notifier;
     private final Settings.JobLimits limits;
@@ -70,6 +62,7 @@ public final class SnapshotVerifier {
         this.postgres = postgres;
         this.mysql = mysql;
         this.tools = tools;
+        this.restorers = Map.of(DatabaseUrl.Engine.POSTGRESQL, new PostgresRestorer(tools), DatabaseUrl.Engine.MYSQL, new MysqlRestorer(tools));
         this.locks = locks;
         this.notifier = notifier;
         this.limits = limits;
@@ -193,59 +186,23 @@ public final class SnapshotVerifier {
         return Verdict.failed("the restore " + deadline.message() + " and was stopped");
     }
 
+    /** The one place a stored snapshot flows: store → SHA-256 → the engine's restore tool; then the counts. */
     private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Deadline deadline)
             throws SQLException {
+        Restorer restorer = restorers.get(DatabaseUrl.Engine.of(snapshot.engine()));
         try (ToolRun run = tools.newRun()) {
-            boolean postgresql = "postgresql".equals(snapshot.engine());
-            List<String> options = new ArrayList<>();
-            PgRestoreChoice.Choice pgRestoreChoice = null;
-            Path pgRestore = null;
-            if (postgresql) {
-                var installed = tools.byMajor("pg_restore");
-                String archiveVersion = archiveVersion(snapshot);
-                pgRestoreChoice = PgRestoreChoice.choose(archiveVersion, server.majorVersion(), installed.keySet()).orElse(null);
-                if (pgRestoreChoice == null) {
-                    return Verdict.unverifiable("no pg_restore installed here reads archive " + archiveVersion
-                            + " (install postgresql-client-" + Math.min(ArchiveHeader.oldestReader(archiveVersion), 99) + " or newer)");
-                }
-                pgRestore = installed.get(pgRestoreChoice.major());
-                // The table of contents is read by the newest pg_restore: it reads every archive version, and --list runs no SQL.
-                Path lister = tools.newest("pg_restore").orElseThrow(() -> new IllegalStateException("pg_restore is not installed"));
-                var plan = ArchiveExtensions.read(lister, () -> openStored(snapshot), run);
-                if (!plan.disallowed().isEmpty()) {
-                    return Verdict.unverifiable("the snapshot needs extension " + String.join(", ", plan.disallowed())
-                            + ", which verification does not create (only extensions Heroku Postgres offers that reach no other server)");
-                }
-                if (!plan.extensions().isEmpty()) {
-                    try {
-                        ((PostgresScratch) server).createExtensions(database.database(), plan.extensions());
-                    } catch (SQLException e) {
-                        var missing = MISSING_EXTENSION.matcher(String.valueOf(e.getMessage()));
-                        if (missing.find()) {
-                            return Verdict.unverifiable("extension " + (missing.group(1) != null ? missing.group(1) : missing.group(2))
-                                    + " is not available on the verification server");
-                        }
-                        throw e;
-                    }
-                    options.add("--use-list=" + run.writePrivateFile("restore.list", plan.restoreList()));
-                }
+            var restore = restorer.prepare(snapshot, () -> openStored(snapshot), server, database, run);
+            if (restore.instead() != null) {
+                return restore.instead();
             }
-            boolean mysql8OnMariadb = !postgresql && isMysql8OnMariadb(snapshot, server, database);
             var measured = new MeasuredInputStream(openStored(snapshot));
-            String failure;
-            try (measured; var pipeline = ToolPipeline.start(List.of(restoreCommand(snapshot.engine(), pgRestore, database, options, run)),
-                    database.password())) {
+            String toolFailure;
+            String feedProblem;
+            try (measured; var pipeline = ToolPipeline.start(List.of(restore.command()), database.password())) {
                 deadline.guard(pipeline::close);
-                var feeding = new StdinFeeder(pipeline, () -> postgresql ? unclosed(measured)
-                        : new DefinerRewriter(mysql8OnMariadb ? new Mysql8ForMariadb(new GZIPInputStream(unclosed(measured)))
-                                : new GZIPInputStream(unclosed(measured))));
-                String toolFailure = pipeline.awaitFailure();
-                String feedProblem = feeding.await();
-                failure = toolFailure != null ? toolFailure : feedProblem;
-                if (pgRestoreChoice != null && pgRestoreChoice.ignoreTransactionTimeout()
-                        && PgRestoreChoice.onlyTransactionTimeoutFailed(toolFailure) && feedProblem == null) {
-                    failure = null; // pg_restore 17+ on a server <= 16: the refused SET transaction_timeout, nothing else
-                }
+                var feeding = new StdinFeeder(pipeline, () -> restore.input().of(unclosed(measured)));
+                toolFailure = pipeline.awaitFailure();
+                feedProblem = feeding.await();
                 // The restore may stop early: the rest is read anyway, so that the SHA-256 says whether the file is whole.
                 measured.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
@@ -256,13 +213,12 @@ public final class SnapshotVerifier {
                 return Verdict.failed("the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
                         + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time");
             }
-            if (failure != null) {
-                var missing = MISSING_EXTENSION.matcher(failure);
-                if (missing.find()) {
-                    String extension = missing.group(1) != null ? missing.group(1) : missing.group(2);
-                    return Verdict.unverifiable("extension " + extension + " is not available on the verification server");
-                }
-                return Verdict.failed("the restore failed: " + failure);
+            Verdict failed = toolFailure == null ? null : restore.failure().verdict(toolFailure);
+            if (failed != null) {
+                return failed;
+            }
+            if (feedProblem != null) {
+                return Verdict.failed("the restore failed: " + feedProblem);
             }
         }
         var atDumpTime = snapshots.tables(snapshot.id());
@@ -272,22 +228,11 @@ public final class SnapshotVerifier {
         List<String> differences;
         try (Connection connection = server.connect(database)) {
             deadline.guard(connection);
-            differences = TableCounts.differences(atDumpTime, DumpOptions.fromJson(snapshot.dumpOptions()),
-                    "postgresql".equals(snapshot.engine()) ? postgresCounts(connection) : mysqlCounts(connection));
+            differences = TableCounts.differences(atDumpTime, DumpOptions.fromJson(snapshot.dumpOptions()), restorer.counts(connection));
         }
         return differences.isEmpty()
                 ? Verdict.verified("restored " + atDumpTime.size() + " tables; every row count matches the dump")
                 : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
-    }
-
-    /** A dump of an Oracle MySQL server restored on MariaDB: its MySQL-only syntax is rewritten ({@link Mysql8ForMariadb}). */
-    private static boolean isMysql8OnMariadb(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
-        if (String.valueOf(snapshot.serverVersion()).contains("MariaDB")) {
-            return false;
-        }
-        try (Connection connection = server.connect(database)) {
-            return connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
-        }
     }
 
     /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */
@@ -299,85 +244,11 @@ public final class SnapshotVerifier {
         };
     }
 
-    /** As recorded at dump time, or read from the stored file's head (snapshots taken before it was recorded). */
-    private String archiveVersion(Snapshot snapshot) {
-        if (snapshot.archiveVersion() != null) {
-            return snapshot.archiveVersion();
-        }
-        try (InputStream in = openStored(snapshot)) {
-            return ArchiveHeader.version(in.readNBytes(ArchiveHeader.LENGTH)).orElse("unknown");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + snapshot.storageKey() + ": " + e.getMessage(), e);
-        }
-    }
-
     private InputStream openStored(Snapshot snapshot) {
         try {
             return stores.byRegion(snapshot.storageRegion()).open(snapshot.storageKey());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + snapshot.storageKey() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The restore, connected as the scratch database's own unprivileged login. */
-    private ProcessBuilder restoreCommand(String engine, Path pgRestore, DatabaseUrl database, List<String> options, ToolRun run) {
-        if ("postgresql".equals(engine)) {
-            var command = new ArrayList<>(List.of(pgRestore.toString(), "--no-owner", "--no-acl", "--no-password",
-                    "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
-                    "--host=" + database.host(), "--port=" + database.port(), "--username=" + database.user(),
-                    "--dbname=" + PostgresDumper.conninfoDbname(database.database())));
-            command.addAll(options);
-            return run.apply(new ProcessBuilder(command), Map.of("PGPASSWORD", database.password(),
-                    "PGSSLMODE", database.localHost() ? "prefer" : "require")).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        }
-        Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new IllegalStateException("the mysql client is not installed"));
-        Path defaults = run.writePrivateFile("client.cnf", MysqlDumper.defaultsFile(database));
-        var command = new ArrayList<>(List.of(client.toString(), "--defaults-file=" + defaults, "--protocol=TCP",
-                "--host=" + database.host(), "--port=" + database.port(), "--user=" + database.user(),
-                "--database=" + database.database()));
-        if (Tools.supports(client, "--sandbox")) {
-            command.add("--sandbox"); // no \! shell commands from the dump, whatever its first line says (our dumps drop it)
-        }
-        return run.apply(new ProcessBuilder(command), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    }
-
-    private static Map<String, Long> postgresCounts(Connection connection) throws SQLException {
-        var names = new ArrayList<String[]>();
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery("""
-                SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                  AND n.nspname NOT LIKE 'pg\\_toast%'""")) {
-            while (rows.next()) {
-                names.add(new String[] {rows.getString(1), rows.getString(2)});
-            }
-        }
-        var counts = new LinkedHashMap<String, Long>();
-        for (String[] name : names) {
-            counts.put(name[0] + "." + name[1], count(connection,
-                    "\"" + name[0].replace("\"", "\"\"") + "\".\"" + name[1].replace("\"", "\"\"") + "\""));
-        }
-        return counts;
-    }
-
-    private static Map<String, Long> mysqlCounts(Connection connection) throws SQLException {
-        var names = new ArrayList<String>();
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery(
-                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")) {
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-        }
-        var counts = new LinkedHashMap<String, Long>();
-        for (String name : names) {
-            counts.put(name, count(connection, "`" + name.replace("`", "``") + "`"));
-        }
-        return counts;
-    }
-
-    private static long count(Connection connection, String table) throws SQLException {
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
-            rows.next();
-            return rows.getLong(1);
         }
     }
 
