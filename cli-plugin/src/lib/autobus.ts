@@ -22,6 +22,10 @@ export interface Snapshot {
   finished_at?: string | null
   duration_ms?: number | null
   error?: string | null
+  partial?: string | null
+  dump_tool?: string | null
+  restore_with?: string | null
+  verification_server_version?: string | null
   download_url?: string
   statistics?: {
     database_size: number | null

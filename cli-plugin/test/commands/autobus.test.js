@@ -114,6 +114,19 @@ describe('heroku autobus:*', () => {
     expect(error.message).to.equal('No snapshot nope.')
   })
 
+  it('shows which tool made a snapshot, which client restores it, what it left out and where it was verified', async () => {
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, dump_tool: 'pg_dump 15.14',
+      restore_with: 'pg_restore 15 or newer', partial: null, verification_server_version: '15.15'})
+
+    const {stdout, error} = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('Dumped with:    pg_dump 15.14').and.to.contain('Restore with:   pg_restore 15 or newer')
+      .and.to.contain('15.15').and.not.to.contain('Partial:')
+    allCalled()
+  })
+
   it('deletes only with --confirm naming the app', async () => {
     const refused = await runCommand(['autobus:delete', SNAPSHOT.id, '-a', 'sushi'])
     expect(refused.error.message).to.contain('--confirm sushi')
