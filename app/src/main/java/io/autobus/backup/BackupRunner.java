@@ -3,6 +3,7 @@ package io.autobus.backup;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
 import io.autobus.config.Settings;
+import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.Dump;
 import io.autobus.dump.Dumpers;
@@ -118,7 +119,7 @@ public final class BackupRunner {
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
         // Connecting is bounded by the dumpers' own connect timeouts; from here on, by the deadline:
         // closing the dump kills the tools, so the store's read fails and the upload is aborted.
-        try (Dump dump = dumpers.forEngine(target.engine()).start(target.url(), target.address(), target.options())) {
+        try (Dump dump = dumpers.forEngine(DatabaseUrl.Engine.of(target.engine())).start(target.url(), target.address(), target.options())) {
             deadline.guard(dump::close);
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);

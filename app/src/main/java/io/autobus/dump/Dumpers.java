@@ -1,5 +1,7 @@
 package io.autobus.dump;
 
+import io.autobus.db.DatabaseUrl;
+
 /** The dumper for each engine a database may run. */
 public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
 
@@ -9,12 +11,10 @@ public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
         return new Dumpers(new PostgresDumper(tools), new MysqlDumper(tools));
     }
 
-    /** @param engine {@code postgresql}, {@code mysql} or {@code mariadb} */
-    public Dumper forEngine(String engine) {
+    public Dumper forEngine(DatabaseUrl.Engine engine) {
         return switch (engine) {
-            case "postgresql" -> postgres;
-            case "mysql", "mariadb" -> mysql;
-            default -> throw new DumpException("Autobus cannot back up " + engine + " databases");
+            case POSTGRESQL -> postgres;
+            case MYSQL -> mysql;
         };
     }
 }
