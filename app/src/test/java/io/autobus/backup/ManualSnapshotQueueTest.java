@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.autobus.addon.AddonRepository;
 import io.autobus.api.ApiTokens;
-import io.autobus.crypto.SecretBox;
-import io.autobus.net.CustomerAddresses;
 import io.autobus.support.DashboardSession;
-import io.autobus.support.HerokuPartner;
 import io.autobus.support.Tarpit;
 import io.autobus.support.TestApp;
 import java.io.IOException;
@@ -161,13 +157,9 @@ class ManualSnapshotQueueTest {
 
     /** A provisioned add-on whose databases are the tarpit; its scheduled runs are far away. */
     private UUID addon(String plan, String... databases) {
-        UUID id = UUID.randomUUID();
-        assertThat(HerokuPartner.of(app).provision(id, plan, "grant-" + id).statusCode()).isEqualTo(200);
-        new ScheduleRepository(app.db).save(id, BackupSchedule.defaultFor(id), app.clock.instant().plus(Duration.ofDays(3650)));
-        var attacher = new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new CustomerAddresses(app.settings.privateNetworks()));
+        UUID id = app.provisionedAddon(plan);
         for (String database : databases) {
-            attacher.attach(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
+            app.attach(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
         }
         return id;
     }

@@ -46,15 +46,9 @@ public class MysqlBackupTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("audit", 3L, true),
                         org.assertj.core.groups.Tuple.tuple("note_log", 4L, true),
                         org.assertj.core.groups.Tuple.tuple("notes", 4L, true));
-        Path file = downloads.resolve(snapshot.fileName());
-        SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion())
-                .downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
 
-        String target = SourceDatabases.createMariadb("restored");
-        var restore = SourceDatabases.run(List.of("gzip", "-d", "-c", file.toString()),
-                List.of("mysql", "-h", "127.0.0.1", "-uroot", target));
+        String target = restoredWithTheSeedsCommand(snapshot);
 
-        assertThat(restore.exit()).as(restore.output()).isZero();
         try (var before = SourceDatabases.mariadb(source); var after = SourceDatabases.mariadb(target)) {
             assertThat(SourceDatabases.rows(after, CONTENT)).isEqualTo(SourceDatabases.rows(before, CONTENT));
             try (var call = after.prepareCall("{CALL count_notes(?)}")) {
@@ -75,13 +69,7 @@ public class MysqlBackupTest {
 
         Snapshot snapshot = harness.backup(addon, "CLEARDB_DATABASE_URL");
 
-        Path file = downloads.resolve(snapshot.fileName());
-        SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion())
-                .downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
-        String target = SourceDatabases.createMariadb("restored");
-        var restore = SourceDatabases.run(List.of("gzip", "-d", "-c", file.toString()),
-                List.of("mysql", "-h", "127.0.0.1", "-uroot", target));
-        assertThat(restore.exit()).as(restore.output()).isZero();
+        String target = restoredWithTheSeedsCommand(snapshot);
         try (var after = SourceDatabases.mariadb(target)) {
             assertThat(SourceDatabases.rows(after, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"))
                     .contains("note_log", "notes").doesNotContain("audit");
@@ -143,13 +131,7 @@ public class MysqlBackupTest {
 
             assertThat(snapshot.status()).as(snapshot.error()).isEqualTo(SnapshotStatus.COMPLETED);
             assertThat(snapshot.partialReason()).isEqualTo("routines not dumped: user " + user + " lacks privilege on function `twice`");
-            Path file = downloads.resolve(snapshot.fileName());
-            SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion())
-                    .downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
-            String target = SourceDatabases.createMariadb("restored");
-            var restore = SourceDatabases.run(List.of("gzip", "-d", "-c", file.toString()),
-                    List.of("mysql", "-h", "127.0.0.1", "-uroot", target));
-            assertThat(restore.exit()).as(restore.output()).isZero();
+            String target = restoredWithTheSeedsCommand(snapshot);
             try (var after = SourceDatabases.mariadb(target)) {
                 assertThat(SourceDatabases.rows(after, "SELECT COUNT(*) FROM t")).contains("3");
             }
@@ -162,6 +144,18 @@ public class MysqlBackupTest {
                 statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
             }
         }
+    }
+
+    /** Downloads the snapshot and restores it as the seed says, {@code gzip -d -c FILE | mysql ... db}; returns the database. */
+    private String restoredWithTheSeedsCommand(Snapshot snapshot) {
+        Path file = downloads.resolve(snapshot.fileName());
+        SourceDatabases.download(harness.stores.byRegion(snapshot.storageRegion())
+                .downloadUrl(snapshot.storageKey(), snapshot.fileName()), file);
+        String target = SourceDatabases.createMariadb("restored");
+        var restore = SourceDatabases.run(List.of("gzip", "-d", "-c", file.toString()),
+                List.of("mysql", "-h", "127.0.0.1", "-uroot", target));
+        assertThat(restore.exit()).as(restore.output()).isZero();
+        return target;
     }
 
     /** utf8mb4 text, a blob, datetimes, decimals, a view, a trigger, a procedure. */

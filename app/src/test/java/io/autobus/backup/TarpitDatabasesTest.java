@@ -3,9 +3,7 @@ package io.autobus.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.autobus.crypto.SecretBox;
 import io.autobus.support.DashboardSession;
-import io.autobus.support.HerokuPartner;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.Tarpit;
 import io.autobus.support.TestApp;
@@ -80,15 +78,11 @@ class TarpitDatabasesTest {
     }
 
     private UUID addon() {
-        UUID id = UUID.randomUUID();
-        assertThat(HerokuPartner.of(app).provision(id, "travel", "grant-" + id).statusCode()).isEqualTo(200);
-        new ScheduleRepository(app.db).save(id, BackupSchedule.defaultFor(id), app.clock.instant().plus(Duration.ofDays(3650)));
-        return id;
+        return app.provisionedAddon("travel");
     }
 
     private void attach(UUID addon, String name, String url) {
-        new DatabaseAttacher(new io.autobus.addon.AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(addon, name, url);
+        app.attach(addon, name, url);
     }
 
     private void backUpNow(UUID addon, String database) {

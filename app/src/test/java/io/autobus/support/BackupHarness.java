@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autobus.addon.AddonRepository;
 import io.autobus.backup.BackupRunner;
-import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupTargets;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
-import io.autobus.backup.ScheduleRepository;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotKind;
@@ -23,7 +21,6 @@ import io.autobus.storage.S3SnapshotStore;
 import io.autobus.storage.SnapshotStore;
 import io.autobus.storage.SnapshotStores;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -58,10 +55,7 @@ public final class BackupHarness {
 
     /** A freshly provisioned add-on of an app in the US, whose scheduled runs are far away. */
     public UUID provisionedAddon() {
-        UUID id = UUID.randomUUID();
-        assertThat(HerokuPartner.of(app).provision(id, "travel", "grant-" + id).statusCode()).isEqualTo(200);
-        new ScheduleRepository(app.db).save(id, BackupSchedule.defaultFor(id), app.clock.instant().plus(Duration.ofDays(3650)));
-        return id;
+        return app.provisionedAddon("travel");
     }
 
     public void attach(UUID addonId, String name, String url) {

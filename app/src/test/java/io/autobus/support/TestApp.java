@@ -86,6 +86,21 @@ public final class TestApp {
         return env;
     }
 
+    /** A freshly provisioned add-on of an app in the US, whose scheduled runs are far away. */
+    public java.util.UUID provisionedAddon(String plan) {
+        var id = java.util.UUID.randomUUID();
+        org.assertj.core.api.Assertions.assertThat(HerokuPartner.of(this).provision(id, plan, "grant-" + id).statusCode()).isEqualTo(200);
+        new io.autobus.backup.ScheduleRepository(db).save(id, io.autobus.backup.BackupSchedule.defaultFor(id),
+                clock.instant().plus(java.time.Duration.ofDays(3650)));
+        return id;
+    }
+
+    /** Attaches a database by URL, as the dashboard does, under this app's AUTOBUS_PRIVATE_NETWORKS. */
+    public void attach(java.util.UUID addonId, String name, String url) {
+        new io.autobus.backup.DatabaseAttacher(new io.autobus.addon.AddonRepository(db), new io.autobus.crypto.SecretBox(SECRET_KEY),
+                clock, new io.autobus.net.CustomerAddresses(settings.privateNetworks())).attach(addonId, name, url);
+    }
+
     private static String temporaryHome() {
         try {
             return Files.createTempDirectory("autobus-home").toString();
