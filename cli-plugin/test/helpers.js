@@ -6,7 +6,9 @@ export const KEY = 'k3y-from-autobus-url'
 const BASIC = 'Basic ' + Buffer.from(`addon:${KEY}`).toString('base64')
 export const SNAPSHOT = {
   id: '550bb45669702d21bd430000', kind: 'Daily', created_at: '2015-03-20T05:47:03.592Z', status: 'completed',
-  database: 'DATABASE_URL', description: null, size: 2048, verification: 'verified', engine: 'postgresql',
+  database: 'DATABASE_URL', description: null, size: 2048, engine: 'postgresql',
+  verification: {status: 'verified', detail: 'restored 1 table; every row count matches the dump', server_version: '15.15',
+    verified_at: '2015-03-20T05:49:03.592Z', duration_ms: 1200},
   file_name: 'DATABASE_550bb45669702d21bd430000.dump',
 }
 

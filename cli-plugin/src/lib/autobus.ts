@@ -13,8 +13,7 @@ export interface Snapshot {
   database: string
   description: string | null
   size: number | null
-  verification: string | null
-  verification_detail?: string | null
+  verification: Verification | null
   engine?: string
   server_version?: string | null
   file_name?: string | null
@@ -25,12 +24,20 @@ export interface Snapshot {
   partial?: string | null
   dump_tool?: string | null
   restore_with?: string | null
-  verification_server_version?: string | null
   download_url?: string
   statistics?: {
     database_size: number | null
     tables: {name: string; rows: number; rows_exact: boolean; rows_change: number | null; size: number}[]
   }
+}
+
+/** Null until a verification starts. */
+export interface Verification {
+  status: 'running' | 'verified' | 'failed' | 'unverifiable'
+  detail: string | null
+  server_version: string | null
+  verified_at: string | null
+  duration_ms: number | null
 }
 
 export interface Settings {

@@ -37,7 +37,7 @@ describe('heroku autobus:*', () => {
       .reply(202, {message: 'Snapshot is in progress, it may take awhile', jid: 'j1', snapshot_id: SNAPSHOT.id})
       .get('/api/snapshots/check_snapshot?jid=j1').reply(200, {completed: false, snapshot_id: SNAPSHOT.id, status: 'running'})
       .get('/api/snapshots/check_snapshot?jid=j1').reply(200, {completed: true, snapshot_id: SNAPSHOT.id, status: 'completed'})
-      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, verification: 'running'})
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, verification: {...SNAPSHOT.verification, status: 'running'}})
       .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, SNAPSHOT)
 
     const {stdout, error} = await runCommand(['autobus:capture', '-a', 'sushi', '--database', 'DATABASE_URL',
@@ -117,13 +117,13 @@ describe('heroku autobus:*', () => {
   it('shows which tool made a snapshot, which client restores it, what it left out and where it was verified', async () => {
     heroku()
     autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, dump_tool: 'pg_dump 15.14',
-      restore_with: 'pg_restore 15 or newer', partial: null, verification_server_version: '15.15'})
+      restore_with: 'pg_restore 15 or newer', partial: null})
 
     const {stdout, error} = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
 
     expect(error).to.equal(undefined)
     expect(stdout).to.contain('Dumped with:    pg_dump 15.14').and.to.contain('Restore with:   pg_restore 15 or newer')
-      .and.to.contain('15.15').and.not.to.contain('Partial:')
+      .and.to.contain('Verified on:    server 15.15').and.not.to.contain('Partial:')
     allCalled()
   })
 

@@ -16,7 +16,7 @@ function hostile(value, keep = []) {
 }
 
 const SNAPSHOT_IN_FULL = {
-  ...SNAPSHOT, description: 'before deploy', verification: 'failed', verification_detail: 'line one\nline two\r\nthree',
+  ...SNAPSHOT, description: 'before deploy', verification: {...SNAPSHOT.verification, status: 'failed', detail: 'line one\nline two\r\nthree'},
   server_version: '16.4', sha256: 'ab'.repeat(32), finished_at: '2015-03-20T05:48:03.592Z', error: 'pg_dump: warning',
   download_url: 'https://files.example.com/d?sig=x',
   statistics: {database_size: 4096, tables: [{name: 'orders', rows: 3, rows_exact: true, rows_change: 1, size: 1024}]},

@@ -37,13 +37,13 @@ export default class Capture extends AutobusCommand {
     let snapshot: Snapshot
     for (;;) {
       snapshot = await autobus.snapshot(started.snapshot_id)
-      if (snapshot.verification && snapshot.verification !== 'running') break
-      ux.action.status = snapshot.verification ?? 'queued'
+      if (snapshot.verification && snapshot.verification.status !== 'running') break
+      ux.action.status = snapshot.verification?.status ?? 'queued'
       await pause()
     }
-    ux.action.stop(snapshot.verification)
-    if (snapshot.verification === 'failed') {
-      throw new AutobusError(`Snapshot ${snapshot.id} did not restore: ${snapshot.verification_detail ?? ''}`)
+    ux.action.stop(snapshot.verification?.status)
+    if (snapshot.verification?.status === 'failed') {
+      throw new AutobusError(`Snapshot ${snapshot.id} did not restore: ${snapshot.verification.detail ?? ''}`)
     }
     this.log(snapshot.id)
   }

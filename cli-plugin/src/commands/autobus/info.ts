@@ -12,8 +12,8 @@ export default class Info extends AutobusCommand {
       ['Snapshot', s.id], ['Kind', s.kind], ['Database', s.database], ['Created', s.created_at], ['Status', s.status],
       ['Size', bytes(s.size)], ['File', s.file_name ?? ''], ['SHA-256', s.sha256 ?? ''],
       ['Dumped with', s.dump_tool ?? ''], ['Restore with', s.restore_with ?? ''], ['Partial', s.partial ?? ''],
-      ['Verification', [s.verification, s.verification_detail].filter(Boolean).join(': ')],
-      ['Verified on', s.verification_server_version ? `server ${s.verification_server_version}` : ''],
+      ['Verification', [s.verification?.status, s.verification?.detail].filter(Boolean).join(': ')],
+      ['Verified on', s.verification?.server_version ? `server ${s.verification.server_version}` : ''],
       ['Description', s.description ?? ''], ['Error', s.error ?? ''], ['Database size', bytes(s.statistics?.database_size)],
     ]
     for (const [label, value] of lines) if (value) this.log(`${(label + ':').padEnd(15)} ${value}`)

@@ -24,7 +24,7 @@ export default class Snapshots extends AutobusCommand {
       Status: s.status,
       Size: bytes(s.size),
       Database: s.database,
-      Verification: s.verification ?? '',
+      Verification: s.verification?.status ?? '',
     })), ['ID', 'Kind', 'Created', 'Status', 'Size', 'Database', 'Verification']))
   }
 }

@@ -70,7 +70,8 @@ CREATE TABLE `orders` (
   PRIMARY KEY (`id`),
   KEY `orders_customer` (`customer_id`),
   CONSTRAINT `orders_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE CASCADE,
-  CONSTRAINT `orders_amount` CHECK ((`amount` >= 0))
+  CONSTRAINT `orders_amount` CHECK ((`amount` >= 0)),
+  CONSTRAINT `orders_note` CHECK ((`note` <> _utf8mb4'rush')) /*!80016 NOT ENFORCED */
 ) ENGINE=InnoDB AUTO_INCREMENT=5 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;
 /*!40101 SET character_set_client = @saved_cs_client */;
 

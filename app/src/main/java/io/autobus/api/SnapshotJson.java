@@ -24,11 +24,7 @@ final class SnapshotJson {
         json.put("database", snapshot.configVar());
         json.put("description", snapshot.description());
         json.put("size", snapshot.sizeBytes());
-        json.put("verification", snapshot.verification());
-        json.put("verification_detail", snapshot.verificationDetail());
-        json.put("verified_at", time(snapshot.verifiedAt()));
-        json.put("verification_ms", snapshot.verificationMs());
-        json.put("verification_server_version", snapshot.verificationServerVersion());
+        json.put("verification", verification(snapshot));
         json.put("engine", snapshot.engine());
         json.put("server_version", snapshot.serverVersion());
         json.put("dump_tool", snapshot.dumpTool());
@@ -63,6 +59,20 @@ final class SnapshotJson {
             return row;
         }).toList());
         json.put("statistics", statistics);
+        return json;
+    }
+
+    /** Null until a verification starts; then its status ("running", "verified", "failed", "unverifiable") and what it found. */
+    private static Map<String, Object> verification(Snapshot snapshot) {
+        if (snapshot.verification() == null) {
+            return null;
+        }
+        var json = new LinkedHashMap<String, Object>();
+        json.put("status", snapshot.verification());
+        json.put("detail", snapshot.verificationDetail());
+        json.put("server_version", snapshot.verificationServerVersion());
+        json.put("verified_at", time(snapshot.verifiedAt()));
+        json.put("duration_ms", snapshot.verificationMs());
         return json;
     }
 

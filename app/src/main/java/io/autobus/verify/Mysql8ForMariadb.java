@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *     {@code /*!80003 SRID n *}{@code /} (MariaDB's syntax differs), {@code /*!80000 INVISIBLE *}{@code /} on an index
  *     (MariaDB's word is IGNORED; a visible index restores the same rows), and {@code TIME_TRUNCATE_FRACTIONAL} from a
  *     {@code sql_mode} (a MySQL-only mode).</li>
+ * <li>{@code CONSTRAINT `c` CHECK (...) /*!80016 NOT ENFORCED *}{@code /} → {@code CONSTRAINT `c` CHECK (1)}: MariaDB
+ *     enforces every check, and rows MySQL kept under an unenforced one would be refused. The named constraint stays.</li>
+ * <li>{@code ENCRYPTION='Y'} leaves the table options (InnoDB tablespace encryption under a MySQL keyring; MariaDB's
+ *     option is {@code ENCRYPTED=YES} and needs a key plugin the verifier does not have).</li>
  * </ol>
  * Lines are streamed: an {@code INSERT} and any line longer than {@link #LINE_LIMIT} pass through as they are (data is
  * never rewritten), only shorter statement lines are held while the rules run.
@@ -48,6 +52,9 @@ final class Mysql8ForMariadb extends InputStream {
     private static final String GTID_PURGED = "SET @@GLOBAL.GTID_PURGED=";
     private static final Pattern REMOVED = Pattern.compile(
             "\\s?/\\*!80016 DEFAULT ENCRYPTION='[NY]' \\*/|\\s?/\\*!80003 SRID \\d+ \\*/|\\s?/\\*!80000 INVISIBLE \\*/");
+    private static final Pattern NOT_ENFORCED_CHECK = Pattern.compile(
+            "^(\\s*CONSTRAINT\\s+`(?:[^`]|``)+`\\s+CHECK\\s+).*\\s/\\*!80016 NOT ENFORCED \\*/(,?\\r?\\n?)$");
+    private static final Pattern TABLE_ENCRYPTION = Pattern.compile("\\sENCRYPTION='[YN]'");
     private static final Pattern TIME_TRUNCATE_FRACTIONAL = Pattern.compile(",?TIME_TRUNCATE_FRACTIONAL,?");
 
     private final InputStream in;
@@ -129,6 +136,12 @@ final class Mysql8ForMariadb extends InputStream {
             return null;
         }
         String rewritten = REMOVED.matcher(text).replaceAll("");
+        if (rewritten.contains("NOT ENFORCED")) {
+            rewritten = NOT_ENFORCED_CHECK.matcher(rewritten).replaceFirst("$1(1)$2");
+        }
+        if (rewritten.startsWith(") ENGINE=") && rewritten.contains("ENCRYPTION=")) {
+            rewritten = TABLE_ENCRYPTION.matcher(rewritten).replaceAll("");
+        }
         if (rewritten.contains("TIME_TRUNCATE_FRACTIONAL") && rewritten.contains("sql_mode")) {
             rewritten = TIME_TRUNCATE_FRACTIONAL.matcher(rewritten).replaceAll(m -> m.group().startsWith(",") && m.group().endsWith(",") ? "," : "");
         }

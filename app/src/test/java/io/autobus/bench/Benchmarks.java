@@ -134,8 +134,8 @@ public final class Benchmarks {
         Files.delete(file);
         customer.delete(id);
         return new Backup(data, plainSeconds, plainBytes, autobusSeconds, snapshot.path("duration_ms").asLong() / 1000.0,
-                snapshot.path("size").asLong(), peakKb, snapshot.path("verification_ms").asLong() / 1000.0,
-                snapshot.path("verification").asText(), restoreSeconds);
+                snapshot.path("size").asLong(), peakKb, snapshot.path("verification").path("duration_ms").asLong() / 1000.0,
+                snapshot.path("verification").path("status").asText(), restoreSeconds);
     }
 
     /** {@code GET /api/snapshots} of an add-on with {@code apiSnapshots} snapshots, under wrk. */

@@ -90,7 +90,7 @@ final class Customer {
     JsonNode awaitVerified(String id) throws IOException, InterruptedException {
         while (true) {
             JsonNode snapshot = snapshot(id);
-            String verdict = snapshot.path("verification").asText("");
+            String verdict = snapshot.path("verification").path("status").asText("");
             if (verdict.equals("verified") || verdict.equals("failed") || verdict.equals("unverifiable")) {
                 return snapshot;
             }

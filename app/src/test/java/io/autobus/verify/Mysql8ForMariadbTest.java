@@ -79,6 +79,15 @@ class Mysql8ForMariadbTest {
     }
 
     @Test
+    void a_not_enforced_check_keeps_its_name_and_checks_nothing_and_table_encryption_is_dropped() throws Exception {
+        assertThat(rewritten("  CONSTRAINT `orders_note` CHECK ((`note` <> _utf8mb4'x')) /*!80016 NOT ENFORCED */,\n"
+                + "  CONSTRAINT `c``2` CHECK ((`a` > 0)) /*!80016 NOT ENFORCED */\n  CONSTRAINT `kept` CHECK ((`a` < 9))\n"))
+                .isEqualTo("  CONSTRAINT `orders_note` CHECK (1),\n  CONSTRAINT `c``2` CHECK (1)\n  CONSTRAINT `kept` CHECK ((`a` < 9))\n");
+        assertThat(rewritten(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin ENCRYPTION='Y';\n"))
+                .isEqualTo(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;\n");
+    }
+
+    @Test
     void time_truncate_fractional_leaves_the_sql_mode_wherever_it_stands() throws Exception {
         assertThat(rewritten("/*!50003 SET sql_mode = 'STRICT_TRANS_TABLES,TIME_TRUNCATE_FRACTIONAL,NO_ZERO_DATE' */ ;\n"
                 + "/*!50003 SET sql_mode = 'TIME_TRUNCATE_FRACTIONAL' */ ;\n/*!50003 SET sql_mode = 'NO_ZERO_DATE,TIME_TRUNCATE_FRACTIONAL' */ ;\n"))
