@@ -29,6 +29,9 @@ public interface Dump extends AutoCloseable {
     /** The archive format's version read from the output's head ({@code 1.14}); null for SQL, or before the output was read. */
     String archiveVersion();
 
+    /** What the dump has passed so far (bytes, current table, rows), read while it runs. */
+    DumpProgress progress();
+
     /** Taken at dump time; waits for the statistics if they are still being gathered. */
     DatabaseStatistics statistics();
 

@@ -87,7 +87,7 @@ public final class MysqlDumper implements Dumper {
             }
             stages.add(compress);
             var pipeline = ToolPipeline.start(stages, url.password());
-            return new RunningDump(pipeline, serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"),
+            return new RunningDump(pipeline, pipeline.output(), new DumpProgress(), serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"),
                     RunningDump.gather(() -> statistics(connection, url.database())), connection, run::close).partial(readable.reason());
         } catch (SQLException e) {
             cleanUp(connection, run);

@@ -61,7 +61,9 @@ public final class PostgresDumper implements Dumper {
             run = tools.newRun();
             var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, address, options, snapshot, run)), url.password());
             var tool = new RunningDump.DumpTool(Tools.describe(pgDump.path()), choice.note(), ArchiveHeader.restoreWith(pgDump.major()));
-            return new RunningDump(pipeline, serverVersion, tool, RunningDump.gather(() -> statistics(connection)), connection, run::close);
+            var progress = new DumpProgress();
+            return new RunningDump(pipeline, pipeline.output(), progress, serverVersion, tool, RunningDump.gather(() -> statistics(connection)),
+                    connection, run::close);
         } catch (SQLException e) {
             cleanUp(connection, run);
             throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ final class RunningDump implements Dump {
     private final Connection connection;
     private final Runnable cleanUp;
     private final String partialReason;
+    private final DumpProgress progress;
 
     /**
      * What made the file and what restores it.
@@ -31,14 +32,19 @@ final class RunningDump implements Dump {
     record DumpTool(String tool, String note, String restoreWith) {
     }
 
-    RunningDump(ToolPipeline pipeline, String serverVersion, DumpTool tool, CompletableFuture<DatabaseStatistics> statistics,
-                Connection connection, Runnable cleanUp) {
-        this(pipeline, serverVersion, tool, new HeadCapture(pipeline.output()), statistics, connection, cleanUp, null);
+    /**
+     * @param output   the snapshot file's bytes: the pipeline's output, or a stage reading it (and feeding {@code progress})
+     * @param progress what {@code output}'s reader learns on the way
+     */
+    RunningDump(ToolPipeline pipeline, InputStream output, DumpProgress progress, String serverVersion, DumpTool tool,
+                CompletableFuture<DatabaseStatistics> statistics, Connection connection, Runnable cleanUp) {
+        this(pipeline, new HeadCapture(output), progress, serverVersion, tool, statistics, connection, cleanUp, null);
     }
 
-    private RunningDump(ToolPipeline pipeline, String serverVersion, DumpTool tool, HeadCapture output,
+    private RunningDump(ToolPipeline pipeline, HeadCapture output, DumpProgress progress, String serverVersion, DumpTool tool,
                         CompletableFuture<DatabaseStatistics> statistics, Connection connection, Runnable cleanUp, String partialReason) {
         this.pipeline = pipeline;
+        this.progress = progress;
         this.serverVersion = serverVersion;
         this.tool = tool;
         this.output = output;
@@ -50,7 +56,7 @@ final class RunningDump implements Dump {
 
     /** The same dump, leaving out what {@code reason} says (null: nothing). */
     RunningDump partial(String reason) {
-        return new RunningDump(pipeline, serverVersion, tool, output, statistics, connection, cleanUp, reason);
+        return new RunningDump(pipeline, output, progress, serverVersion, tool, statistics, connection, cleanUp, reason);
     }
 
     @Override
@@ -115,6 +121,11 @@ final class RunningDump implements Dump {
         synchronized byte[] head() {
             return kept == head.length ? head.clone() : null;
         }
+    }
+
+    @Override
+    public DumpProgress progress() {
+        return progress;
     }
 
     @Override
