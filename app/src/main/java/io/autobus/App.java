@@ -122,7 +122,7 @@ public final class App implements AutoCloseable {
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupRunner = new BackupRunner(snapshots, addons,
                 new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses),
-                Dumpers.installed(settings.home().resolve("tmp")), stores, locks, verification, settings.jobLimits(), clock);
+                Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads()), stores, locks, verification, settings.jobLimits(), clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(customerAddresses), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {

@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param mailFrom           the From of notification mails
  * @param apiRateLimit       REST API requests a minute per credential ({@code AUTOBUS_API_RATE_LIMIT})
  * @param workerThreads      jobs a worker process runs at once ({@code AUTOBUS_WORKER_THREADS}): backups, verifications, checks
+ * @param compressionThreads threads compressing PostgreSQL snapshots, shared by a worker's backups
+ *                           ({@code AUTOBUS_COMPRESSION_THREADS}, default: available processors)
  * @param jobLimits          how long a backup or verification may run, and how many of one add-on's run at once
  * @param databasePoolSize   connections to the metadata database per process ({@code AUTOBUS_DATABASE_POOL_SIZE})
  * @param privateNetworks    whether customers' database and webhook hosts may be private or local ({@code AUTOBUS_PRIVATE_NETWORKS})
@@ -72,6 +74,7 @@ public record Settings(
         String mailFrom,
         int apiRateLimit,
         int workerThreads,
+        int compressionThreads,
         JobLimits jobLimits,
         int databasePoolSize,
         PrivateNetworks privateNetworks,
@@ -162,6 +165,7 @@ public record Settings(
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
                 reader.positive("AUTOBUS_API_RATE_LIMIT", 60),
                 reader.positive("AUTOBUS_WORKER_THREADS", 4),
+                reader.positive("AUTOBUS_COMPRESSION_THREADS", Runtime.getRuntime().availableProcessors()),
                 new JobLimits(reader.duration("AUTOBUS_BACKUP_TIMEOUT", JobLimits.DEFAULT.backupTimeout()),
                         reader.duration("AUTOBUS_VERIFY_TIMEOUT", JobLimits.DEFAULT.verifyTimeout()),
                         reader.positive("AUTOBUS_ADDON_BACKUPS_AT_ONCE", JobLimits.DEFAULT.addonBackupsAtOnce()),

@@ -10,10 +10,16 @@ import java.util.List;
 public record DatabaseStatistics(long databaseSizeBytes, List<TableStatistics> tables) {
 
     /**
-     * @param rowsExact true for a {@code count(*)}; false for the engine's estimate, used beyond
-     *                  {@link #EXACT_COUNT_LIMIT} rows so that statistics never scan a huge table
+     * @param rowsExact true for rows counted in the dump stream; false for the engine's estimate, kept for tables whose
+     *                  data the dump leaves out (and in snapshots taken before rows were counted from the stream)
      */
     public record TableStatistics(String name, long rows, boolean rowsExact, long sizeBytes) {
+    }
+
+    /** These statistics with the rows counted in the dump stream in place of the estimates, for the tables it holds. */
+    public DatabaseStatistics withCounts(java.util.Map<String, Long> counted) {
+        return new DatabaseStatistics(databaseSizeBytes, tables.stream().map(table -> counted.containsKey(table.name())
+                ? new TableStatistics(table.name(), counted.get(table.name()), true, table.sizeBytes()) : table).toList());
     }
 
     /** Tables estimated below this many rows are counted exactly. */

@@ -32,9 +32,11 @@ public final class PostgresDumper implements Dumper {
     static final String LOCK_WAIT_TIMEOUT = "10min";
 
     private final Tools tools;
+    private final CompressionThreads compression;
 
-    public PostgresDumper(Tools tools) {
+    public PostgresDumper(Tools tools, CompressionThreads compression) {
         this.tools = tools;
+        this.compression = compression;
     }
 
     @Override
@@ -62,7 +64,9 @@ public final class PostgresDumper implements Dumper {
             var pipeline = ToolPipeline.start(List.of(command(pgDump.path, url, address, options, snapshot, run)), url.password());
             var tool = new RunningDump.DumpTool(Tools.describe(pgDump.path()), choice.note(), ArchiveHeader.restoreWith(pgDump.major()));
             var progress = new DumpProgress();
-            return new RunningDump(pipeline, pipeline.output(), progress, serverVersion, tool, RunningDump.gather(() -> statistics(connection)),
+            int level = options.compressionLevel() == null ? DEFAULT_COMPRESSION : options.compressionLevel();
+            var archive = new PgArchiveStream(pipeline.output(), progress, compression.pool(), compression.threads(), level);
+            return new RunningDump(pipeline, archive, progress, serverVersion, tool, RunningDump.gather(() -> statistics(connection, progress)),
                     connection, run::close);
         } catch (SQLException e) {
             cleanUp(connection, run);
@@ -99,9 +103,10 @@ public final class PostgresDumper implements Dumper {
         if (options.noAcl()) {
             args.add("--no-acl");
         }
-        // Level 1 unless the customer chose: on 1 GB of text it dumps in a third of the default
-        // level's time for 3% more bytes (docs/benchmarks.md); compression is pg_dump's bottleneck.
-        args.add("--compress=" + (options.compressionLevel() == null ? DEFAULT_COMPRESSION : options.compressionLevel()));
+        // Uncompressed: PgArchiveStream compresses the data on every core (pg_dump's one compression thread
+        // bounded the backup) at the customer's level, or level 1: on 1 GB of text a third of the default
+        // level's time for 3% more bytes (docs/BENCHMARKS.md).
+        args.add("--compress=0");
         args.add("--dbname=" + conninfoDbname(url.database()));
         return run.apply(new ProcessBuilder(args), Map.of(
                 "PGPASSWORD", url.password(),
@@ -175,9 +180,8 @@ public final class PostgresDumper implements Dumper {
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("loginTimeout", "15");
         // No read may wait more than 10 min. This connection stays open through the whole dump, but
-        // after the statistics it is idle, with no read pending, so only the longest single query
-        // must fit: one count(*) of a table estimated below a million rows, well under a minute.
-        // Hitting it costs the statistics, never the dump (pg_dump has its own connection).
+        // after the statistics (one catalog query: rows are counted from the dump stream) it is idle,
+        // with no read pending. Hitting it costs the statistics, never the dump (pg_dump has its own connection).
         properties.setProperty("socketTimeout", "600");
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "autobus");
@@ -196,26 +200,28 @@ public final class PostgresDumper implements Dumper {
         return url.parameters().getOrDefault("sslmode", url.localHost() ? "prefer" : "require");
     }
 
-    private static DatabaseStatistics statistics(Connection connection) {
+    /**
+     * Each table's size, and its row estimate for tables whose data the dump leaves out: the rows of the others are
+     * counted exactly from the dump stream ({@link RunningDump#statistics()}). The tables' own sizes (no indexes) are
+     * the progress's yardstick.
+     */
+    private static DatabaseStatistics statistics(Connection connection, DumpProgress progress) {
         try (var statement = connection.prepareStatement("""
-                SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)
+                SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid), pg_table_size(c.oid)
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
                 ORDER BY 1, 2""")) {
             var tables = new ArrayList<TableStatistics>();
+            var tableSizes = new java.util.HashMap<String, Long>();
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String schema = rows.getString(1);
-                    String table = rows.getString(2);
-                    long estimate = rows.getLong(3);
-                    long size = rows.getLong(4);
-                    // reltuples is -1 for a table never vacuumed or analyzed: count it.
-                    boolean exact = estimate < DatabaseStatistics.EXACT_COUNT_LIMIT;
-                    long count = exact ? countRows(connection, schema, table) : estimate;
-                    tables.add(new TableStatistics(schema + "." + table, count, exact, size));
+                    String name = rows.getString(1) + "." + rows.getString(2);
+                    tables.add(new TableStatistics(name, rows.getLong(3), false, rows.getLong(4)));
+                    tableSizes.put(name, rows.getLong(5));
                 }
             }
+            progress.tableSizes(tableSizes);
             long databaseSize = Long.parseLong(RunningDump.queryString(connection, "SELECT pg_database_size(current_database())"));
             return new DatabaseStatistics(databaseSize, tables);
         } catch (SQLException e) {
@@ -223,15 +229,4 @@ public final class PostgresDumper implements Dumper {
         }
     }
 
-    private static long countRows(Connection connection, String schema, String table) throws SQLException {
-        try (var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT count(*) FROM " + quote(schema) + "." + quote(table))) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 }

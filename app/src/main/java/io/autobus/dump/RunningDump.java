@@ -133,10 +133,11 @@ final class RunningDump implements Dump {
         return serverVersion;
     }
 
+    /** The server's figures with the rows counted in the stream: call it once the output was read to its end. */
     @Override
     public DatabaseStatistics statistics() {
         try {
-            return statistics.join();
+            return statistics.join().withCounts(progress.rowCounts());
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }

@@ -108,7 +108,8 @@ class BackupFailureTest {
         try (var server17 = EmbeddedPostgres.builder().start()) {
             UUID addon = harness.provisionedAddon();
             harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres");
-            var dumper = new io.autobus.dump.PostgresDumper(Tools.in(java.util.List.of(pgDump15), harness.toolRoot()));
+            var dumper = new io.autobus.dump.PostgresDumper(Tools.in(java.util.List.of(pgDump15), harness.toolRoot()),
+                    io.autobus.dump.CompressionThreads.of(1));
 
             var error = org.assertj.core.api.Assertions.catchThrowable(() -> dumper.start(
                     io.autobus.db.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),

@@ -104,7 +104,7 @@ public final class BackupHarness {
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes, Settings.JobLimits limits) {
         var targets = new BackupTargets(addons,
                 HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets, addresses);
-        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot()), viewed, new DatabaseLocks(metadataDataSource()),
+        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot(), 2), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, limits, app.clock);
     }
 
