@@ -27,9 +27,9 @@ final class TableCounts {
             if (rows == null) {
                 differences.add(expected.name() + ": missing from the restore");
             } else if (expected.rowsExact() && rows != wanted) {
+                // Every table whose data the dump holds was counted in the dump stream; only snapshots taken
+                // before that have estimates, and an estimate is no count to compare with.
                 differences.add(expected.name() + ": " + rows + " rows restored, " + wanted + " at dump time");
-            } else if (!expected.rowsExact() && wanted > 0 && rows == 0) {
-                differences.add(expected.name() + ": empty after the restore, about " + wanted + " rows at dump time");
             }
         }
         return differences;
