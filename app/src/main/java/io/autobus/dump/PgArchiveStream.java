@@ -52,6 +52,8 @@ final class PgArchiveStream extends InputStream {
     private static final int OFFSET_POS_NOT_SET = 1;
     private static final int PIECE = 64 * 1024;
     private static final int TAIL = 8;
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private enum State { HEAD, TOC, BLOCK, BLOB_OID, CHUNK_LENGTH, CHUNK_DATA, END }
 
@@ -319,9 +321,17 @@ final class PgArchiveStream extends InputStream {
         return terminator ? empty : 0;
     }
 
-    private static long newlines(byte[] bytes, int length) {
+    /** Counts newline bytes eight at a time: every byte of the dump passes here, on the one reading thread. */
+    static long newlines(byte[] bytes, int length) {
         long count = 0;
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            long x = (long) LONGS.get(bytes, i) ^ 0x0a0a0a0a0a0a0a0aL; // newline bytes become zero
+            // The high bit of each byte that is zero, and of no other (no carry crosses a byte).
+            long zeros = ~(((x & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | x | 0x7f7f7f7f7f7f7f7fL);
+            count += Long.bitCount(zeros);
+        }
+        for (; i < length; i++) {
             if (bytes[i] == '\n') {
                 count++;
             }

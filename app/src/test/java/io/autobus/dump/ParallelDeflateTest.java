@@ -57,6 +57,22 @@ class ParallelDeflateTest {
     }
 
     @Test
+    void newlines_are_counted_eight_bytes_at_a_time_exactly_as_one_by_one() {
+        var random = new Random(7);
+        for (int length : new int[] {0, 1, 7, 8, 9, 63, 64, 1000}) {
+            byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++) {
+                bytes[i] = (byte) (random.nextInt(4) == 0 ? '\n' : random.nextInt(4) == 0 ? 0x8a : random.nextInt(256));
+            }
+            long expected = 0;
+            for (byte b : bytes) {
+                expected += b == '\n' ? 1 : 0;
+            }
+            assertThat(PgArchiveStream.newlines(bytes, length)).as("length " + length).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void compression_that_cannot_run_fails_the_stream() {
         Executor failing = task -> {
             throw new java.util.concurrent.RejectedExecutionException("no thread left");
