@@ -146,6 +146,11 @@ final class RunningDump implements Dump {
     @Override
     public void close() {
         pipeline.close();
+        try {
+            output.close(); // a stage reading the pipeline lets go of its buffers and its compression blocks
+        } catch (java.io.IOException ignored) {
+            // the tools are gone either way
+        }
         statistics.cancel(true);
         closeQuietly(connection);
         cleanUp.run();

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * compressor alone on the -Z0 archive read from a file, per thread count, for the model; and the
  * heap in use after GC, sampled while each service dump runs.
  *
- *   java ... io.autobus.dump.CompressionBench DATABASE RUNS
+ *   java ... io.autobus.dump.CompressionBench DATABASE RUNS [service]
+ * With {@code service}, only the service's dump stage on all threads (the heap figure for a larger database).
  */
 public final class CompressionBench {
     private CompressionBench() {
@@ -41,6 +42,14 @@ public final class CompressionBench {
         int cores = Runtime.getRuntime().availableProcessors();
         long dataBytes = tableBytes(database);
         var table = new ArrayList<String>();
+        if (args.length > 2 && args[2].equals("service")) {
+            var dumper = new PostgresDumper(Tools.installed(work.resolve("tools")), CompressionThreads.of(cores));
+            var heap = new AtomicLong();
+            double seconds = median(runs, () -> heap.accumulateAndGet(serviceDump(dumper, database, out), Math::max));
+            System.out.printf(Locale.ROOT, "%s (%,d bytes in its tables): service dump stage on %d threads %.1f s, %,d bytes, heap after GC"
+                    + " at most %d MiB while dumping%n", database, dataBytes, cores, seconds, Files.size(out), heap.get() / (1024 * 1024));
+            System.exit(0);
+        }
 
         double plain = median(runs, () -> pgDump(database, out, List.of()));
         table.add(row("plain `pg_dump -Fc -f FILE`", plain, Files.size(out), plain, dataBytes, ""));

@@ -126,6 +126,25 @@ class PgArchiveStreamTest {
     }
 
     @Test
+    void compression_that_fails_fails_the_read_and_closing_lets_go_of_the_archive() throws Exception {
+        java.util.concurrent.Executor failing = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("compression thread gone");
+        };
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        var source = new java.io.FilterInputStream(new ByteArrayInputStream(plainArchive())) {
+            @Override
+            public void close() throws IOException {
+                closed.set(true);
+                super.close();
+            }
+        };
+        var stream = new PgArchiveStream(source, new DumpProgress(), failing, 2, 1);
+        assertThatThrownBy(stream::readAllBytes).hasMessageContaining("compression thread gone");
+        stream.close();
+        assertThat(closed).isTrue();
+    }
+
+    @Test
     void archives_of_versions_1_15_and_1_16_get_the_algorithm_byte_and_relkind_read() throws Exception {
         for (int minor : new int[] {15, 16}) {
             byte[] archive = SyntheticArchive.withTable(minor, "public", "t", "1\tone\n2\ttwo\n3\tthree\n");
