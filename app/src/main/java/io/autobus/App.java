@@ -166,7 +166,7 @@ public final class App implements AutoCloseable {
                     settings.jobLimits().backupTimeout(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
-            var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores);
+            var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
