@@ -174,7 +174,7 @@ public final class App implements AutoCloseable {
                     manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
-            var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages);
+            var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {
