@@ -25,6 +25,7 @@ export interface Snapshot {
   dump_tool?: string | null
   restore_with?: string | null
   download_url?: string
+  progress?: Progress | null
   statistics?: {
     database_size: number | null
     tables: {name: string; rows: number; rows_exact: boolean; rows_change: number | null; size: number}[]
@@ -38,6 +39,27 @@ export interface Verification {
   server_version: string | null
   verified_at: string | null
   duration_ms: number | null
+}
+
+/** How far a running snapshot is; null unless it runs. */
+export interface Progress {
+  /** Data bytes the dump has passed so far (uncompressed, not the file's size). */
+  bytes: number
+  /** 0-99 of the data expected; null while the expected size is not known. */
+  percent: number | null
+  /** Seconds still to go at the rate so far; null while unknown. */
+  eta_seconds: number | null
+  /** The table being dumped, e.g. public.orders. */
+  table: string | null
+}
+
+/** What check_snapshot answers about a capture's job. */
+export interface Check {
+  completed: boolean
+  snapshot_id: string
+  status: string
+  error?: string
+  progress?: Progress | null
 }
 
 export interface Settings {
@@ -84,7 +106,7 @@ export class AutobusClient {
     return this.request('POST', '/api/snapshots', {database, description})
   }
 
-  check(jid: string): Promise<{completed: boolean; snapshot_id: string; status: string; error?: string}> {
+  check(jid: string): Promise<Check> {
     return this.request('GET', `/api/snapshots/check_snapshot?jid=${encodeURIComponent(jid)}`)
   }
 
@@ -179,6 +201,15 @@ export function bytes(value: number | null | undefined): string {
     unit++
   }
   return unit === 0 ? `${amount} B` : `${amount.toFixed(1)} ${units[unit]}`
+}
+
+/** A time, as precise as it is worth: 1.2 s, 45 s, 3 min 20 s, 2 h 5 min. */
+export function seconds(value: number): string {
+  if (value < 10 && !Number.isInteger(value)) return `${value.toFixed(1)} s`
+  const whole = Math.round(value)
+  if (whole < 60) return `${whole} s`
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`
+  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`
 }
 
 /** Columns padded to their widest cell. */

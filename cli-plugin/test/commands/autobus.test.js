@@ -48,6 +48,86 @@ describe('heroku autobus:*', () => {
     allCalled()
   })
 
+  describe('capture --wait while the snapshot runs', () => {
+    const RUNNING_10 = {completed: false, snapshot_id: SNAPSHOT.id, status: 'running',
+      progress: {bytes: 100000, percent: 10, eta_seconds: 270, table: 'public.orders'}}
+    const RUNNING_60 = {completed: false, snapshot_id: SNAPSHOT.id, status: 'running',
+      progress: {bytes: 600000, percent: 60, eta_seconds: 40, table: 'public.events'}}
+
+    /** Autobus answering: 10%, 60%, completed; then the snapshot, taken in 3 min 20 s and verified. */
+    function runningThenCompleted() {
+      heroku()
+      autobus()
+        .post('/api/snapshots').reply(202, {message: 'started', jid: 'j3', snapshot_id: SNAPSHOT.id})
+        .get('/api/snapshots/check_snapshot?jid=j3').reply(200, RUNNING_10)
+        .get('/api/snapshots/check_snapshot?jid=j3').reply(200, RUNNING_60)
+        .get('/api/snapshots/check_snapshot?jid=j3').reply(200, {completed: true, snapshot_id: SNAPSHOT.id, status: 'completed', progress: null})
+        .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, size: 2048, duration_ms: 200000})
+    }
+
+    /** Runs with stdout and stderr seen as terminals (or not), as a user's shell (or a CI log) would have them. */
+    async function runIn(terminal, args, options) {
+      const was = {stdout: process.stdout.isTTY, stderr: process.stderr.isTTY}
+      process.stdout.isTTY = terminal
+      process.stderr.isTTY = terminal
+      try {
+        return await runCommand(args, undefined, options)
+      } finally {
+        process.stdout.isTTY = was.stdout
+        process.stderr.isTTY = was.stderr
+      }
+    }
+
+    it('prints a plain line each time it moved when the output is not a terminal, then the size and time taken', async () => {
+      runningThenCompleted()
+
+      const {stdout, stderr, error} = await runIn(false, ['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'])
+
+      expect(error).to.equal(undefined)
+      expect(stderr).to.contain([
+        `Taking snapshot ${SNAPSHOT.id} of sushi...`,
+        `Taking snapshot ${SNAPSHOT.id} of sushi: running, 10%, 100.0 KB of data, about 4 min 30 s left, public.orders`,
+        `Taking snapshot ${SNAPSHOT.id} of sushi: running, 60%, 600.0 KB of data, about 40 s left, public.events`,
+        `Taking snapshot ${SNAPSHOT.id} of sushi: done`,
+      ].join('\n'))
+      expect(stdout).to.equal(`Snapshot ${SNAPSHOT.id}: 2.0 KB, taken in 3 min 20 s, verified\n${SNAPSHOT.id}\n`)
+      allCalled()
+    })
+
+    it('draws a bar with the percent, the time to go and the table on a terminal', async () => {
+      runningThenCompleted()
+
+      const {stdout, stderr, error} = await runIn(true, ['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'], {stripAnsi: false})
+
+      expect(error).to.equal(undefined)
+      expect(stderr).to.contain(`Taking snapshot ${SNAPSHOT.id} of sushi\n`)
+      // Each frame is drawn over the one before, from the first column (ESC [1G).
+      const frames = stderr.split('\x1b[1G').slice(1).map(frame => frame.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '').split('\n')[0].trimEnd())
+      expect(frames).to.deep.equal([
+        `${'-'.repeat(20)}   … | pending`,
+        `${'='.repeat(2)}${'-'.repeat(18)} 10% | 100.0 KB of data, about 4 min 30 s left, public.orders`,
+        `${'='.repeat(12)}${'-'.repeat(8)} 60% | 600.0 KB of data, about 40 s left, public.events`,
+        `${'='.repeat(20)} 100% | done`,
+      ])
+      expect(stdout).to.equal(`Snapshot ${SNAPSHOT.id}: 2.0 KB, taken in 3 min 20 s, verified\n${SNAPSHOT.id}\n`)
+    })
+
+    it('says so while the expected size is not known, and promises no time', async () => {
+      heroku()
+      autobus()
+        .post('/api/snapshots').reply(202, {message: 'started', jid: 'j4', snapshot_id: SNAPSHOT.id})
+        .get('/api/snapshots/check_snapshot?jid=j4').reply(200, {completed: false, snapshot_id: SNAPSHOT.id, status: 'pending', progress: null})
+        .get('/api/snapshots/check_snapshot?jid=j4').reply(200, {...RUNNING_10, progress: {bytes: 4096, percent: null, eta_seconds: null, table: null}})
+        .get('/api/snapshots/check_snapshot?jid=j4').reply(200, {completed: true, snapshot_id: SNAPSHOT.id, status: 'completed', progress: null})
+        .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, duration_ms: 1200})
+
+      const {stdout, stderr} = await runIn(false, ['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'])
+
+      expect(stderr).to.contain(`of sushi: pending\n`).and.to.contain(`of sushi: running, 4.1 KB of data\n`)
+      expect(stdout).to.contain(`Snapshot ${SNAPSHOT.id}: 2.0 KB, taken in 1.2 s, verified`)
+    })
+  })
+
   it('says what failed when a capture fails', async () => {
     heroku()
     autobus()

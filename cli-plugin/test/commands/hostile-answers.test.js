@@ -108,6 +108,21 @@ describe('heroku autobus:* with escape sequences in every field Autobus answers'
     }
   })
 
+  it('autobus:capture --wait prints a running snapshot\'s table name clean', async () => {
+    heroku()
+    autobus()
+      .post('/api/snapshots').reply(202, {message: 'started', jid: 'j1', snapshot_id: SNAPSHOT.id})
+      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, hostile({completed: false, snapshot_id: SNAPSHOT.id, status: 'running',
+        progress: {bytes: 1000, percent: 10, eta_seconds: 9, table: 'public.orders'}}))
+      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, {completed: true, snapshot_id: SNAPSHOT.id, status: 'completed'})
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, hostile(SNAPSHOT, ['verified']))
+
+    const {all} = await run(['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'])
+
+    expect(all).to.contain('10%, 1.0 KB of data, about 9 s left, public.orderstext FAKE')
+    expectPrintable(all)
+  })
+
   it('autobus:capture prints a clean reason when the snapshot fails', async () => {
     heroku()
     autobus()

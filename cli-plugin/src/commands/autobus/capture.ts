@@ -1,8 +1,9 @@
 import {Flags, ux} from '@oclif/core'
-import {AutobusCommand, AutobusError, Snapshot} from '../../lib/autobus.js'
+import {AutobusCommand, AutobusError, bytes, seconds, Snapshot} from '../../lib/autobus.js'
+import {captureProgress} from '../../lib/capture-progress.js'
 
 export default class Capture extends AutobusCommand {
-  static description = 'take a snapshot now (like pg:backups:capture); --wait follows it until it is verified'
+  static description = 'take a snapshot now (like pg:backups:capture); --wait follows it, with a progress bar, until it is verified'
   static examples = ['$ heroku autobus:capture -a sushi --database DATABASE_URL --description "before deploy" --wait']
   static flags = {
     database: Flags.string({description: 'config var of the database, e.g. DATABASE_URL (default: the first one)'}),
@@ -21,18 +22,20 @@ export default class Capture extends AutobusCommand {
       return
     }
     const pause = () => new Promise(resolve => setTimeout(resolve, flags.interval * 1000))
-    ux.action.start(`Taking snapshot ${started.snapshot_id} of ${flags.app}`)
-    for (;;) {
-      const state = await autobus.check(started.jid)
-      ux.action.status = state.status
-      if (state.status === 'failed') {
-        ux.action.stop('failed')
-        throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
+    const progress = captureProgress(`Taking snapshot ${started.snapshot_id} of ${flags.app}`, line => this.logToStderr(line))
+    let taken = false
+    try {
+      for (;;) {
+        const state = await autobus.check(started.jid)
+        if (state.status === 'failed') throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
+        if (state.completed) break
+        progress.update(state.status, state.progress)
+        await pause()
       }
-      if (state.completed) break
-      await pause()
+      taken = true
+    } finally {
+      progress.stop(taken) // on any error too: a bar left running would keep its timer, and the cursor hidden
     }
-    ux.action.stop('done')
     ux.action.start('Verifying that it restores')
     let snapshot: Snapshot
     for (;;) {
@@ -42,9 +45,19 @@ export default class Capture extends AutobusCommand {
       await pause()
     }
     ux.action.stop(snapshot.verification?.status)
+    this.log(summary(snapshot))
     if (snapshot.verification?.status === 'failed') {
       throw new AutobusError(`Snapshot ${snapshot.id} did not restore: ${snapshot.verification.detail ?? ''}`)
     }
     this.log(snapshot.id)
   }
+}
+
+/** e.g. "Snapshot 550bb…: 2.0 KB, taken in 3 min 20 s, verified"; the parts Autobus did not send are left out. */
+function summary(snapshot: Snapshot): string {
+  const parts = []
+  if (typeof snapshot.size === 'number') parts.push(bytes(snapshot.size))
+  if (typeof snapshot.duration_ms === 'number') parts.push(`taken in ${seconds(snapshot.duration_ms / 1000)}`)
+  if (snapshot.verification) parts.push(snapshot.verification.status)
+  return `Snapshot ${snapshot.id}: ${parts.join(', ')}`
 }

@@ -166,7 +166,7 @@ public final class App implements AutoCloseable {
                     settings.jobLimits().backupTimeout(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
-            var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores);
+            var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
@@ -174,7 +174,7 @@ public final class App implements AutoCloseable {
                     manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
-            var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages);
+            var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {

@@ -1,5 +1,6 @@
 package io.autobus.api;
 
+import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
 import java.time.Instant;
@@ -15,7 +16,8 @@ final class SnapshotJson {
     private SnapshotJson() {
     }
 
-    static Map<String, Object> of(Snapshot snapshot) {
+    /** @param now for a running snapshot's time still to go */
+    static Map<String, Object> of(Snapshot snapshot, Instant now) {
         var json = new LinkedHashMap<String, Object>();
         json.put("id", snapshot.id());
         json.put("kind", snapshot.kind().label());
@@ -37,12 +39,26 @@ final class SnapshotJson {
         json.put("duration_ms", snapshot.durationMs());
         json.put("error", snapshot.error());
         json.put("partial", snapshot.partialReason());
+        json.put("progress", progress(ProgressEstimate.of(snapshot, now)));
+        return json;
+    }
+
+    /** Null unless the snapshot is running: {@code bytes}, {@code percent}, {@code eta_seconds}, {@code table}. */
+    static Map<String, Object> progress(ProgressEstimate estimate) {
+        if (estimate == null) {
+            return null;
+        }
+        var json = new LinkedHashMap<String, Object>();
+        json.put("bytes", estimate.bytes());
+        json.put("percent", estimate.percent());
+        json.put("eta_seconds", estimate.etaSeconds());
+        json.put("table", estimate.table());
         return json;
     }
 
     /** With the statistics taken at dump time and the change since the previous snapshot. */
-    static Map<String, Object> withStatistics(Snapshot snapshot, SnapshotChanges changes) {
-        var json = of(snapshot);
+    static Map<String, Object> withStatistics(Snapshot snapshot, SnapshotChanges changes, Instant now) {
+        var json = of(snapshot, now);
         var statistics = new LinkedHashMap<String, Object>();
         statistics.put("database_size", snapshot.databaseSizeBytes());
         statistics.put("database_size_change", changes.databaseSizeDelta());

@@ -3,6 +3,7 @@ package io.autobus.api;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.backup.ManualSnapshots;
+import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
 import io.autobus.backup.SnapshotDeleter;
@@ -17,6 +18,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnprocessableContentResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,15 +36,17 @@ public final class SnapshotsApi {
     private final ManualSnapshots manualSnapshots;
     private final SnapshotDeleter deleter;
     private final SnapshotStores stores;
+    private final Clock clock;
     private final RenderedLists lists = new RenderedLists();
 
     public SnapshotsApi(ApiAuth auth, SnapshotRepository snapshots, ManualSnapshots manualSnapshots, SnapshotDeleter deleter,
-                        SnapshotStores stores) {
+                        SnapshotStores stores, Clock clock) {
         this.auth = auth;
         this.snapshots = snapshots;
         this.manualSnapshots = manualSnapshots;
         this.deleter = deleter;
         this.stores = stores;
+        this.clock = clock;
     }
 
     /** {@code GET /api/snapshots[?database=&kind=&status=&limit=&offset=]} */
@@ -55,7 +60,8 @@ public final class SnapshotsApi {
         String query = database + "|" + kind + "|" + status + "|" + limit + "|" + offset;
         byte[] json = lists.get(holder.addonId(), holder.snapshotsVersion(), query, () -> {
             var page = snapshots.page(holder.addonId(), database, kind, status, limit, offset);
-            return ctx.jsonMapper().toJsonString(page.stream().map(SnapshotJson::of).toList(), List.class)
+            Instant now = clock.instant();
+            return ctx.jsonMapper().toJsonString(page.stream().map(snapshot -> SnapshotJson.of(snapshot, now)).toList(), List.class)
                     .getBytes(StandardCharsets.UTF_8);
         });
         ctx.contentType(ContentType.APPLICATION_JSON).result(json);
@@ -119,6 +125,7 @@ public final class SnapshotsApi {
         if (snapshot.status() == SnapshotStatus.FAILED) {
             answer.put("error", snapshot.error());
         }
+        answer.put("progress", SnapshotJson.progress(ProgressEstimate.of(snapshot, clock.instant())));
         ctx.json(answer);
     }
 
@@ -131,7 +138,7 @@ public final class SnapshotsApi {
         var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
                 previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
                 snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
-        var json = SnapshotJson.withStatistics(snapshot, changes);
+        var json = SnapshotJson.withStatistics(snapshot, changes, clock.instant());
         if (snapshot.status() == SnapshotStatus.COMPLETED) {
             json.put("download_url", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()).toString());
         }

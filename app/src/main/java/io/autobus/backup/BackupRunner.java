@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one snapshot: the only place the backup stream is wired —
- * database tool (and gzip) → measured (size, SHA-256) → snapshot store, streaming end to end.
+ * database tool (and gzip) → measured (size, SHA-256) → snapshot store, streaming end to end;
+ * beside it, the dump's progress is recorded on the snapshot while it runs.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
  * with the tool's own words. Safe to run again: a finished snapshot is left alone.
  * Bounded: at most {@code AUTOBUS_ADDON_BACKUPS_AT_ONCE} runs per add-on at once, and a run
@@ -119,7 +120,9 @@ public final class BackupRunner {
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
         // Connecting is bounded by the dumpers' own connect timeouts; from here on, by the deadline:
         // closing the dump kills the tools, so the store's read fails and the upload is aborted.
-        try (Dump dump = dumpers.forEngine(DatabaseUrl.Engine.of(target.engine())).start(target.url(), target.address(), target.options())) {
+        try (Dump dump = dumpers.forEngine(DatabaseUrl.Engine.of(target.engine())).start(target.url(), target.address(), target.options());
+             var reporter = ProgressReporter.start(snapshot.id(), dump.progress()::view,
+                     progress -> snapshots.recordProgress(snapshot.id(), progress), ProgressReporter.EVERY)) {
             deadline.guard(dump::close);
             var measured = new MeasuredInputStream(dump.output());
             store.put(key, measured);

@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DumpProgress;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param restoreWith  which client restores the file, e.g. {@code pg_restore 15 or newer}
  * @param verificationServerVersion the version of the server the last verification restored into
  * @param partialReason what the dump left out and why (objects the app's user may not read); null for a whole snapshot
+ * @param progress  how far the running dump was when last recorded (at most a second ago); null unless running
  */
 public record Snapshot(
         String id,
@@ -50,8 +52,8 @@ public record Snapshot(
         String archiveVersion,
         String restoreWith,
         String verificationServerVersion,
-
-        String partialReason) {
+        String partialReason,
+        DumpProgress.View progress) {
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {

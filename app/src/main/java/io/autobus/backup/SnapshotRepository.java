@@ -6,23 +6,30 @@ import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 
 import io.autobus.db.generated.tables.records.SnapshotRecord;
 import io.autobus.dump.DatabaseStatistics;
+import io.autobus.dump.DumpProgress;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToIntFunction;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /** Snapshots and their statistics in the metadata store; every state change of a run goes through here. */
 public final class SnapshotRepository {
     private static final int MAX_ERROR_CHARS = 4000;
+    /** Progress belongs to one run while it runs: cleared when a run starts and when it ends. */
+    private static final Map<Field<?>, Object> NO_PROGRESS = noProgress();
 
     private final DSLContext dsl;
 
@@ -178,12 +185,27 @@ public final class SnapshotRepository {
                 .fetchOptional().map(SnapshotRepository::toSnapshot);
     }
 
+    /** A run starts (or starts over, after a worker died): no error, and no progress of an earlier run. */
     public void markRunning(String id, Instant now) {
         dsl.update(SNAPSHOT)
                 .set(SNAPSHOT.STATUS, SnapshotStatus.RUNNING.dbValue())
                 .set(SNAPSHOT.STARTED_AT, at(now))
                 .setNull(SNAPSHOT.ERROR)
+                .set(NO_PROGRESS)
                 .where(SNAPSHOT.ID.eq(id))
+                .execute();
+    }
+
+    /**
+     * How far the running dump is. Only a running snapshot takes it: a write that arrives after
+     * the run ended (a slow one) must not give a finished snapshot progress again.
+     */
+    public void recordProgress(String id, DumpProgress.View progress) {
+        dsl.update(SNAPSHOT)
+                .set(SNAPSHOT.PROGRESS_BYTES, progress.bytes())
+                .set(SNAPSHOT.PROGRESS_EXPECTED_BYTES, progress.expectedBytes())
+                .set(SNAPSHOT.PROGRESS_TABLE, progress.table())
+                .where(SNAPSHOT.ID.eq(id), SNAPSHOT.STATUS.eq(SnapshotStatus.RUNNING.dbValue()))
                 .execute();
     }
 
@@ -225,6 +247,7 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.RESTORE_WITH, completion.tooling() == null ? null : completion.tooling().restoreWith())
                     .set(SNAPSHOT.DATABASE_SIZE_BYTES, completion.statistics() == null ? null : completion.statistics().databaseSizeBytes())
                     .setNull(SNAPSHOT.ERROR)
+                    .set(NO_PROGRESS)
                     .where(SNAPSHOT.ID.eq(id))
                     .execute();
             if (updated == 0) {
@@ -257,6 +280,7 @@ public final class SnapshotRepository {
                 .set(SNAPSHOT.FINISHED_AT, at(finishedAt))
                 .set(SNAPSHOT.DURATION_MS, startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli())
                 .set(SNAPSHOT.ERROR, trimmed)
+                .set(NO_PROGRESS)
                 .where(SNAPSHOT.ID.eq(id))
                 .execute();
     }
@@ -356,7 +380,20 @@ public final class SnapshotRepository {
                 instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
                 r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError(), r.getDumpOptions(), r.getVerification(),
                 r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getDumpTool(), r.getDumpToolNote(),
-                r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason());
+                r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r));
+    }
+
+    private static DumpProgress.View progress(SnapshotRecord r) {
+        return r.getProgressBytes() == null ? null
+                : new DumpProgress.View(r.getProgressBytes(), r.getProgressExpectedBytes(), r.getProgressTable());
+    }
+
+    private static Map<Field<?>, Object> noProgress() {
+        var none = new HashMap<Field<?>, Object>();
+        none.put(SNAPSHOT.PROGRESS_BYTES, null);
+        none.put(SNAPSHOT.PROGRESS_EXPECTED_BYTES, null);
+        none.put(SNAPSHOT.PROGRESS_TABLE, null);
+        return Collections.unmodifiableMap(none);
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -8,6 +8,7 @@ import io.autobus.addon.FoundDatabase;
 import io.autobus.api.ApiTokens;
 import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupSettings;
+import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
 import io.autobus.backup.SnapshotRepository;
@@ -73,6 +74,7 @@ public final class Dashboard {
         model.put("byDatabase", byDatabase);
         model.put("inProgress", all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING || s.status() == SnapshotStatus.RUNNING
                 || "running".equals(s.verification())));
+        model.put("progress", progressOfRunning(all));
         model.put("messages", notifications.recent(addon.id(), 5));
         model.put("done", ctx.queryParam("done"));
         pages.render(ctx, 200, "dashboard", model);
@@ -148,6 +150,18 @@ public final class Dashboard {
         model.put("collaboratorEmail", collaboratorEmail);
         model.put("csrf", sessions.csrfToken(ctx));
         return model;
+    }
+
+    /** Each running snapshot's progress, by id. */
+    private Map<String, ProgressEstimate> progressOfRunning(List<Snapshot> all) {
+        var progress = new HashMap<String, ProgressEstimate>();
+        for (Snapshot snapshot : all) {
+            var estimate = ProgressEstimate.of(snapshot, clock.instant());
+            if (estimate != null) {
+                progress.put(snapshot.id(), estimate);
+            }
+        }
+        return progress;
     }
 
     private static String dayName(DayOfWeek day) {

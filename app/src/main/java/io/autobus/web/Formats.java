@@ -11,14 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Template filters: {@code bytes} (1.2 MB), {@code millis} (3.4 s), {@code when} (2026-11-24 03:07 UTC). */
+/**
+ * Template filters: {@code bytes} (1.2 MB), {@code millis} (3.4 s), {@code seconds} (3 min 20 s),
+ * {@code when} (2026-11-24 03:07 UTC).
+ */
 final class Formats extends AbstractExtension {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
     @Override
     public Map<String, Filter> getFilters() {
-        return Map.of("bytes", filter(Formats::bytes), "millis", filter(Formats::millis), "when", filter(Formats::when));
+        return Map.of("bytes", filter(Formats::bytes), "millis", filter(Formats::millis), "seconds", filter(Formats::seconds),
+                "when", filter(Formats::when));
     }
 
     private interface Format {
@@ -54,6 +58,16 @@ final class Formats extends AbstractExtension {
         double seconds = ((Number) value).doubleValue() / 1000;
         return seconds < 60 ? String.format(Locale.ROOT, "%.1f s", seconds)
                 : String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
+    }
+
+    /** A time to go, as precise as it is worth: 45 s, 3 min 20 s, 2 h 5 min. */
+    static String seconds(Object value) {
+        long seconds = ((Number) value).longValue();
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        return seconds < 3600 ? String.format(Locale.ROOT, "%d min %d s", seconds / 60, seconds % 60)
+                : String.format(Locale.ROOT, "%d h %d min", seconds / 3600, seconds % 3600 / 60);
     }
 
     static String when(Object value) {

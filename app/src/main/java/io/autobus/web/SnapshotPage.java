@@ -1,6 +1,7 @@
 package io.autobus.web;
 
 import io.autobus.addon.AddonRepository;
+import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
 import io.autobus.backup.SnapshotRepository;
@@ -9,14 +10,15 @@ import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /dashboard/snapshots/{id}}: one snapshot, its statistics and how the database
- * changed since the snapshot before it, and the seed's restore commands filled in; and the
- * confirmation page before deleting it.
+ * {@code GET /dashboard/snapshots/{id}}: one snapshot (how far it is, while it runs), its
+ * statistics and how the database changed since the snapshot before it, and the seed's restore
+ * commands filled in; and the confirmation page before deleting it.
  */
 public final class SnapshotPage {
     private final WebSessions sessions;
@@ -24,13 +26,16 @@ public final class SnapshotPage {
     private final AddonRepository addons;
     private final SnapshotStores stores;
     private final Pages pages;
+    private final Clock clock;
 
-    public SnapshotPage(WebSessions sessions, SnapshotRepository snapshots, AddonRepository addons, SnapshotStores stores, Pages pages) {
+    public SnapshotPage(WebSessions sessions, SnapshotRepository snapshots, AddonRepository addons, SnapshotStores stores, Pages pages,
+                        Clock clock) {
         this.sessions = sessions;
         this.snapshots = snapshots;
         this.addons = addons;
         this.stores = stores;
         this.pages = pages;
+        this.clock = clock;
     }
 
     public void show(Context ctx) {
@@ -42,6 +47,7 @@ public final class SnapshotPage {
                 previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
                 snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id())));
         addons.databaseEntry(snapshot.addonId(), snapshot.configVar()).ifPresent(entry -> model.put("database", entry.database()));
+        model.put("progress", ProgressEstimate.of(snapshot, clock.instant()));
         if (snapshot.status() == SnapshotStatus.COMPLETED) {
             model.put("downloadUrl", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()));
         }

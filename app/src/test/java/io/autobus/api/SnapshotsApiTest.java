@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.backup.DatabaseAttacher;
+import io.autobus.backup.SnapshotKeys;
+import io.autobus.backup.SnapshotKind;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.dump.DumpProgress;
 import io.autobus.crypto.SecretBox;
 import io.autobus.addon.AddonRepository;
 import io.autobus.support.HerokuPartner;
@@ -19,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,6 +34,7 @@ class SnapshotsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TestApp app = TestApp.shared();
     private final ApiTokens tokens = new ApiTokens(app.db);
+    private final SnapshotRepository snapshots = new SnapshotRepository(app.db);
     @TempDir
     Path downloads;
 
@@ -127,6 +133,51 @@ class SnapshotsApiTest {
                 .isEqualTo("changed elsewhere");
         app.db.deleteFrom(SNAPSHOT).where(SNAPSHOT.ADDON_ID.eq(tenant.addonId())).execute();
         assertThat(JSON.readTree(get("/api/snapshots?token=" + tenant.token()).body())).isEmpty();
+    }
+
+    @Test
+    void check_snapshot_shows_how_far_a_running_snapshot_is_and_when_it_should_be_done() throws Exception {
+        Tenant tenant = tenant();
+        UUID jobId = UUID.randomUUID();
+        // As the worker does: started a minute ago, 40% of the data passed, now in public.orders.
+        String id = running(tenant, jobId, app.clock.instant().minusSeconds(60));
+        snapshots.recordProgress(id, new DumpProgress.View(400_000, 1_000_000L, "public.orders"));
+
+        JsonNode running = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jobId + "&token=" + tenant.token()).body());
+        JsonNode listed = JSON.readTree(get("/api/snapshots?token=" + tenant.token()).body()).get(0);
+
+        assertThat(running.path("status").asText()).isEqualTo("running");
+        assertThat(running.path("completed").asBoolean()).isFalse();
+        var expected = JSON.readTree("{\"bytes\": 400000, \"percent\": 40, \"eta_seconds\": 90, \"table\": \"public.orders\"}");
+        assertThat(running.path("progress")).isEqualTo(expected);
+        assertThat(listed.path("progress")).as("the snapshot's JSON carries it too").isEqualTo(expected);
+
+        snapshots.complete(id, new SnapshotRepository.Completion("15.4", 2048, "ab".repeat(32), "local", "key", null, null),
+                app.clock.instant().minusSeconds(60), app.clock.instant());
+        JsonNode completed = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jobId + "&token=" + tenant.token()).body());
+
+        assertThat(completed.path("completed").asBoolean()).isTrue();
+        assertThat(completed.path("progress").isNull()).as("a completed snapshot has a size instead").isTrue();
+    }
+
+    @Test
+    void a_running_snapshot_not_reported_yet_has_zero_bytes_and_no_estimate() throws Exception {
+        Tenant tenant = tenant();
+        UUID jobId = UUID.randomUUID();
+        String id = running(tenant, jobId, app.clock.instant());
+
+        JsonNode check = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jobId + "&token=" + tenant.token()).body());
+
+        assertThat(check.path("progress")).isEqualTo(JSON.readTree("{\"bytes\": 0, \"percent\": null, \"eta_seconds\": null, \"table\": null}"));
+        snapshots.fail(id, "stopped by the test", app.clock.instant(), app.clock.instant());
+    }
+
+    /** A manual snapshot of the tenant's database whose run began at {@code startedAt}, as the worker records it (no job runs it). */
+    private String running(Tenant tenant, UUID jobId, Instant startedAt) {
+        String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), tenant.addonId(), "DATABASE_URL",
+                "postgresql", SnapshotKind.MANUAL, null, null, jobId, app.clock.instant()));
+        snapshots.markRunning(id, startedAt);
+        return id;
     }
 
     private String status(Tenant tenant, String jid) throws Exception {

@@ -121,5 +121,7 @@ class BackupTimeoutTest {
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .map(p -> p.info().command().orElse("")))
                 .as("no dump tool left running").noneMatch(command -> command.matches(".*/(pg_dump|mariadb-dump|mysqldump|pigz|gzip)"));
+        assertThat(BackupProgressTest.reporting(snapshot.id())).as("no progress reporter left running").isFalse();
+        assertThat(snapshot.progress()).isNull();
     }
 }

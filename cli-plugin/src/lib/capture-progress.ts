@@ -1,0 +1,90 @@
+import {SingleBar} from 'cli-progress'
+import {bytes, Progress, seconds} from './autobus.js'
+import {printable} from './printable.js'
+
+/** Long table names are cut, so that the bar's line fits a terminal's 80 columns more often than not. */
+const TABLE_CHARS = 32
+
+/** Follows a capture while it runs. */
+export interface CaptureProgress {
+  /** What check_snapshot answered last. */
+  update(status: string, progress: Progress | null | undefined): void
+  /** The snapshot is taken (done), or following it ended otherwise (it failed, Autobus could not be reached). */
+  stop(done: boolean): void
+}
+
+/**
+ * A progress bar on stderr when the user watches a terminal; plain lines, one each time what
+ * they say changes, when the output goes to a file, a pipe or a CI log, where a bar redrawn in
+ * place would only leave debris.
+ */
+export function captureProgress(title: string, writeLine: (line: string) => void): CaptureProgress {
+  return process.stdout.isTTY && process.stderr.isTTY ? new Bar(title, writeLine) : new Lines(title, writeLine)
+}
+
+/** e.g. "400.0 KB of data, about 1 min 30 s left, public.orders"; every part but the bytes only when known. */
+export function progressText(progress: Progress): string {
+  const parts = [`${bytes(progress.bytes)} of data`]
+  if (typeof progress.eta_seconds === 'number') parts.push(`about ${seconds(progress.eta_seconds)} left`)
+  if (progress.table) parts.push(short(printable(progress.table)))
+  return parts.join(', ')
+}
+
+function short(text: string): string {
+  return text.length <= TABLE_CHARS ? text : text.slice(0, TABLE_CHARS - 1) + '…'
+}
+
+function percent(progress: Progress | null | undefined): number | null {
+  return typeof progress?.percent === 'number' ? Math.max(0, Math.min(99, Math.floor(progress.percent))) : null
+}
+
+class Bar implements CaptureProgress {
+  private readonly bar: SingleBar
+
+  constructor(title: string, writeLine: (line: string) => void) {
+    writeLine(printable(title)) // on a line of its own: the bar's line keeps its columns for the percent and the time to go
+    // The terminal's line wrapping is off while the bar is drawn (cli-progress's default): a line too long is cut, not wrapped.
+    this.bar = new SingleBar({format: '{bar} {shown} | {detail}', stream: process.stderr, hideCursor: true, barsize: 20})
+    this.bar.start(100, 0, {shown: '  …', detail: 'pending'})
+  }
+
+  update(status: string, progress: Progress | null | undefined): void {
+    const shown = percent(progress)
+    this.bar.update(shown ?? 0, {
+      shown: shown === null ? '  ?' : `${String(shown).padStart(2)}%`,
+      detail: progress ? progressText(progress) : printable(status),
+    })
+    this.bar.render() // each answer at once: checks are seconds apart, far beyond the bar's own throttle
+  }
+
+  stop(done: boolean): void {
+    if (done) this.bar.update(100, {shown: '100%', detail: 'done'})
+    this.bar.stop()
+  }
+}
+
+class Lines implements CaptureProgress {
+  private last = ''
+
+  constructor(private readonly title: string, private readonly writeLine: (line: string) => void) {
+    this.print(`${title}...`)
+  }
+
+  update(status: string, progress: Progress | null | undefined): void {
+    const shown = percent(progress)
+    const parts = [printable(status)]
+    if (shown !== null) parts.push(`${shown}%`)
+    if (progress) parts.push(progressText(progress))
+    this.print(`${this.title}: ${parts.join(', ')}`)
+  }
+
+  stop(done: boolean): void {
+    this.print(`${this.title}: ${done ? 'done' : 'stopped'}`)
+  }
+
+  private print(line: string): void {
+    if (line === this.last) return
+    this.last = line
+    this.writeLine(printable(line))
+  }
+}
