@@ -14,8 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DumpProgress {
     private final AtomicLong bytes = new AtomicLong();
     private volatile String table;
-    /** Each table's size on the server, the yardstick for bytes still to come; empty until known. */
+    /** Each table's size on the server, the yardstick for what is still to come; empty until known. */
     private volatile Map<String, Long> tableSizes = Map.of();
+    /** Each table's row estimate on the server: how far into the current table the dump is, whatever its encoding. */
+    private volatile Map<String, Long> tableRowEstimates = Map.of();
+    private final Set<String> passed = ConcurrentHashMap.newKeySet();
+    private volatile long bytesAtEnter;
     /** The tables whose data the dump holds, once the dump says (pg_dump's table of contents); null: all. */
     private volatile Set<String> dumpedTables;
     private final Map<String, Long> rows = new ConcurrentHashMap<>();
@@ -28,18 +32,42 @@ public final class DumpProgress {
         return new View(bytes.get(), expectedBytes(), table);
     }
 
-    /** The data bytes the dump should pass in all, or null while unknown. */
+    /**
+     * The data bytes the dump should pass in all, or null while unknown. A table's dump is not its size on the server
+     * (bytea doubles in hex, numbers shrink or grow as text), so the share done is measured on the server's sizes:
+     * the tables already passed, and the current one's share of its estimated rows (counted exactly as they pass);
+     * the bytes so far, divided by that share, are the expectation.
+     */
     Long expectedBytes() {
         Map<String, Long> sizes = tableSizes;
-        if (sizes.isEmpty()) {
+        Set<String> dumped = dumpedTables;
+        long total = sizes.entrySet().stream().filter(e -> dumped == null || dumped.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        if (total <= 0) {
             return null;
         }
-        Set<String> dumped = dumpedTables;
-        return sizes.entrySet().stream().filter(e -> dumped == null || dumped.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        long sizesPassed = passed.stream().mapToLong(name -> sizes.getOrDefault(name, 0L)).sum();
+        String current = table;
+        double done = sizesPassed + (current == null ? 0 : sizes.getOrDefault(current, 0L) * shareOf(current));
+        long passedBytes = bytes.get();
+        return done <= 0 || passedBytes <= 0 ? total : Math.max(passedBytes, Math.round(passedBytes * total / done));
+    }
+
+    /** How much of the table being dumped has passed, 0 to 1: by rows when the server has an estimate, else by bytes. */
+    private double shareOf(String current) {
+        long estimate = tableRowEstimates.getOrDefault(current, 0L);
+        if (estimate > 0) {
+            return Math.min(1, (double) rows.getOrDefault(current, 0L) / estimate);
+        }
+        long size = tableSizes.getOrDefault(current, 0L);
+        return size <= 0 ? 1 : Math.min(1, (double) (bytes.get() - bytesAtEnter) / size);
     }
 
     void tableSizes(Map<String, Long> sizes) {
         this.tableSizes = Map.copyOf(sizes);
+    }
+
+    void tableRowEstimates(Map<String, Long> estimates) {
+        this.tableRowEstimates = Map.copyOf(estimates);
     }
 
     void dumpedTables(Set<String> tables) {
@@ -48,6 +76,11 @@ public final class DumpProgress {
 
     /** The dump starts on {@code name}'s data (schema-qualified for PostgreSQL, bare for MySQL). */
     void enter(String name) {
+        String previous = table;
+        if (previous != null) {
+            passed.add(previous);
+        }
+        bytesAtEnter = bytes.get();
         table = name;
         rows.putIfAbsent(name, 0L);
     }
@@ -67,6 +100,10 @@ public final class DumpProgress {
 
     /** The dump has ended: no current table. */
     void finished() {
+        String previous = table;
+        if (previous != null) {
+            passed.add(previous);
+        }
         table = null;
     }
 }

@@ -75,7 +75,6 @@ final class PgArchiveStream extends InputStream {
     private boolean inBlobs;
     private String table; // the TABLE DATA entry being read, null for other data
     private long chunkLeft;
-    private long entryRows;
     private final byte[] tail = new byte[TAIL]; // the entry's last bytes, to find a \. terminator
     private int tailLength;
     private ParallelDeflate deflate; // the entry's or large object's zlib stream; null when level is 0
@@ -224,7 +223,6 @@ final class PgArchiveStream extends InputStream {
             table = tableData.get(dumpId);
             if (table != null) {
                 progress.enter(table);
-                entryRows = 0;
                 tailLength = 0;
             }
             startStream();
@@ -260,7 +258,7 @@ final class PgArchiveStream extends InputStream {
         }
         if (length == 0) {
             if (table != null) {
-                progress.addRows(table, entryRows - terminatorLines());
+                progress.addRows(table, -terminatorLines());
             }
             if (deflate != null) {
                 deflate.finish(this::chunk);
@@ -287,7 +285,7 @@ final class PgArchiveStream extends InputStream {
         chunkLeft -= n;
         progress.addBytes(n);
         if (table != null) {
-            entryRows += newlines(piece, n);
+            progress.addRows(table, newlines(piece, n)); // as they pass: how far into the table the dump is
             keepTail(n);
         }
         if (deflate != null) {

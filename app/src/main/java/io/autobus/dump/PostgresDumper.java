@@ -214,13 +214,16 @@ public final class PostgresDumper implements Dumper {
                 ORDER BY 1, 2""")) {
             var tables = new ArrayList<TableStatistics>();
             var tableSizes = new java.util.HashMap<String, Long>();
+            var estimates = new java.util.HashMap<String, Long>();
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String name = rows.getString(1) + "." + rows.getString(2);
                     tables.add(new TableStatistics(name, rows.getLong(3), false, rows.getLong(4)));
                     tableSizes.put(name, rows.getLong(5));
+                    estimates.put(name, rows.getLong(3));
                 }
             }
+            progress.tableRowEstimates(estimates);
             progress.tableSizes(tableSizes);
             long databaseSize = Long.parseLong(RunningDump.queryString(connection, "SELECT pg_database_size(current_database())"));
             return new DatabaseStatistics(databaseSize, tables);

@@ -9,7 +9,9 @@ import io.autobus.support.InterceptedStore;
 import io.autobus.support.SourceDatabases;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * the run ends, however it ends, the progress is gone and nothing reports any more.
  */
 class BackupProgressTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final BackupHarness harness = new BackupHarness();
 
     @Test
@@ -48,6 +51,52 @@ class BackupProgressTest {
         assertThat(seenWhileRunning.get().progress()).isNotNull();
         assertThat(snapshot.progress()).isNull();
         assertThat(reporting(snapshot.id())).isFalse();
+    }
+
+    @Test
+    void check_snapshot_answers_the_bytes_passed_rising_with_a_percent_a_time_to_go_and_the_table() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", SourceDatabases.incompressiblePostgres("progress_api", 12));
+        String token = new io.autobus.api.ApiTokens(harness.app.db).enable(addon, true).orElseThrow();
+        var seen = new ArrayList<JsonNode>();
+
+        // At a few points of the upload the store waits until check_snapshot shows more than at the last one: the
+        // dump only moves when its stream is read, so each answer is one moment of a dump that is still running.
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> InterceptedStore.onPut(store, content -> new FilterInputStream(content) {
+            private long read;
+            private long nextLook = 1 << 20;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                read += Math.max(n, 0);
+                if (read >= nextLook && seen.size() < 3) { // 1, 4 and 7 MiB: well inside the table's rows
+                    nextLook += 3 << 20;
+                    harness.app.clock.advance(Duration.ofSeconds(10));
+                    long before = seen.isEmpty() ? 0 : seen.getLast().path("bytes").asLong();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> check(token, addon).path("progress").path("bytes").asLong() > before);
+                    seen.add(check(token, addon).path("progress"));
+                }
+                return n;
+            }
+        }));
+
+        assertThat(snapshot.status()).as(String.valueOf(snapshot.error())).isEqualTo(SnapshotStatus.COMPLETED);
+        assertThat(seen).as("looked at 1, 4 and 7 MiB of the upload").hasSize(3);
+        assertThat(seen).allSatisfy(progress -> {
+            assertThat(progress.path("table").asText()).isEqualTo("public.blobs");
+            assertThat(progress.path("percent").asInt(-1)).isBetween(0, 99);
+            assertThat(progress.path("eta_seconds").isNumber()).as("a time to go: %s", progress).isTrue();
+        });
+        assertThat(seen.stream().map(progress -> progress.path("bytes").asLong()).toList()).isSorted().doesNotHaveDuplicates();
+        assertThat(seen.stream().map(progress -> progress.path("percent").asInt()).toList()).isSorted();
+        assertThat(check(token, addon).path("progress").isNull()).as("none once completed").isTrue();
+    }
+
+    private JsonNode check(String token, UUID addon) throws IOException {
+        UUID jid = snapshotOf(addon).jobId();
+        var answer = harness.app.http.send("GET", "/api/snapshots/check_snapshot?jid=" + jid + "&token=" + token, null, java.util.Map.of());
+        return JSON.readTree(answer.body());
     }
 
     /** Whether a progress reporter of the snapshot is still alive. */
