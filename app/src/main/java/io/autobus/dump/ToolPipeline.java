@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Child processes connected stdout to stdin (like {@code tool | gzip}, without a shell), whose
- * last stdout is read as a stream. The stream reaches its end only after every process exited
- * with 0; otherwise reading fails with the tools' stderr, so a consumer never mistakes a
- * truncated dump for a whole one.
+ * last stdout is read as a stream; optionally with a {@link Tap} between two of them, which Java
+ * feeds. The stream reaches its end only after every process exited with 0 (and the tap took
+ * every byte); otherwise reading fails with the tools' stderr, or what the tap threw, so a
+ * consumer never mistakes a truncated dump for a whole one.
  */
 public final class ToolPipeline implements AutoCloseable {
     private static final int STDERR_TAIL_BYTES = 8 * 1024;
@@ -24,11 +25,26 @@ public final class ToolPipeline implements AutoCloseable {
     private final List<StderrTail> stderr = new ArrayList<>();
     private final List<String> names;
     private final String secret;
+    /** Between two stages when there is a tap; else null. */
+    private final TapPump pump;
 
-    private ToolPipeline(List<Process> processes, List<String> names, String secret) {
+    /**
+     * Sees every byte passing between two stages, in order, on the one thread that moves them.
+     * What it throws stops every tool and fails the pipeline's output; it should be quick, as
+     * the tools wait for it.
+     */
+    public interface Tap {
+        void pass(byte[] bytes, int offset, int length);
+
+        /** No more bytes: the stages before it closed their output (whether or not they succeeded). */
+        void end();
+    }
+
+    private ToolPipeline(List<Process> processes, List<String> names, String secret, TapPump pump) {
         this.processes = processes;
         this.names = names;
         this.secret = secret;
+        this.pump = pump;
         for (Process process : processes) {
             var tail = new StderrTail(process.getErrorStream());
             stderr.add(tail);
@@ -40,13 +56,41 @@ public final class ToolPipeline implements AutoCloseable {
      * @param secret a value to blank out of the tools' messages (the database password)
      */
     public static ToolPipeline start(List<ProcessBuilder> stages, String secret) {
+        return new ToolPipeline(startAll(stages), names(stages), secret, null);
+    }
+
+    /**
+     * {@code before | tap | after}: Java reads the last of {@code before} and writes the first of
+     * {@code after}, showing the bytes to {@code tap} on the way.
+     */
+    public static ToolPipeline start(List<ProcessBuilder> before, Tap tap, List<ProcessBuilder> after, String secret) {
+        var upstream = startAll(before);
+        List<Process> downstream;
         try {
-            var processes = ProcessBuilder.startPipeline(stages);
-            var names = stages.stream().map(stage -> java.nio.file.Path.of(stage.command().getFirst()).getFileName().toString()).toList();
-            return new ToolPipeline(processes, names, secret);
+            downstream = startAll(after);
+        } catch (DumpException e) {
+            upstream.forEach(Process::destroyForcibly);
+            throw e;
+        }
+        var processes = new ArrayList<>(upstream);
+        processes.addAll(downstream);
+        var names = new ArrayList<>(names(before));
+        names.addAll(names(after));
+        var pump = TapPump.start(upstream.getLast().getInputStream(), downstream.getFirst().getOutputStream(), tap,
+                () -> kill(processes), "between " + names.get(upstream.size() - 1) + " and " + names.get(upstream.size()));
+        return new ToolPipeline(List.copyOf(processes), List.copyOf(names), secret, pump);
+    }
+
+    private static List<Process> startAll(List<ProcessBuilder> stages) {
+        try {
+            return ProcessBuilder.startPipeline(stages);
         } catch (IOException e) {
             throw new DumpException("could not start " + stages.getFirst().command().getFirst() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> names(List<ProcessBuilder> stages) {
+        return stages.stream().map(stage -> java.nio.file.Path.of(stage.command().getFirst()).getFileName().toString()).toList();
     }
 
     /** The last tool's stdout; read it to the end. */
@@ -79,7 +123,8 @@ public final class ToolPipeline implements AutoCloseable {
     /**
      * Waits for every tool. The one to blame is the first in pipe order that failed for its own
      * reason: a stage killed by SIGPIPE only shows that a later stage stopped reading (mysql at its
-     * first error, say), and its empty stderr would hide the real cause.
+     * first error, say), and its empty stderr would hide the real cause. A tap that threw comes
+     * before all: it stopped the tools itself.
      */
     private void awaitSuccess() throws IOException {
         int blamed = -1;
@@ -96,8 +141,15 @@ public final class ToolPipeline implements AutoCloseable {
                 blamed = i;
             }
         }
+        awaitTap();
         if (blamed >= 0) {
             throw new IOException(names.get(blamed) + " failed (exit " + exits[blamed] + "): " + stderrOf(blamed));
+        }
+    }
+
+    private void awaitTap() throws IOException {
+        if (pump != null) {
+            pump.await();
         }
     }
 
@@ -123,9 +175,18 @@ public final class ToolPipeline implements AutoCloseable {
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");
     }
 
-    /** Kills whatever still runs; harmless after a clean end. */
+    /** Kills whatever still runs (the tap's pump then ends too); harmless after a clean end. */
     @Override
     public void close() {
+        kill(processes);
+        try {
+            awaitTap();
+        } catch (IOException ignored) {
+            // closing: whatever the tap threw no longer matters
+        }
+    }
+
+    private static void kill(List<Process> processes) {
         for (Process process : processes) {
             process.destroyForcibly();
         }
