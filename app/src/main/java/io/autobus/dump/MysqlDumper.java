@@ -1,7 +1,6 @@
 package io.autobus.dump;
 
 import io.autobus.db.DatabaseUrl;
-import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.net.CustomerAddresses;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -14,8 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code mysqldump} / {@code mariadb-dump} piped through {@code gzip}: a {@code .sql.gz} that
- * {@code gzip -d -c FILE | mysql} restores. Works for MySQL (JawsDB, ClearDB) and MariaDB
+ * {@code mysqldump} / {@code mariadb-dump} piped through {@code gzip}, its rows counted on the way
+ * ({@link MysqlRowCounter}): a {@code .sql.gz} that {@code gzip -d -c FILE | mysql} restores. Works for MySQL (JawsDB, ClearDB) and MariaDB
  * (JawsDB Maria), adding the flags each client/server pair needs. The password goes through a
  * defaults file readable only by us, never the command line.
  */
@@ -61,12 +60,6 @@ public final class MysqlDumper implements Dumper {
                 throw new DumpException("excluding only a table's data needs mariadb-dump (MySQL's mysqldump cannot)");
             }
             var readable = MysqlReadability.of(connection, url.database(), url.user());
-            // Statistics from a consistent snapshot opened just before mysqldump opens its own.
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setAutoCommit(false);
-            try (var statement = connection.createStatement()) {
-                statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            }
             run = tools.newRun();
             Path defaults = run.writePrivateFile("client.cnf", defaultsFile(url));
             // mariadb-dump has no timeout option of its own (10.11: --connect-timeout is the mariadb client's, and
@@ -76,19 +69,21 @@ public final class MysqlDumper implements Dumper {
             var tables = tableNames(connection, url.database());
             var excluded = new Exclusions(TablePatterns.expand(options.excludeTables(), tables),
                     TablePatterns.expand(options.excludeTableData(), tables), readable);
-            var dump = run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion, defaults, url, address,
-                    excluded)), Map.of());
+            var dump = new ArrayList<>(List.of(run.apply(new ProcessBuilder(command(client, mariadbClient, mariadbServer, serverVersion,
+                    defaults, url, address, excluded)), Map.of())));
+            if (mariadbClient) {
+                dump.add(run.apply(new ProcessBuilder(WITHOUT_SANDBOX_LINE), Map.of()));
+            }
             // gzip -1 unless the customer chose: gzip, not mysqldump, bounds the time at higher levels.
             var compress = run.apply(new ProcessBuilder(gzip.toString(), "-c", "-n",
                     "-" + (options.compressionLevel() == null ? 1 : Math.max(1, options.compressionLevel()))), Map.of());
-            var stages = new ArrayList<>(List.of(dump));
-            if (mariadbClient) {
-                stages.add(run.apply(new ProcessBuilder(WITHOUT_SANDBOX_LINE), Map.of()));
-            }
-            stages.add(compress);
-            var pipeline = ToolPipeline.start(stages, url.password());
-            return new RunningDump(pipeline, pipeline.output(), new DumpProgress(), serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"),
-                    RunningDump.gather(() -> statistics(connection, url.database())), connection, run::close).partial(readable.reason());
+            // The rows are counted in the SQL on its way to the compressor: exact for every table, at no query's cost.
+            var progress = new DumpProgress();
+            var counter = new MysqlRowCounter(progress);
+            var pipeline = ToolPipeline.start(dump, counter, List.of(compress), url.password());
+            return new RunningDump(pipeline, pipeline.output(), progress, serverVersion, new RunningDump.DumpTool(Tools.describe(client), null, "mysql / mariadb client"),
+                    RunningDump.gather(() -> statistics(connection, url.database(), excluded, progress)), connection, run::close)
+                    .partial(readable.reason());
         } catch (SQLException e) {
             cleanUp(connection, run);
             throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
@@ -139,6 +134,23 @@ public final class MysqlDumper implements Dumper {
 
     /** Exact names of the tables left out, or whose rows are left out; the kinds of objects that may be read. */
     private record Exclusions(List<String> tables, List<String> tableData, MysqlReadability readable) {
+        List<String> withoutData() {
+            var names = new ArrayList<>(tables);
+            names.addAll(tableData);
+            return names;
+        }
+    }
+
+    /**
+     * The tables' sizes and row estimates, also told to {@code progress} as its yardstick; the rows of the tables
+     * whose data the dump holds are counted in the stream ({@link MysqlRowCounter}).
+     */
+    private static DatabaseStatistics statistics(Connection connection, String database, Exclusions excluded, DumpProgress progress) {
+        var tables = MysqlTables.read(connection, database);
+        progress.tableRowEstimates(tables.rowEstimates());
+        progress.tableSizes(tables.dataSizes());
+        progress.dumpedTables(tables.withDataDumped(excluded.withoutData()));
+        return tables.estimates();
     }
 
     private static List<String> tableNames(Connection connection, String database) throws SQLException {
@@ -186,8 +198,8 @@ public final class MysqlDumper implements Dumper {
         properties.setProperty("password", url.password());
         // A host that accepts and never answers must not hold a worker: 15 s to connect and log in
         // (Connector/J applies it to the handshake too). Then no read waits more than 10 min: this
-        // connection stays open through the whole dump but idles after the statistics, so only one
-        // COUNT(*) (tables estimated below a million rows) must fit; hitting it costs the statistics, never the dump.
+        // connection stays open through the whole dump but idles after the statistics (information_schema
+        // only; the rows are counted in the dump's stream); hitting it costs the statistics, never the dump.
         properties.setProperty("connectTimeout", "15000");
         properties.setProperty("socketTimeout", "600000");
         properties.setProperty("tcpKeepAlive", "true");
@@ -205,37 +217,6 @@ public final class MysqlDumper implements Dumper {
             return connection;
         } catch (SQLException e) {
             throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static DatabaseStatistics statistics(Connection connection, String database) {
-        try (var statement = connection.prepareStatement("""
-                SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)
-                FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME""")) {
-            statement.setString(1, database);
-            var tables = new ArrayList<TableStatistics>();
-            long databaseSize = 0;
-            try (var rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    String table = rows.getString(1);
-                    long estimate = rows.getLong(2);
-                    long size = rows.getLong(3);
-                    boolean exact = estimate < DatabaseStatistics.EXACT_COUNT_LIMIT;
-                    tables.add(new TableStatistics(table, exact ? countRows(connection, table) : estimate, exact, size));
-                    databaseSize += size;
-                }
-            }
-            return new DatabaseStatistics(databaseSize, tables);
-        } catch (SQLException e) {
-            throw new DumpException("could not take the database's statistics: " + e.getMessage(), e);
-        }
-    }
-
-    private static long countRows(Connection connection, String table) throws SQLException {
-        try (var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT COUNT(*) FROM `" + table.replace("`", "``") + "`")) {
-            rows.next();
-            return rows.getLong(1);
         }
     }
 

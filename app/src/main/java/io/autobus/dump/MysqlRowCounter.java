@@ -1,8 +1,6 @@
 package io.autobus.dump;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Counts the rows of each table in the SQL that mysqldump or mariadb-dump writes, as the bytes
@@ -47,7 +45,6 @@ final class MysqlRowCounter implements ToolPipeline.Tap {
     }
 
     private final DumpProgress progress;
-    private final CompletableFuture<Map<String, Long>> counts = new CompletableFuture<>();
     private State state = State.LINE_START;
     /** Between LOCK TABLES and UNLOCK TABLES. */
     private boolean inTableData;
@@ -61,11 +58,6 @@ final class MysqlRowCounter implements ToolPipeline.Tap {
 
     MysqlRowCounter(DumpProgress progress) {
         this.progress = progress;
-    }
-
-    /** The exact rows of each table whose data passed, by name, once the stream ended. */
-    CompletableFuture<Map<String, Long>> counts() {
-        return counts;
     }
 
     @Override
@@ -93,7 +85,6 @@ final class MysqlRowCounter implements ToolPipeline.Tap {
     @Override
     public void end() {
         progress.finished();
-        counts.complete(progress.rowCounts());
     }
 
     /** Inside a tuple list: the bytes that matter are quotes, parentheses and the final semicolon. */

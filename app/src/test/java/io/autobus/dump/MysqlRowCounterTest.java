@@ -118,7 +118,7 @@ class MysqlRowCounterTest {
         assertThat(progress.view().bytes()).isEqualTo(bytes.length);
         counter.end();
         assertThat(progress.view().table()).isNull();
-        assertThat(counter.counts().join()).as("a statement cut short is not counted").isEqualTo(Map.of("first", 1L, "second", 0L));
+        assertThat(progress.rowCounts()).as("a statement cut short is not counted").isEqualTo(Map.of("first", 1L, "second", 0L));
     }
 
     /** A table's data section as mysqldump and mariadb-dump write it, around {@code inserts}. */
@@ -141,10 +141,11 @@ class MysqlRowCounterTest {
     }
 
     private static Map<String, Long> counted(byte[] dump, int piece) {
-        var counter = new MysqlRowCounter(new DumpProgress());
+        var progress = new DumpProgress();
+        var counter = new MysqlRowCounter(progress);
         feed(counter, dump, piece);
         counter.end();
-        return counter.counts().join();
+        return progress.rowCounts();
     }
 
     /** In pieces of {@code piece} bytes, each at an offset inside a larger buffer, as the pump passes them. */
