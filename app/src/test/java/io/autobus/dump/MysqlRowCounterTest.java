@@ -35,6 +35,19 @@ class MysqlRowCounterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {13, 29, Integer.MAX_VALUE})
+    void an_escaped_quote_or_backslash_at_any_offset_of_a_long_string_is_seen(int piece) {
+        var inserts = new StringBuilder("INSERT INTO `t` VALUES (0,'')");
+        for (int at = 0; at < 40; at++) {
+            // 'xx\'),(yy' holds a quote; 'xx\\' ends after a backslash
+            inserts.append(",(1,'").append("x".repeat(at)).append("\\'),(").append("y".repeat(40 - at)).append("')");
+            inserts.append(",(2,'").append("x".repeat(at)).append("\\\\')");
+        }
+
+        assertThat(counted(dumpOf("t", inserts + ";\n"), piece)).isEqualTo(Map.of("t", 81L));
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 7, 4096, Integer.MAX_VALUE})
     void backquoted_names_with_doubled_backquotes_empty_tables_and_split_inserts_are_each_counted(int piece) {
         String dump = dumpOf("we``ird (name)", "INSERT INTO `we``ird (name)` VALUES (1,'a'),(2,'b');\n"
