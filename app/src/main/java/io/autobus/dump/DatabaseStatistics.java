@@ -22,6 +22,4 @@ public record DatabaseStatistics(long databaseSizeBytes, List<TableStatistics> t
                 ? new TableStatistics(table.name(), counted.get(table.name()), true, table.sizeBytes()) : table).toList());
     }
 
-    /** Tables estimated below this many rows are counted exactly. */
-    public static final long EXACT_COUNT_LIMIT = 1_000_000;
 }
