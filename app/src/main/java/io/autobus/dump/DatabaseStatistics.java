@@ -21,5 +21,4 @@ public record DatabaseStatistics(long databaseSizeBytes, List<TableStatistics> t
         return new DatabaseStatistics(databaseSizeBytes, tables.stream().map(table -> counted.containsKey(table.name())
                 ? new TableStatistics(table.name(), counted.get(table.name()), true, table.sizeBytes()) : table).toList());
     }
-
 }
