@@ -17,8 +17,8 @@ import java.util.concurrent.Executor;
  * compressed on several threads ({@link ParallelDeflate}), counting the rows of every table's COPY
  * data on the way and telling {@link DumpProgress} where the dump is. pg_dump runs with
  * {@code -Z0}, so its one compression thread no longer bounds the backup; the result is plain
- * pg_dump format, for any pg_restore of the archive's version. Memory: one 64 KiB piece read at a
- * time and the compressor's blocks in flight, whatever the database's size.
+ * pg_dump format, for any pg_restore of the archive's version. Memory: a 256 KiB read buffer and
+ * the compressor's blocks in flight, whatever the database's size.
  *
  * <p>The format, as written by PostgreSQL 15.18's {@code src/bin/pg_dump} (line numbers of that release):
  * <ul>
@@ -63,7 +63,13 @@ final class PgArchiveStream extends InputStream {
     private final int level;
     private final int maxInFlight;
     private final Deque<byte[]> ready = new ArrayDeque<>();
-    private final byte[] piece = new byte[PIECE];
+    /** pg_dump's output as read: pg_dump -Z0 writes each row as its own chunk, so chunks are parsed here, not one read each. */
+    private final byte[] buffer = new byte[4 * PIECE];
+    private int bufferStart;
+    private int bufferEnd;
+    /** Data bytes and rows seen since the last report to {@link #progress}: told once per step, not once per row. */
+    private long unreportedBytes;
+    private long unreportedRows;
     private final Map<Integer, String> tableData = new HashMap<>();
     private byte[] current = new byte[0];
     private int position;
@@ -85,7 +91,7 @@ final class PgArchiveStream extends InputStream {
      * @param level the zlib level of the result, 1-9; 0 passes the data on uncompressed
      */
     PgArchiveStream(InputStream in, DumpProgress progress, Executor pool, int threads, int level) {
-        this.in = new java.io.BufferedInputStream(in, PIECE);
+        this.in = in;
         this.progress = progress;
         this.pool = pool;
         this.level = level;
@@ -120,17 +126,45 @@ final class PgArchiveStream extends InputStream {
         return n;
     }
 
-    /** One unit of work: the head, one TOC entry, a block's start, a chunk's length or one piece of its data. */
+    /**
+     * One unit of work: the head, one TOC entry, a block's start, or data chunks until there is output (or a few
+     * hundred KiB were read: the compressor emits once per block).
+     */
     private void step() throws IOException {
         switch (state) {
             case HEAD -> head();
             case TOC -> tocEntry();
             case BLOCK -> block();
             case BLOB_OID -> blobOid();
-            case CHUNK_LENGTH -> chunkLength();
-            case CHUNK_DATA -> chunkData();
+            case CHUNK_LENGTH, CHUNK_DATA -> chunks();
             case END -> throw new IllegalStateException();
         }
+    }
+
+    private void chunks() throws IOException {
+        long before = unreportedBytes;
+        try {
+            while (ready.isEmpty() && unreportedBytes - before < 4 * PIECE) {
+                if (state == State.CHUNK_LENGTH) {
+                    chunkLength();
+                } else if (state == State.CHUNK_DATA) {
+                    chunkData();
+                } else {
+                    return;
+                }
+            }
+        } finally {
+            reportProgress();
+        }
+    }
+
+    private void reportProgress() {
+        progress.addBytes(unreportedBytes);
+        if (table != null && unreportedRows != 0) {
+            progress.addRows(table, unreportedRows); // as they pass: how far into the table the dump is
+        }
+        unreportedBytes = 0;
+        unreportedRows = 0;
     }
 
     private void head() throws IOException {
@@ -150,7 +184,7 @@ final class PgArchiveStream extends InputStream {
                     + ", format " + format + "); custom archives 1.14 to 1.16 (pg_dump 12 to 18) are read");
         }
         if (minor >= 15) {
-            int algorithm = in.read();
+            int algorithm = readByte();
             requireUncompressed(algorithm);
             copy.write(level == 0 ? 0 : 1); // 1: gzip (zlib streams), pg_compress_algorithm
         } else {
@@ -209,7 +243,7 @@ final class PgArchiveStream extends InputStream {
     }
 
     private void block() throws IOException {
-        int type = in.read();
+        int type = next();
         if (type < 0) {
             finishAll();
             return;
@@ -258,7 +292,7 @@ final class PgArchiveStream extends InputStream {
         }
         if (length == 0) {
             if (table != null) {
-                progress.addRows(table, -terminatorLines());
+                unreportedRows -= terminatorLines();
             }
             if (deflate != null) {
                 deflate.finish(this::chunk);
@@ -277,32 +311,35 @@ final class PgArchiveStream extends InputStream {
         state = State.CHUNK_DATA;
     }
 
+    /** What the buffer holds of the chunk, straight from the buffer into the count and the compressor. */
     private void chunkData() throws IOException {
-        int n = in.readNBytes(piece, 0, (int) Math.min(PIECE, chunkLeft));
-        if (n == 0) {
+        if (bufferStart == bufferEnd && !fill()) {
             throw new EOFException("pg_dump's archive ended inside a data chunk");
         }
+        int n = (int) Math.min(chunkLeft, bufferEnd - bufferStart);
+        int from = bufferStart;
+        bufferStart += n;
         chunkLeft -= n;
-        progress.addBytes(n);
+        unreportedBytes += n;
         if (table != null) {
-            progress.addRows(table, newlines(piece, n)); // as they pass: how far into the table the dump is
-            keepTail(n);
+            unreportedRows += newlines(buffer, from, n);
+            keepTail(buffer, from, n);
         }
         if (deflate != null) {
-            deflate.write(piece, 0, n, this::chunk);
+            deflate.write(buffer, from, n, this::chunk);
         } else {
-            ready.add(java.util.Arrays.copyOf(piece, n));
+            ready.add(java.util.Arrays.copyOfRange(buffer, from, from + n));
         }
         if (chunkLeft == 0) {
             state = State.CHUNK_LENGTH;
         }
     }
 
-    private void keepTail(int n) {
+    private void keepTail(byte[] bytes, int offset, int n) {
         int take = Math.min(n, TAIL);
         int keep = Math.min(tailLength, TAIL - take);
         System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-        System.arraycopy(piece, n - take, tail, keep, take);
+        System.arraycopy(bytes, offset + n - take, tail, keep, take);
         tailLength = keep + take;
     }
 
@@ -320,16 +357,17 @@ final class PgArchiveStream extends InputStream {
     }
 
     /** Counts newline bytes eight at a time: every byte of the dump passes here, on the one reading thread. */
-    static long newlines(byte[] bytes, int length) {
+    static long newlines(byte[] bytes, int offset, int length) {
         long count = 0;
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + 8 <= end; i += 8) {
             long x = (long) LONGS.get(bytes, i) ^ 0x0a0a0a0a0a0a0a0aL; // newline bytes become zero
             // The high bit of each byte that is zero, and of no other (no carry crosses a byte).
             long zeros = ~(((x & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | x | 0x7f7f7f7f7f7f7f7fL);
             count += Long.bitCount(zeros);
         }
-        for (; i < length; i++) {
+        for (; i < end; i++) {
             if (bytes[i] == '\n') {
                 count++;
             }
@@ -365,18 +403,41 @@ final class PgArchiveStream extends InputStream {
         copy.reset();
     }
 
+    /** The next byte, or -1 at the end of pg_dump's output. */
+    private int next() throws IOException {
+        return bufferStart < bufferEnd || fill() ? buffer[bufferStart++] & 0xff : -1;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buffer, 0, buffer.length);
+        bufferStart = 0;
+        bufferEnd = Math.max(n, 0);
+        return n > 0;
+    }
+
     private int readByte() throws IOException {
-        int b = in.read();
+        int b = next();
         if (b < 0) {
-            throw new EOFException("pg_dump's archive ended early (in its " + (state == State.HEAD ? "header" : "table of contents") + ")");
+            throw new EOFException("pg_dump's archive ended early (in its " + switch (state) {
+                case HEAD -> "header";
+                case TOC -> "table of contents";
+                default -> "data";
+            } + ")");
         }
         return b;
     }
 
     private byte[] exactly(int n) throws IOException {
-        byte[] bytes = in.readNBytes(n);
-        if (bytes.length < n) {
-            throw new EOFException("pg_dump's archive ended early");
+        byte[] bytes = new byte[n];
+        int got = 0;
+        while (got < n) {
+            if (bufferStart == bufferEnd && !fill()) {
+                throw new EOFException("pg_dump's archive ended early");
+            }
+            int take = Math.min(n - got, bufferEnd - bufferStart);
+            System.arraycopy(buffer, bufferStart, bytes, got, take);
+            bufferStart += take;
+            got += take;
         }
         return bytes;
     }
@@ -389,6 +450,14 @@ final class PgArchiveStream extends InputStream {
 
     /** WriteInt's form: a sign byte, then intSize bytes, least significant first. */
     private int readInt() throws IOException {
+        if (bufferEnd - bufferStart > intSize) { // the common case, once per row: no call per byte
+            int sign = buffer[bufferStart++];
+            long value = 0;
+            for (int i = 0; i < intSize; i++) {
+                value |= (long) (buffer[bufferStart++] & 0xff) << (8 * i);
+            }
+            return (int) (sign == 0 ? value : -value);
+        }
         int sign = readByte();
         long value = 0;
         for (int i = 0; i < intSize; i++) {

@@ -68,7 +68,7 @@ class ParallelDeflateTest {
             for (byte b : bytes) {
                 expected += b == '\n' ? 1 : 0;
             }
-            assertThat(PgArchiveStream.newlines(bytes, length)).as("length " + length).isEqualTo(expected);
+            assertThat(PgArchiveStream.newlines(bytes, 0, length)).as("length " + length).isEqualTo(expected);
         }
     }
 
