@@ -2,8 +2,10 @@ package io.autobus.dump;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -12,31 +14,40 @@ import java.util.zip.Adler32;
 import java.util.zip.Deflater;
 
 /**
- * One zlib stream (RFC 1950) compressed on several threads at once, the way pigz does it: the
+ * zlib streams (RFC 1950) compressed on several threads at once, the way pigz does it: the
  * input is cut into blocks; each is compressed as raw deflate primed with the previous block's
  * last 32 KiB as dictionary and ended with a sync flush (the last one with finish), so that the
  * blocks concatenate into one deflate stream that any inflater reads; the zlib header and the
- * Adler-32 of the whole input go around it. Bounded: at most {@code maxInFlight} blocks are held
- * (being compressed or waiting their turn), whatever the input's size.
+ * Adler-32 of the whole input go around it. One stream at a time, one after the other (a dump's
+ * entries). Bounded: at most {@code maxInFlight} blocks are being compressed or wait their turn,
+ * whatever the input's size.
+ *
+ * <p>Garbage matters as much as the arithmetic: the service runs in a small heap, where a 1 MiB
+ * array is a G1 "humongous" object and every one allocated starts a collection. So the blocks are
+ * reused for the next ones (and the next streams), each thread deflates into its own buffer, and
+ * what leaves is cut into pieces of at most {@link #PIECE_SIZE}.
  */
 final class ParallelDeflate {
     static final int BLOCK_SIZE = 1 << 20;
+    static final int PIECE_SIZE = 128 * 1024;
     private static final int DICTIONARY_SIZE = 32 * 1024;
     /** One raw deflater per thread and level, reset for each block (deflateInit costs more than a small block). */
     private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+    /** Each thread's deflate output: room for a block that does not compress (zlib's deflateBound, rounded up). */
+    private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[BLOCK_SIZE + BLOCK_SIZE / 64 + 1024]);
 
     private final Executor pool;
     private final int level;
     private final int maxInFlight;
     private final Deque<CompletableFuture<Block>> inFlight = new ArrayDeque<>();
-    private byte[] block = new byte[BLOCK_SIZE];
+    private final Deque<byte[]> spareBlocks = new ArrayDeque<>();
+    private byte[] block;
     private int filled;
     private byte[] dictionary;
     private long adler = 1;
-    private boolean headerSent;
 
-    /** A compressed block: its deflate bytes, and the Adler-32 and length of its input. */
-    private record Block(byte[] deflated, int length, long adler, int inputLength) {
+    /** A compressed block: its deflate bytes in pieces, the Adler-32 and length of its input, and the input's array to reuse. */
+    private record Block(List<byte[]> pieces, long adler, int inputLength, byte[] input) {
     }
 
     ParallelDeflate(Executor pool, int level, int maxInFlight) {
@@ -48,27 +59,37 @@ final class ParallelDeflate {
         this.maxInFlight = Math.max(1, maxInFlight);
     }
 
-    /** Adds input; hands {@code out} the compressed pieces that are ready, in order (possibly none). */
+    /** Adds input to the current stream; hands {@code out} the compressed pieces that are ready, in order (possibly none). */
     void write(byte[] bytes, int offset, int length, Consumer<byte[]> out) throws IOException {
         while (length > 0) {
-            int take = Math.min(length, block.length - filled);
+            if (block == null) {
+                block = spareBlocks.isEmpty() ? new byte[BLOCK_SIZE] : spareBlocks.removeFirst();
+            }
+            int take = Math.min(length, BLOCK_SIZE - filled);
             System.arraycopy(bytes, offset, block, filled, take);
             filled += take;
             offset += take;
             length -= take;
-            if (filled == block.length) {
+            if (filled == BLOCK_SIZE) {
                 submit(false, out);
             }
         }
         emitDone(out, false);
     }
 
-    /** Compresses what is left, ends the stream and hands {@code out} every remaining piece, the trailer last. */
+    /**
+     * Compresses what is left, ends the stream and hands {@code out} every remaining piece, the trailer last; the next
+     * write begins a new stream.
+     */
     void finish(Consumer<byte[]> out) throws IOException {
+        if (block == null) {
+            block = spareBlocks.isEmpty() ? new byte[0] : spareBlocks.removeFirst(); // an empty stream: no block needed
+        }
         submit(true, out);
         emitDone(out, true);
-        byte[] trailer = {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler};
-        out.accept(trailer);
+        out.accept(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler});
+        dictionary = null;
+        adler = 1;
     }
 
     /** Stops waiting for blocks (a failed dump); their threads finish their one block and drop it. */
@@ -84,11 +105,9 @@ final class ParallelDeflate {
         byte[] input = block;
         int length = filled;
         byte[] primer = dictionary;
-        if (!last) {
-            dictionary = Arrays.copyOfRange(input, length - DICTIONARY_SIZE, length);
-            block = new byte[BLOCK_SIZE];
-            filled = 0;
-        }
+        dictionary = last ? null : Arrays.copyOfRange(input, length - DICTIONARY_SIZE, length);
+        block = null;
+        filled = 0;
         inFlight.add(CompletableFuture.supplyAsync(() -> compress(input, length, primer, last), pool));
     }
 
@@ -106,8 +125,12 @@ final class ParallelDeflate {
         if (last) {
             deflater.finish();
         }
-        byte[] deflated = new byte[length / 2 + 1024];
+        byte[] deflated = OUTPUT.get();
         int n = 0;
+        if (primer == null) { // the stream's first block: the zlib header goes first
+            deflated[n++] = 0x78;
+            deflated[n++] = (byte) headerFlags(level);
+        }
         while (true) {
             int space = deflated.length - n;
             int written = deflater.deflate(deflated, n, space, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
@@ -117,11 +140,16 @@ final class ParallelDeflate {
             }
             if (n == deflated.length) {
                 deflated = Arrays.copyOf(deflated, deflated.length * 2);
+                OUTPUT.set(deflated);
             }
+        }
+        var pieces = new ArrayList<byte[]>(n / PIECE_SIZE + 1);
+        for (int from = 0; from < n; from += PIECE_SIZE) {
+            pieces.add(Arrays.copyOfRange(deflated, from, Math.min(n, from + PIECE_SIZE)));
         }
         var checksum = new Adler32();
         checksum.update(input, 0, length);
-        return new Block(deflated, n, checksum.getValue(), length);
+        return new Block(pieces, checksum.getValue(), length, input);
     }
 
     private void emitDone(Consumer<byte[]> out, boolean all) throws IOException {
@@ -145,16 +173,10 @@ final class ParallelDeflate {
 
     private void emit(Block done, Consumer<byte[]> out) {
         adler = combine(adler, done.adler(), done.inputLength());
-        if (!headerSent) {
-            headerSent = true;
-            byte[] piece = new byte[2 + done.length()];
-            piece[0] = 0x78;
-            piece[1] = (byte) headerFlags(level);
-            System.arraycopy(done.deflated(), 0, piece, 2, done.length());
-            out.accept(piece);
-        } else if (done.length() > 0) {
-            out.accept(Arrays.copyOf(done.deflated(), done.length()));
+        if (done.input().length == BLOCK_SIZE) {
+            spareBlocks.addLast(done.input());
         }
+        done.pieces().forEach(out);
     }
 
     /** The zlib header's second byte: the level class (RFC 1950 FLEVEL), with FCHECK making 0x78xx a multiple of 31. */

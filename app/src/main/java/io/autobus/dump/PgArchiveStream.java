@@ -59,9 +59,7 @@ final class PgArchiveStream extends InputStream {
 
     private final InputStream in;
     private final DumpProgress progress;
-    private final Executor pool;
     private final int level;
-    private final int maxInFlight;
     private final Deque<byte[]> ready = new ArrayDeque<>();
     /** pg_dump's output as read: pg_dump -Z0 writes each row as its own chunk, so chunks are parsed here, not one read each. */
     private final byte[] buffer = new byte[4 * PIECE];
@@ -83,7 +81,8 @@ final class PgArchiveStream extends InputStream {
     private long chunkLeft;
     private final byte[] tail = new byte[TAIL]; // the entry's last bytes, to find a \. terminator
     private int tailLength;
-    private ParallelDeflate deflate; // the entry's or large object's zlib stream; null when level is 0
+    private final ParallelDeflate deflate; // one zlib stream per entry and large object; null when level is 0
+    private final java.util.function.Consumer<byte[]> chunkOut = this::chunk; // once: a method reference per row was most of our garbage
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
     /**
@@ -93,9 +92,8 @@ final class PgArchiveStream extends InputStream {
     PgArchiveStream(InputStream in, DumpProgress progress, Executor pool, int threads, int level) {
         this.in = in;
         this.progress = progress;
-        this.pool = pool;
         this.level = level;
-        this.maxInFlight = 2 * threads;
+        this.deflate = level == 0 ? null : new ParallelDeflate(pool, level, 2 * threads);
     }
 
     @Override
@@ -259,7 +257,7 @@ final class PgArchiveStream extends InputStream {
                 progress.enter(table);
                 tailLength = 0;
             }
-            startStream();
+            state = State.CHUNK_LENGTH;
         } else if (type == BLK_BLOBS) {
             inBlobs = true;
             table = null;
@@ -276,13 +274,8 @@ final class PgArchiveStream extends InputStream {
         if (oid == 0) {
             state = State.BLOCK;
         } else {
-            startStream();
+            state = State.CHUNK_LENGTH;
         }
-    }
-
-    private void startStream() {
-        deflate = level == 0 ? null : new ParallelDeflate(pool, level, maxInFlight);
-        state = State.CHUNK_LENGTH;
     }
 
     private void chunkLength() throws IOException {
@@ -295,8 +288,7 @@ final class PgArchiveStream extends InputStream {
                 unreportedRows -= terminatorLines();
             }
             if (deflate != null) {
-                deflate.finish(this::chunk);
-                deflate = null;
+                deflate.finish(chunkOut);
             }
             writeInt(copy, 0);
             flushCopy();
@@ -326,7 +318,7 @@ final class PgArchiveStream extends InputStream {
             keepTail(buffer, from, n);
         }
         if (deflate != null) {
-            deflate.write(buffer, from, n, this::chunk);
+            deflate.write(buffer, from, n, chunkOut);
         } else {
             ready.add(java.util.Arrays.copyOfRange(buffer, from, from + n));
         }
@@ -375,12 +367,11 @@ final class PgArchiveStream extends InputStream {
         return count;
     }
 
-    /** A compressed piece as one of the archive's chunks. */
+    /** A compressed piece as one of the archive's chunks: its length, then the piece as it is. */
     private void chunk(byte[] compressed) {
-        var framed = new ByteArrayOutputStream(compressed.length + 1 + intSize);
-        writeInt(framed, compressed.length);
-        framed.writeBytes(compressed);
-        ready.add(framed.toByteArray());
+        writeInt(copy, compressed.length);
+        flushCopy();
+        ready.add(compressed);
     }
 
     private void finishAll() {

@@ -28,6 +28,25 @@ class ParallelDeflateTest {
     }
 
     @Test
+    void one_compressor_makes_streams_one_after_another_each_whole_in_small_pieces() throws Exception {
+        var deflate = new ParallelDeflate(pool, 1, 4);
+        byte[][] inputs = {mixed(2 * ParallelDeflate.BLOCK_SIZE), new byte[0], noise(ParallelDeflate.BLOCK_SIZE + 3), mixed(10)};
+        for (byte[] input : inputs) {
+            var out = new ByteArrayOutputStream();
+            var pieceSizes = new java.util.ArrayList<Integer>();
+            java.util.function.Consumer<byte[]> sink = piece -> {
+                pieceSizes.add(piece.length);
+                out.writeBytes(piece);
+            };
+            deflate.write(input, 0, input.length, sink);
+            deflate.finish(sink);
+            assertThat(inflate(out.toByteArray())).as(input.length + " bytes").isEqualTo(input);
+            // Larger arrays are G1 "humongous" objects in the service's small heap: each would start a collection.
+            assertThat(pieceSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(ParallelDeflate.PIECE_SIZE));
+        }
+    }
+
+    @Test
     void empty_input_is_a_complete_empty_stream() throws Exception {
         assertThat(inflate(compress(new byte[0], 1, 100))).isEmpty();
     }
@@ -109,6 +128,12 @@ class ParallelDeflateTest {
         }
         assertThat(inflater.getRemaining()).as("nothing after the trailer").isZero();
         return out.toByteArray();
+    }
+
+    private static byte[] noise(int length) {
+        byte[] bytes = new byte[length];
+        new Random(3).nextBytes(bytes);
+        return bytes;
     }
 
     /** Lines of text with runs of random bytes: both compressible and not. */
