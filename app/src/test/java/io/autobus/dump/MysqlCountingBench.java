@@ -46,7 +46,7 @@ public final class MysqlCountingBench {
         System.out.printf(Locale.ROOT, "%s: %,d rows counted in flight%n%n", database, rows);
         System.out.println("| what | median s | bytes |");
         System.out.println("|---|---|---|");
-        System.out.printf(Locale.ROOT, "| `mariadb-dump | sed | pigz -1` joined by the OS (before counting) | %.1f | %,d |%n", before, osBytes);
+        System.out.printf(Locale.ROOT, "| `mariadb-dump \\| sed \\| pigz -1` joined by the OS (before counting) | %.1f | %,d |%n", before, osBytes);
         System.out.printf(Locale.ROOT, "| Autobus dump stage (Java counts between sed and pigz) | %.1f (**%.2f×**) | %,d |%n",
                 after, after / before, serviceBytes);
         System.exit(0);
