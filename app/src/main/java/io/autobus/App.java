@@ -34,6 +34,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.api.ApiAuth;
 import io.autobus.api.ApiTokens;
 import io.autobus.api.RateLimiter;
+import io.autobus.api.RestoresApi;
 import io.autobus.api.SettingsApi;
 import io.autobus.api.SnapshotsApi;
 import io.autobus.config.Settings;
@@ -61,6 +62,10 @@ import io.autobus.notify.NotificationDelivery;
 import io.autobus.notify.NotificationSettings;
 import io.autobus.notify.Notifier;
 import io.autobus.notify.WebhookSender;
+import io.autobus.restore.RestoreJobHandler;
+import io.autobus.restore.RestoreRepository;
+import io.autobus.restore.RestoreRequests;
+import io.autobus.restore.RestoreRunner;
 import io.autobus.verify.Verification;
 import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
@@ -120,9 +125,12 @@ public final class App implements AutoCloseable {
         var snapshots = new SnapshotRepository(dsl);
         var locks = new DatabaseLocks(database.dataSource());
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
-        var backupRunner = new BackupRunner(snapshots, addons,
-                new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses),
+        var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
+        var backupRunner = new BackupRunner(snapshots, addons, backupTargets,
                 Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads()), stores, locks, verification, settings.jobLimits(), clock);
+        var restores = new RestoreRepository(dsl);
+        var restoreRunner = new RestoreRunner(restores, snapshots, addons, backupTargets, backupRunner, stores, locks,
+                io.autobus.dump.Tools.installed(settings.home().resolve("tmp")), notifier, settings.jobLimits(), clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(customerAddresses), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {
@@ -137,6 +145,7 @@ public final class App implements AutoCloseable {
                 Map.of(CheckAccessJobHandler.class, new CheckAccessJobHandler(accessChecker),
                         DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
                         BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
+                        RestoreJobHandler.class, new RestoreJobHandler(restoreRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
                         PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
                         VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
@@ -168,6 +177,8 @@ public final class App implements AutoCloseable {
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
+            var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(), clock);
+            var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
             var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
@@ -208,6 +219,9 @@ public final class App implements AutoCloseable {
                 config.routes.get("/api/snapshots/check_snapshot", snapshotsApi::check);
                 config.routes.get("/api/snapshots/{id}", snapshotsApi::show);
                 config.routes.delete("/api/snapshots/{id}", snapshotsApi::delete);
+                config.routes.get("/api/snapshots/{id}/tables", restoresApi::tables);
+                config.routes.post("/api/snapshots/{id}/restores", restoresApi::create);
+                config.routes.get("/api/restores/{restore_id}", restoresApi::show);
                 config.routes.get("/api/settings", settingsApi::show);
                 config.routes.patch("/api/settings", settingsApi::change);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")

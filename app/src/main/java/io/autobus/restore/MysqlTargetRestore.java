@@ -1,0 +1,84 @@
+package io.autobus.restore;
+
+import io.autobus.backup.BackupTargets.Target;
+import io.autobus.backup.Snapshot;
+import io.autobus.dump.MysqlDumper;
+import io.autobus.dump.ToolRun;
+import io.autobus.dump.Tools;
+import io.autobus.jobs.Deadline;
+import io.autobus.verify.DefinerRewriter;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The {@code mysql} client into the customer's database, logged in as the URL's user (password in
+ * a private defaults file), reading the unpacked dump with its definers made {@code CURRENT_USER}
+ * (hosted MySQL users may not create objects for others). A whole restore is the seed's
+ * {@code gzip -d | mysql}: the dump's own DROP TABLE IF EXISTS and CREATE TABLE, table by table.
+ */
+final class MysqlTargetRestore implements TargetRestore {
+    private final Tools tools;
+
+    MysqlTargetRestore(Tools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, Deadline deadline) {
+        Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new RestoreException("the mysql client is not installed here"));
+        boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
+        try (ToolRun run = tools.newRun()) {
+            Path defaults = run.writePrivateFile("client.cnf", MysqlDumper.defaultsFile(target.url()));
+            var command = new ArrayList<>(List.of(client.toString(), "--defaults-file=" + defaults, "--protocol=TCP",
+                    "--host=" + target.address().getHostAddress(), "--port=" + target.url().port(), "--user=" + target.url().user(),
+                    "--database=" + target.url().database(), "--default-character-set=utf8mb4"));
+            boolean tls = MysqlDumper.useTls(target.url());
+            command.add(mariadbClient ? (tls ? "--ssl" : "--skip-ssl") : (tls ? "--ssl-mode=REQUIRED" : "--ssl-mode=DISABLED"));
+            if (Tools.supports(client, "--sandbox")) {
+                command.add("--sandbox"); // no \! shell commands from the dump
+            }
+            var builder = run.apply(new ProcessBuilder(command), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            String failure = RestoreTool.run(builder, target.url().password(),
+                    () -> new DefinerRewriter(new GZIPInputStream(stored)), deadline);
+            if (failure != null) {
+                throw new RestoreException("mysql failed: " + failure);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Connection connect(Target target) {
+        return MysqlDumper.connect(target.url(), target.address());
+    }
+
+    @Override
+    public Map<String, Long> counts(Connection connection, Iterable<String> names, String restoredInto) throws SQLException {
+        var counts = new LinkedHashMap<String, Long>();
+        for (String name : names) {
+            String table = restoredInto == null ? name : name + restoredInto;
+            if (exists(connection, table)) {
+                counts.put(name, io.autobus.verify.RowCount.of(connection, "`" + table.replace("`", "``") + "`"));
+            }
+        }
+        return counts;
+    }
+
+    private static boolean exists(Connection connection, String table) throws SQLException {
+        try (var statement = connection.prepareStatement(
+                "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            statement.setString(1, table);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1) > 0;
+            }
+        }
+    }
+}
