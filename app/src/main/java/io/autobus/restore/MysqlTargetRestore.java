@@ -7,6 +7,7 @@ import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
 import io.autobus.jobs.Deadline;
 import io.autobus.verify.DefinerRewriter;
+import io.autobus.verify.StdinFeeder;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +32,11 @@ final class MysqlTargetRestore implements TargetRestore {
     }
 
     @Override
-    public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, Deadline deadline) {
+    public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
+                          Deadline deadline) {
+        if (restore.mode() != RestoreMode.WHOLE) {
+            throw new RestoreException("restoring chosen tables of a MySQL snapshot is not built yet; restore it whole into another database");
+        }
         Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new RestoreException("the mysql client is not installed here"));
         boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
         try (ToolRun run = tools.newRun()) {

@@ -2,12 +2,17 @@ package io.autobus.restore;
 
 import io.autobus.backup.BackupTargets.Target;
 import io.autobus.backup.Snapshot;
+import io.autobus.dump.PgArchiveToc;
 import io.autobus.dump.PostgresDumper;
+import io.autobus.dump.ToolPipeline;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
 import io.autobus.jobs.Deadline;
 import io.autobus.verify.PgRestoreChoice;
+import io.autobus.verify.StdinFeeder;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,7 +33,8 @@ final class PostgresTargetRestore implements TargetRestore {
     }
 
     @Override
-    public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, Deadline deadline) {
+    public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
+                          Deadline deadline) {
         int serverMajor;
         try (Connection connection = connect(target)) {
             serverMajor = connection.getMetaData().getDatabaseMajorVersion();
@@ -39,22 +45,92 @@ final class PostgresTargetRestore implements TargetRestore {
         String archive = snapshot.archiveVersion() == null ? "1.14" : snapshot.archiveVersion();
         var choice = PgRestoreChoice.choose(archive, serverMajor, installed.keySet()).orElseThrow(() -> new RestoreException(
                 "no pg_restore installed here reads archive " + archive + " and runs against PostgreSQL " + serverMajor));
+        Path pgRestore = installed.get(choice.major());
         try (ToolRun run = tools.newRun()) {
-            var command = new ArrayList<>(List.of(installed.get(choice.major()).toString(), "--clean", "--if-exists", "--no-owner",
-                    "--no-acl", "--no-password", "--host=" + target.url().host(), "--port=" + target.url().port(),
-                    "--username=" + target.url().user(), "--dbname=" + PostgresDumper.conninfoDbname(target.url().database())));
-            var builder = run.apply(new ProcessBuilder(command), Map.of(
-                    "PGPASSWORD", target.url().password(),
-                    "PGHOSTADDR", target.address().getHostAddress(), // the address checked under the customer address rule
-                    "PGSSLMODE", PostgresDumper.sslMode(target.url()),
-                    "PGCONNECT_TIMEOUT", "15",
-                    "PGAPPNAME", "autobus")).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            String failure = RestoreTool.run(builder, target.url().password(), () -> stored, deadline);
+            String failure = switch (restore.mode()) {
+                case WHOLE -> RestoreTool.run(run.apply(new ProcessBuilder(intoTarget(pgRestore, target, "--clean", "--if-exists")),
+                        environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> stored, deadline);
+                case REPLACE -> {
+                    // One transaction: the tables are replaced whole, with the keys that point at them, or not at all.
+                    var entries = toc(storedAgain);
+                    var selection = PgTableSelection.of(entries, restore.tables(), true);
+                    yield RestoreTool.run(run.apply(new ProcessBuilder(intoTarget(pgRestore, target, "--clean", "--if-exists",
+                                    "--single-transaction", "--use-list=" + run.writePrivateFile("restore.list",
+                                            PgTableSelection.useList(entries, selection.ids())))),
+                            environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> stored, deadline);
+                }
+                case ALONGSIDE -> alongside(pgRestore, restore, target, stored, storedAgain, deadline, run);
+            };
             if (failure != null && !(choice.ignoreTransactionTimeout() && PgRestoreChoice.onlyTransactionTimeoutFailed(failure))) {
-                throw new RestoreException("pg_restore failed: " + failure);
+                throw new RestoreException((restore.mode() == RestoreMode.ALONGSIDE ? "psql" : "pg_restore") + " failed: " + failure);
             }
         }
-        return null;
+        return restore.mode() == RestoreMode.ALONGSIDE ? schemaFor(snapshot.id()) : null;
+    }
+
+    /** The schema chosen tables are restored into beside the live ones. */
+    static String schemaFor(String snapshotId) {
+        return "restored_" + snapshotId;
+    }
+
+    /**
+     * pg_restore writes the chosen tables' SQL script; on its way, {@link SchemaRenamingScript} moves them to the
+     * schema {@code restored_<snapshot id>}; psql runs it on the target in one transaction.
+     */
+    private String alongside(Path pgRestore, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
+                             Deadline deadline, ToolRun run) {
+        if (!Tools.supports(pgRestore, "--restrict-key")) {
+            throw new RestoreException(pgRestore + " cannot restrict psql's meta-commands (PostgreSQL 15.14 and later can):"
+                    + " restoring tables alongside needs it");
+        }
+        Path psql = pgRestore.resolveSibling("psql"); // the client of the same release (Debian's /usr/bin/psql is a wrapper)
+        if (!java.nio.file.Files.isExecutable(psql)) {
+            throw new RestoreException("psql is not installed beside " + pgRestore);
+        }
+        var entries = toc(storedAgain);
+        var selection = PgTableSelection.of(entries, restore.tables(), false);
+        String key = io.autobus.crypto.Tokens.random().replaceAll("[^A-Za-z0-9]", "");
+        var script = run.apply(new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-acl", "--restrict-key=" + key, "--file=-",
+                "--use-list=" + run.writePrivateFile("restore.list", PgTableSelection.useList(entries, selection.ids()))), Map.of());
+        var apply = run.apply(new ProcessBuilder(psql.toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--no-password",
+                "--host=" + target.url().host(), "--port=" + target.url().port(), "--username=" + target.url().user(),
+                "--dbname=" + PostgresDumper.conninfoDbname(target.url().database())), environment(target))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        String schema = schemaFor(restore.snapshotId());
+        try (var writer = ToolPipeline.start(List.of(script), target.url().password())) {
+            deadline.guard(writer::close);
+            var feeding = new StdinFeeder(writer, () -> stored);
+            String failure = RestoreTool.run(apply, target.url().password(),
+                    () -> new SchemaRenamingScript(writer.output(), selection.relations(), schema, key), deadline);
+            String writerFailure = writer.awaitFailure();
+            feeding.await();
+            return failure != null ? failure : writerFailure;
+        }
+    }
+
+    private List<String> intoTarget(Path pgRestore, Target target, String... options) {
+        var command = new ArrayList<>(List.of(pgRestore.toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("--no-owner", "--no-acl", "--no-password", "--host=" + target.url().host(), "--port=" + target.url().port(),
+                "--username=" + target.url().user(), "--dbname=" + PostgresDumper.conninfoDbname(target.url().database())));
+        return command;
+    }
+
+    private static Map<String, String> environment(Target target) {
+        return Map.of(
+                "PGPASSWORD", target.url().password(),
+                "PGHOSTADDR", target.address().getHostAddress(), // the address checked under the customer address rule
+                "PGSSLMODE", PostgresDumper.sslMode(target.url()),
+                "PGCONNECT_TIMEOUT", "15",
+                "PGAPPNAME", "autobus");
+    }
+
+    private static List<PgArchiveToc.Entry> toc(StdinFeeder.Source storedAgain) {
+        try (InputStream in = storedAgain.open()) {
+            return PgArchiveToc.read(in);
+        } catch (IOException e) {
+            throw new RestoreException("could not read the snapshot's table of contents: " + e.getMessage(), e);
+        }
     }
 
     @Override

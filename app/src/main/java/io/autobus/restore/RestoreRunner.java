@@ -146,7 +146,7 @@ public final class RestoreRunner {
                      () -> new DumpProgress.View(measured.size(), snapshot.sizeBytes(), null),
                      progress -> restores.recordProgress(restore.id(), progress), ProgressReporter.EVERY)) {
             try {
-                restoredInto = engine.restore(snapshot, restore, target, unclosed(measured), deadline);
+                restoredInto = engine.restore(snapshot, restore, target, unclosed(measured), () -> openStored(snapshot), deadline);
                 // The tool may stop early: the rest is read anyway, so that the SHA-256 says whether the file was whole.
                 measured.transferTo(OutputStream.nullOutputStream());
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.autobus.restore;
 import io.autobus.backup.BackupTargets.Target;
 import io.autobus.backup.Snapshot;
 import io.autobus.jobs.Deadline;
+import io.autobus.verify.StdinFeeder;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,10 +19,13 @@ interface TargetRestore {
     /**
      * Restores {@code stored} into the target as {@code restore} says.
      *
+     * @param stored      the stored object, read once by the tool
+     * @param storedAgain opens it again (the archive's table of contents is read first to choose tables)
      * @return where chosen tables went when restored alongside; null otherwise
      * @throws RestoreException with the tool's words when it failed
      */
-    String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, Deadline deadline);
+    String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
+                   Deadline deadline);
 
     /** The target's open connection, as the dumps connect. */
     Connection connect(Target target);

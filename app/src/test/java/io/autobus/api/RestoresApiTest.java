@@ -121,6 +121,146 @@ class RestoresApiTest {
                 + t.path("expected_rows").asLong()).containsExactly("orders=3/3");
     }
 
+    private static final String[] ORDERS = {
+            "SELECT id, customer_id, total, note FROM %s.orders ORDER BY id",
+            "SELECT last_value FROM %s.orders_id_seq",
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = '%s' AND tablename = 'orders' ORDER BY 1",
+            "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '%s.orders'::regclass ORDER BY 1",
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = '%s.orders'::regclass AND NOT tgisinternal",
+            "SELECT obj_description('%s.orders'::regclass)"};
+
+    @Test
+    void one_table_restored_alongside_comes_back_whole_in_its_own_schema_and_the_live_tables_are_untouched() throws Exception {
+        Tenant tenant = tenant();
+        String source = postgresWithOrders();
+        attach(tenant, "DATABASE", source);
+        String snapshot = snapshot(tenant, "DATABASE_URL");
+        List<String> atSnapshot = orders(source, "public");
+        List<String> liveAfterMistake;
+        try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
+            sql.execute("DELETE FROM order_lines WHERE order_id > 1");
+            sql.execute("DELETE FROM orders WHERE id > 1");
+            liveAfterMistake = SourceDatabases.rows(connection, "SELECT * FROM orders ORDER BY id", "SELECT * FROM order_lines ORDER BY id");
+        }
+
+        JsonNode done = restoreAndWait(tenant, snapshot, "{\"tables\": [\"orders\"]}");
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.path("mode").asText()).isEqualTo("alongside");
+        String schema = "restored_" + snapshot;
+        assertThat(done.path("restored_into").asText()).isEqualTo(schema);
+        assertThat(done.path("safety_snapshot_id").isNull()).as("nothing live is touched: no safety snapshot").isTrue();
+        assertThat(done.path("tables")).extracting(t -> t.path("name").asText() + "=" + t.path("rows").asLong() + "/"
+                + t.path("expected_rows").asLong()).containsExactly("public.orders=4/4");
+        var restored = orders(source, schema);
+        assertThat(restored.subList(0, 4)).as("rows and the sequence's value").isEqualTo(atSnapshot.subList(0, 4));
+        assertThat(String.join("\n", restored)).as("its index, checks, keys (the one to the live customers), trigger and comment")
+                .contains("CREATE INDEX orders_customer_idx ON S.orders USING btree (customer_id)")
+                .contains("orders_total_check CHECK ((total >= (0)::numeric))")
+                .contains("orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)")
+                .contains("stamp_orders").contains("what customers bought");
+        try (var connection = SourceDatabases.postgres(source)) {
+            assertThat(SourceDatabases.rows(connection, "SELECT * FROM orders ORDER BY id", "SELECT * FROM order_lines ORDER BY id"))
+                    .isEqualTo(liveAfterMistake);
+            assertThat(SourceDatabases.rows(connection, "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = '"
+                    + schema + ".orders'::regclass")).as("the copy draws its ids from its own sequence").contains(
+                    "nextval('" + schema + ".orders_id_seq'::regclass)");
+        }
+
+        var again = post(tenant, snapshot, "{\"tables\": [\"orders\"]}");
+        String second = JSON.readTree(again.body()).path("restore_id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get(tenant, "/api/restores/" + second).body())
+                .path("status").asText().equals("failed"));
+        assertThat(JSON.readTree(get(tenant, "/api/restores/" + second).body()).path("error").asText())
+                .as("a second copy does not overwrite the first").contains(schema).contains("already exists");
+    }
+
+    @Test
+    void one_table_replaced_is_back_as_it_was_with_the_keys_that_point_at_it_after_a_safety_snapshot() throws Exception {
+        Tenant tenant = tenant();
+        String source = postgresWithOrders();
+        attach(tenant, "DATABASE", source);
+        String snapshot = snapshot(tenant, "DATABASE_URL");
+        List<String> atSnapshot = orders(source, "public");
+        try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
+            sql.execute("DELETE FROM order_lines WHERE order_id > 1");
+            sql.execute("DELETE FROM orders WHERE id > 1");
+            sql.execute("ALTER TABLE orders ADD COLUMN broken text, DROP CONSTRAINT orders_total_check");
+            sql.execute("DROP INDEX orders_customer_idx");
+            sql.execute("INSERT INTO customers (name) VALUES ('after the snapshot')");
+        }
+        String confirm = confirmFor(tenant, snapshot, "DATABASE_URL");
+
+        JsonNode done = restoreAndWait(tenant, snapshot, "{\"tables\": [\"public.orders\"], \"mode\": \"replace\", \"confirm\": \""
+                + confirm + "\"}");
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.path("restored_into").isNull()).isTrue();
+        assertThat(orders(source, "public")).isEqualTo(atSnapshot);
+        try (var connection = SourceDatabases.postgres(source)) {
+            assertThat(SourceDatabases.rows(connection,
+                    "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'orders'",
+                    "SELECT count(*) FROM customers",
+                    "SELECT conname FROM pg_constraint WHERE conrelid = 'order_lines'::regclass AND contype = 'f'"))
+                    .as("the table as it was; other tables untouched, their key to it back")
+                    .containsExactly("-- SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns"
+                                    + " WHERE table_name = 'orders'", "id,customer_id,total,note",
+                            "-- SELECT count(*) FROM customers", "3",
+                            "-- SELECT conname FROM pg_constraint WHERE conrelid = 'order_lines'::regclass AND contype = 'f'",
+                            "order_lines_order_id_fkey");
+        }
+        JsonNode safety = JSON.readTree(get(tenant, "/api/snapshots/" + done.path("safety_snapshot_id").asText()).body());
+        assertThat(safety.path("status").asText()).isEqualTo("completed");
+        assertThat(safety.path("statistics").path("tables").toString()).contains("public.orders");
+    }
+
+    @Test
+    void quoted_mixed_case_names_restore_alongside() throws Exception {
+        Tenant tenant = tenant();
+        String source = TestDatabase.create("restore_quoted");
+        try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
+            sql.execute("CREATE SCHEMA \"Billing Dept\"");
+            sql.execute("CREATE TABLE \"Billing Dept\".\"Order Items\" (\"Id\" serial PRIMARY KEY, \"Line\" text)");
+            sql.execute("INSERT INTO \"Billing Dept\".\"Order Items\" (\"Line\") VALUES ('one'), ('two'), ('public.orders')");
+        }
+        attach(tenant, "DATABASE", source);
+        String snapshot = snapshot(tenant, "DATABASE_URL");
+
+        JsonNode done = restoreAndWait(tenant, snapshot, "{\"tables\": [\"Billing Dept.Order Items\"]}");
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        try (var connection = SourceDatabases.postgres(source)) {
+            assertThat(SourceDatabases.rows(connection, "SELECT \"Id\", \"Line\" FROM restored_" + snapshot + ".\"Order Items\" ORDER BY 1"))
+                    .containsExactly("-- SELECT \"Id\", \"Line\" FROM restored_" + snapshot + ".\"Order Items\" ORDER BY 1",
+                            "1|one", "2|two", "3|public.orders");
+        }
+    }
+
+    private String postgresWithOrders() throws Exception {
+        String url = TestDatabase.create("restore_orders");
+        try (var connection = SourceDatabases.postgres(url); var sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE customers (id serial PRIMARY KEY, name text)");
+            sql.execute("CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers, "
+                    + "total numeric CONSTRAINT orders_total_check CHECK (total >= 0), note text)");
+            sql.execute("CREATE INDEX orders_customer_idx ON orders (customer_id)");
+            sql.execute("COMMENT ON TABLE orders IS 'what customers bought'");
+            sql.execute("CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN NEW.note := coalesce(NEW.note, ''new''); RETURN NEW; END'");
+            sql.execute("CREATE TRIGGER stamp_orders BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION stamp()");
+            sql.execute("CREATE TABLE order_lines (id serial PRIMARY KEY, order_id int REFERENCES orders, item text)");
+            sql.execute("INSERT INTO customers (name) VALUES ('ann'), ('bob')");
+            sql.execute("INSERT INTO orders (customer_id, total, note) VALUES (1, 10, 'first'), (2, 0, NULL), (1, 2.5, 'tab\there'), (2, 7, 'x')");
+            sql.execute("INSERT INTO order_lines (order_id, item) VALUES (1, 'a'), (2, 'b'), (4, 'c')");
+        }
+        return url;
+    }
+
+    private static List<String> orders(String source, String schema) throws Exception {
+        try (var connection = SourceDatabases.postgres(source)) {
+            var queries = java.util.Arrays.stream(ORDERS).map(q -> q.formatted(schema)).toArray(String[]::new);
+            return SourceDatabases.rows(connection, queries).stream().filter(line -> !line.startsWith("-- ")).map(line -> line.replace(schema + ".", "S.")).toList();
+        }
+    }
+
     @Test
     void bad_requests_are_refused_with_what_to_do() throws Exception {
         Tenant tenant = tenant();
