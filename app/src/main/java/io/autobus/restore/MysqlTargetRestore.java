@@ -22,9 +22,11 @@ import java.util.zip.GZIPInputStream;
  * The {@code mysql} client into the customer's database, logged in as the URL's user (password in
  * a private defaults file), reading the unpacked dump with its definers made {@code CURRENT_USER}
  * (hosted MySQL users may not create objects for others). A whole restore is the seed's
- * {@code gzip -d | mysql}: the dump's own DROP TABLE IF EXISTS and CREATE TABLE, table by table.
+ * {@code gzip -d | mysql}: the dump's own DROP TABLE IF EXISTS and CREATE TABLE, table by table;
+ * chosen tables are cut out of the dump on the way ({@link MysqlTableScript}), renamed when restored alongside.
  */
 final class MysqlTargetRestore implements TargetRestore {
+    private static final int MAX_NAME = 64;
     private final Tools tools;
 
     MysqlTargetRestore(Tools tools) {
@@ -34,8 +36,12 @@ final class MysqlTargetRestore implements TargetRestore {
     @Override
     public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
                           Deadline deadline) {
-        if (restore.mode() != RestoreMode.WHOLE) {
-            throw new RestoreException("restoring chosen tables of a MySQL snapshot is not built yet; restore it whole into another database");
+        String suffix = restore.mode() == RestoreMode.ALONGSIDE ? suffixFor(snapshot.id()) : null;
+        for (String table : restore.tables()) {
+            if (suffix != null && (table + suffix).length() > MAX_NAME) {
+                throw new RestoreException("table " + table + " is named too long to be restored alongside as " + table + suffix
+                        + " (MySQL names have at most " + MAX_NAME + " characters); restore it into another database");
+            }
         }
         Path client = tools.first("mariadb", "mysql").orElseThrow(() -> new RestoreException("the mysql client is not installed here"));
         boolean mariadbClient = Tools.versionOf(client).contains("MariaDB");
@@ -51,12 +57,18 @@ final class MysqlTargetRestore implements TargetRestore {
             }
             var builder = run.apply(new ProcessBuilder(command), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             String failure = RestoreTool.run(builder, target.url().password(),
-                    () -> new DefinerRewriter(new GZIPInputStream(stored)), deadline);
+                    () -> new DefinerRewriter(restore.mode() == RestoreMode.WHOLE ? new GZIPInputStream(stored)
+                            : new MysqlTableScript(new GZIPInputStream(stored), java.util.Set.copyOf(restore.tables()), suffix)), deadline);
             if (failure != null) {
                 throw new RestoreException("mysql failed: " + failure);
             }
         }
-        return null;
+        return suffix;
+    }
+
+    /** What chosen tables restored alongside are named after: {@code orders} becomes {@code orders_restored_<8 characters of the snapshot id>}. */
+    static String suffixFor(String snapshotId) {
+        return "_restored_" + snapshotId.substring(0, 8);
     }
 
     @Override

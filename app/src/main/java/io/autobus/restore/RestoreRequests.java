@@ -104,10 +104,6 @@ public final class RestoreRequests {
             String kind = RestoreRunner.engineName(snapshot);
             throw new Refused(422, "Snapshot " + snapshot.id() + " holds a " + kind + " dump, and " + target + " is not a " + kind + " database.");
         }
-        if (!tables.isEmpty() && DatabaseUrl.Engine.of(snapshot.engine()) == DatabaseUrl.Engine.MYSQL) {
-            throw new Refused(422, "Restoring chosen tables of a MySQL snapshot is not available yet: restore the whole snapshot into"
-                    + " another of the app's databases (addons:attach ... --as STAGING_DATABASE) and copy the rows from there.");
-        }
         String id = SnapshotKeys.newId();
         UUID jobId = UUID.randomUUID();
         boolean snapshotFirst = request.snapshotFirst() == null || request.snapshotFirst();

@@ -236,6 +236,60 @@ class RestoresApiTest {
         }
     }
 
+    @Test
+    void mariadb_tables_restore_alongside_renamed_with_their_keys_and_triggers_and_replace_in_place() throws Exception {
+        Tenant tenant = tenant();
+        String source = SourceDatabases.createMariadb("restore_tables");
+        try (var connection = SourceDatabases.mariadb(source); var sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE customers (id int AUTO_INCREMENT PRIMARY KEY, name text)");
+            sql.execute("CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, customer_id int, total decimal(10,2) CHECK (total >= 0),"
+                    + " note text, KEY by_customer (customer_id), CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id))");
+            sql.execute("CREATE TABLE order_lines (id int AUTO_INCREMENT PRIMARY KEY, order_id int,"
+                    + " CONSTRAINT lines_order FOREIGN KEY (order_id) REFERENCES orders (id))");
+            sql.execute("CREATE TRIGGER stamp BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = coalesce(NEW.note, 'new')");
+            sql.execute("CREATE TABLE `odd``name` (id int PRIMARY KEY, v text)");
+            sql.execute("INSERT INTO customers (name) VALUES ('ann'), ('bob')");
+            sql.execute("INSERT INTO orders (customer_id, total, note) VALUES (1, 10, 'first'), (2, 0, NULL), (1, 2.5, '),(''x')");
+            sql.execute("INSERT INTO order_lines (order_id) VALUES (1), (3)");
+            sql.execute("INSERT INTO `odd``name` VALUES (1, 'a'), (2, 'b')");
+        }
+        attach(tenant, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
+        String snapshot = snapshot(tenant, "JAWSDB_URL");
+        try (var connection = SourceDatabases.mariadb(source); var sql = connection.createStatement()) {
+            sql.execute("DELETE FROM order_lines WHERE order_id > 1");
+            sql.execute("DELETE FROM orders WHERE id > 1");
+            sql.execute("DELETE FROM `odd``name`");
+        }
+
+        JsonNode alongside = restoreAndWait(tenant, snapshot, "{\"tables\": [\"orders\", \"odd`name\"]}");
+
+        assertThat(alongside.path("status").asText()).as(alongside.toString()).isEqualTo("completed");
+        String suffix = "_restored_" + snapshot.substring(0, 8);
+        assertThat(alongside.path("restored_into").asText()).isEqualTo(suffix);
+        assertThat(alongside.path("tables")).extracting(t -> t.path("name").asText() + "=" + t.path("rows").asLong() + "/"
+                + t.path("expected_rows").asLong()).containsExactlyInAnyOrder("orders=3/3", "odd`name=2/2");
+        try (var connection = SourceDatabases.mariadb(source)) {
+            assertThat(SourceDatabases.rows(connection, "SELECT id, customer_id, total, note FROM orders" + suffix + " ORDER BY id",
+                    "SELECT count(*) FROM orders", "SELECT count(*) FROM `odd``name" + suffix + "`",
+                    "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY 1",
+                    "SELECT constraint_name, referenced_table_name FROM information_schema.referential_constraints"
+                            + " WHERE constraint_schema = DATABASE() ORDER BY 1").stream().filter(l -> !l.startsWith("-- ")).toList())
+                    .containsExactly("1|1|10.00|first", "2|2|0.00|new", "3|1|2.50|),('x", "1", "2", "stamp", "stamp" + suffix,
+                            "lines_order|orders", "orders_customer|customers", "orders_customer" + suffix + "|customers");
+        }
+
+        String confirm = confirmFor(tenant, snapshot, "JAWSDB_URL");
+        JsonNode replaced = restoreAndWait(tenant, snapshot, "{\"tables\": [\"orders\"], \"mode\": \"replace\", \"confirm\": \""
+                + confirm + "\"}");
+
+        assertThat(replaced.path("status").asText()).as(replaced.toString()).isEqualTo("completed");
+        try (var connection = SourceDatabases.mariadb(source)) {
+            assertThat(SourceDatabases.rows(connection, "SELECT id, note FROM orders ORDER BY id", "SELECT count(*) FROM order_lines",
+                    "SELECT count(*) FROM `odd``name`").stream().filter(l -> !l.startsWith("-- ")).toList())
+                    .as("orders back; the other tables untouched").containsExactly("1|first", "2|new", "3|),('x", "1", "0");
+        }
+    }
+
     private String postgresWithOrders() throws Exception {
         String url = TestDatabase.create("restore_orders");
         try (var connection = SourceDatabases.postgres(url); var sql = connection.createStatement()) {
