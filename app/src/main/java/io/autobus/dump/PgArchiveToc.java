@@ -16,6 +16,7 @@ import java.util.List;
 public final class PgArchiveToc {
     private final InputStream in;
     private int intSize;
+    private long position;
 
     /**
      * One entry.
@@ -33,13 +34,22 @@ public final class PgArchiveToc {
         this.in = in;
     }
 
-    /** The entries, in the archive's order. */
-    public static List<Entry> read(InputStream archive) throws IOException {
-        return new PgArchiveToc(archive).entries();
+    /**
+     * The head of an archive: its entries in the archive's order, where the data blocks begin, and the size of its ints.
+     *
+     * @param dataStart the bytes of the header and table of contents: the first data block starts there
+     */
+    public record Contents(List<Entry> entries, long dataStart, int intSize) {
+    }
+
+    public static Contents contents(InputStream archive) throws IOException {
+        var toc = new PgArchiveToc(archive);
+        var entries = toc.entries();
+        return new Contents(entries, toc.position, toc.intSize);
     }
 
     private List<Entry> entries() throws IOException {
-        byte[] magic = in.readNBytes(5);
+        byte[] magic = bytes(5);
         if (!new String(magic, StandardCharsets.US_ASCII).equals("PGDMP")) {
             throw new IOException("not a pg_dump custom-format archive");
         }
@@ -89,7 +99,7 @@ public final class PgArchiveToc {
                 dependencies.add(Integer.parseInt(dependency.strip()));
             }
             next(); // data offset flag
-            in.readNBytes(offSize);
+            bytes(offSize);
             entries.add(new Entry(dumpId, desc, namespace == null ? "" : namespace, tag, defn, copyStmt, List.copyOf(dependencies)));
         }
         return entries;
@@ -100,7 +110,17 @@ public final class PgArchiveToc {
         if (b < 0) {
             throw new EOFException("the archive ended inside its table of contents");
         }
+        position++;
         return b;
+    }
+
+    private byte[] bytes(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new EOFException("the archive ended inside its table of contents");
+        }
+        position += n;
+        return bytes;
     }
 
     private int readInt() throws IOException {
@@ -117,10 +137,6 @@ public final class PgArchiveToc {
         if (length < 0) {
             return null;
         }
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length < length) {
-            throw new EOFException("the archive ended inside its table of contents");
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return new String(bytes(length), StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,9 @@ package io.autobus.restore;
 
 import io.autobus.backup.BackupTargets.Target;
 import io.autobus.backup.Snapshot;
+import io.autobus.dump.DumpProgress;
 import io.autobus.dump.MysqlDumper;
+import io.autobus.dump.MysqlRowCounter;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
 import io.autobus.jobs.Deadline;
@@ -35,7 +37,7 @@ final class MysqlTargetRestore implements TargetRestore {
 
     @Override
     public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
-                          Deadline deadline) {
+                          RestoreProgress progress, Deadline deadline) {
         String suffix = restore.mode() == RestoreMode.ALONGSIDE ? suffixFor(snapshot.id()) : null;
         for (String table : restore.tables()) {
             if (suffix != null && (table + suffix).length() > MAX_NAME) {
@@ -57,13 +59,21 @@ final class MysqlTargetRestore implements TargetRestore {
             }
             var builder = run.apply(new ProcessBuilder(command), Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             String failure = RestoreTool.run(builder, target.url().password(),
-                    () -> new DefinerRewriter(restore.mode() == RestoreMode.WHOLE ? new GZIPInputStream(stored)
-                            : new MysqlTableScript(new GZIPInputStream(stored), java.util.Set.copyOf(restore.tables()), suffix)), deadline);
+                    () -> new DefinerRewriter(restore.mode() == RestoreMode.WHOLE ? watched(new GZIPInputStream(stored), progress)
+                            : new MysqlTableScript(watched(new GZIPInputStream(stored), progress), java.util.Set.copyOf(restore.tables()),
+                            suffix)), deadline);
             if (failure != null) {
                 throw new RestoreException("mysql failed: " + failure);
             }
         }
         return suffix;
+    }
+
+    /** The dump's SQL, telling {@code progress} the table whose rows are passing. */
+    private static InputStream watched(InputStream sql, RestoreProgress progress) {
+        var passing = new DumpProgress();
+        progress.tableFrom(() -> passing.view().table());
+        return MysqlRowCounter.watching(sql, passing);
     }
 
     /** What chosen tables restored alongside are named after: {@code orders} becomes {@code orders_restored_<8 characters of the snapshot id>}. */

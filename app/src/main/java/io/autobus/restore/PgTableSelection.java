@@ -91,8 +91,10 @@ final class PgTableSelection {
         return defn.startsWith("ALTER TABLE ONLY " + tableSpelling + "\n") || defn.startsWith("ALTER TABLE " + tableSpelling + "\n");
     }
 
+    /** A sequence's current value and its OWNED BY (pg_dump 15 makes that entry depend on the sequence alone). */
     private static void addSequenceSet(List<Entry> entries, int sequenceId, Set<Integer> ids) {
-        entries.stream().filter(e -> e.desc().equals("SEQUENCE SET") && e.dependencies().contains(sequenceId)).forEach(e -> ids.add(e.dumpId()));
+        entries.stream().filter(e -> (e.desc().equals("SEQUENCE SET") || e.desc().equals("SEQUENCE OWNED BY"))
+                && e.dependencies().contains(sequenceId)).forEach(e -> ids.add(e.dumpId()));
     }
 
     /** {@code CREATE SEQUENCE s.n} for a serial's; {@code ... ADD GENERATED ... (SEQUENCE NAME s.n} for an identity column's. */

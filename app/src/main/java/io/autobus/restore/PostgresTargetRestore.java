@@ -3,6 +3,7 @@ package io.autobus.restore;
 import io.autobus.backup.BackupTargets.Target;
 import io.autobus.backup.Snapshot;
 import io.autobus.dump.PgArchiveToc;
+import io.autobus.dump.PgArchiveWatcher;
 import io.autobus.dump.PostgresDumper;
 import io.autobus.dump.ToolPipeline;
 import io.autobus.dump.ToolRun;
@@ -34,7 +35,7 @@ final class PostgresTargetRestore implements TargetRestore {
 
     @Override
     public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
-                          Deadline deadline) {
+                          RestoreProgress progress, Deadline deadline) {
         int serverMajor;
         try (Connection connection = connect(target)) {
             serverMajor = connection.getMetaData().getDatabaseMajorVersion();
@@ -46,20 +47,23 @@ final class PostgresTargetRestore implements TargetRestore {
         var choice = PgRestoreChoice.choose(archive, serverMajor, installed.keySet()).orElseThrow(() -> new RestoreException(
                 "no pg_restore installed here reads archive " + archive + " and runs against PostgreSQL " + serverMajor));
         Path pgRestore = installed.get(choice.major());
+        var contents = contents(storedAgain);
+        var watched = new PgArchiveWatcher(stored, contents);
+        progress.tableFrom(watched::table);
         try (ToolRun run = tools.newRun()) {
             String failure = switch (restore.mode()) {
                 case WHOLE -> RestoreTool.run(run.apply(new ProcessBuilder(intoTarget(pgRestore, target, "--clean", "--if-exists")),
-                        environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> stored, deadline);
+                        environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> watched, deadline);
                 case REPLACE -> {
                     // One transaction: the tables are replaced whole, with the keys that point at them, or not at all.
-                    var entries = toc(storedAgain);
+                    var entries = contents.entries();
                     var selection = PgTableSelection.of(entries, restore.tables(), true);
                     yield RestoreTool.run(run.apply(new ProcessBuilder(intoTarget(pgRestore, target, "--clean", "--if-exists",
                                     "--single-transaction", "--use-list=" + run.writePrivateFile("restore.list",
                                             PgTableSelection.useList(entries, selection.ids())))),
-                            environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> stored, deadline);
+                            environment(target)).redirectOutput(ProcessBuilder.Redirect.DISCARD), target.url().password(), () -> watched, deadline);
                 }
-                case ALONGSIDE -> alongside(pgRestore, restore, target, stored, storedAgain, deadline, run);
+                case ALONGSIDE -> alongside(pgRestore, restore, target, watched, contents.entries(), deadline, run);
             };
             if (failure != null && !(choice.ignoreTransactionTimeout() && PgRestoreChoice.onlyTransactionTimeoutFailed(failure))) {
                 throw new RestoreException((restore.mode() == RestoreMode.ALONGSIDE ? "psql" : "pg_restore") + " failed: " + failure);
@@ -77,7 +81,7 @@ final class PostgresTargetRestore implements TargetRestore {
      * pg_restore writes the chosen tables' SQL script; on its way, {@link SchemaRenamingScript} moves them to the
      * schema {@code restored_<snapshot id>}; psql runs it on the target in one transaction.
      */
-    private String alongside(Path pgRestore, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
+    private String alongside(Path pgRestore, Restore restore, Target target, InputStream stored, List<PgArchiveToc.Entry> entries,
                              Deadline deadline, ToolRun run) {
         if (!Tools.supports(pgRestore, "--restrict-key")) {
             throw new RestoreException(pgRestore + " cannot restrict psql's meta-commands (PostgreSQL 15.14 and later can):"
@@ -87,7 +91,6 @@ final class PostgresTargetRestore implements TargetRestore {
         if (!java.nio.file.Files.isExecutable(psql)) {
             throw new RestoreException("psql is not installed beside " + pgRestore);
         }
-        var entries = toc(storedAgain);
         var selection = PgTableSelection.of(entries, restore.tables(), false);
         String key = io.autobus.crypto.Tokens.random().replaceAll("[^A-Za-z0-9]", "");
         var script = run.apply(new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-acl", "--restrict-key=" + key, "--file=-",
@@ -125,9 +128,10 @@ final class PostgresTargetRestore implements TargetRestore {
                 "PGAPPNAME", "autobus");
     }
 
-    private static List<PgArchiveToc.Entry> toc(StdinFeeder.Source storedAgain) {
+    /** The archive's table of contents, read from a second opening of the stored object (its first bytes). */
+    private static PgArchiveToc.Contents contents(StdinFeeder.Source storedAgain) {
         try (InputStream in = storedAgain.open()) {
-            return PgArchiveToc.read(in);
+            return PgArchiveToc.contents(in);
         } catch (IOException e) {
             throw new RestoreException("could not read the snapshot's table of contents: " + e.getMessage(), e);
         }

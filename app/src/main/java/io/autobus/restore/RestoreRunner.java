@@ -140,13 +140,14 @@ public final class RestoreRunner {
     private void restoreAndCount(Restore restore, Snapshot snapshot, BackupTargets.Target target) {
         TargetRestore engine = engines.get(DatabaseUrl.Engine.of(snapshot.engine()));
         String restoredInto;
+        var where = new RestoreProgress();
         try (var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
              var measured = new MeasuredInputStream(openStored(snapshot));
              var reporter = ProgressReporter.start(restore.id(),
-                     () -> new DumpProgress.View(measured.size(), snapshot.sizeBytes(), null),
+                     () -> new DumpProgress.View(measured.size(), snapshot.sizeBytes(), where.table()),
                      progress -> restores.recordProgress(restore.id(), progress), ProgressReporter.EVERY)) {
             try {
-                restoredInto = engine.restore(snapshot, restore, target, unclosed(measured), () -> openStored(snapshot), deadline);
+                restoredInto = engine.restore(snapshot, restore, target, unclosed(measured), () -> openStored(snapshot), where, deadline);
                 // The tool may stop early: the rest is read anyway, so that the SHA-256 says whether the file was whole.
                 measured.transferTo(OutputStream.nullOutputStream());
             } catch (RuntimeException e) {

@@ -21,11 +21,12 @@ interface TargetRestore {
      *
      * @param stored      the stored object, read once by the tool
      * @param storedAgain opens it again (the archive's table of contents is read first to choose tables)
+     * @param progress    told where the restore is
      * @return where chosen tables went when restored alongside; null otherwise
      * @throws RestoreException with the tool's words when it failed
      */
     String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
-                   Deadline deadline);
+                   RestoreProgress progress, Deadline deadline);
 
     /** The target's open connection, as the dumps connect. */
     Connection connect(Target target);

@@ -127,7 +127,8 @@ class RestoresApiTest {
             "SELECT indexdef FROM pg_indexes WHERE schemaname = '%s' AND tablename = 'orders' ORDER BY 1",
             "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '%s.orders'::regclass ORDER BY 1",
             "SELECT tgname FROM pg_trigger WHERE tgrelid = '%s.orders'::regclass AND NOT tgisinternal",
-            "SELECT obj_description('%s.orders'::regclass)"};
+            "SELECT obj_description('%s.orders'::regclass)",
+            "SELECT pg_get_serial_sequence('%s.orders', 'id')"};
 
     @Test
     void one_table_restored_alongside_comes_back_whole_in_its_own_schema_and_the_live_tables_are_untouched() throws Exception {
@@ -154,11 +155,11 @@ class RestoresApiTest {
                 + t.path("expected_rows").asLong()).containsExactly("public.orders=4/4");
         var restored = orders(source, schema);
         assertThat(restored.subList(0, 4)).as("rows and the sequence's value").isEqualTo(atSnapshot.subList(0, 4));
-        assertThat(String.join("\n", restored)).as("its index, checks, keys (the one to the live customers), trigger and comment")
+        assertThat(String.join("\n", restored)).as("its index, checks, keys (the one to the live customers), trigger, comment, owned sequence")
                 .contains("CREATE INDEX orders_customer_idx ON S.orders USING btree (customer_id)")
                 .contains("orders_total_check CHECK ((total >= (0)::numeric))")
                 .contains("orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)")
-                .contains("stamp_orders").contains("what customers bought");
+                .contains("stamp_orders").contains("what customers bought").contains("S.orders_id_seq");
         try (var connection = SourceDatabases.postgres(source)) {
             assertThat(SourceDatabases.rows(connection, "SELECT * FROM orders ORDER BY id", "SELECT * FROM order_lines ORDER BY id"))
                     .isEqualTo(liveAfterMistake);
