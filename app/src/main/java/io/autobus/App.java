@@ -73,6 +73,8 @@ import io.autobus.web.DashboardActions;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.Pages;
+import io.autobus.web.RestoreForm;
+import io.autobus.web.RestorePage;
 import io.autobus.web.WebSessions;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -179,13 +181,15 @@ public final class App implements AutoCloseable {
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
             var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(), clock);
             var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
-            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
+            var dashboard = new Dashboard(sessions, addons, snapshots, restores, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
+            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
+            var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {
@@ -243,6 +247,9 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
+                config.routes.get("/dashboard/snapshots/{id}/restore", restoreForm::show);
+                config.routes.post("/dashboard/snapshots/{id}/restore", restoreForm::submit);
+                config.routes.get("/dashboard/restores/{restore_id}", restorePage::show);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("signedOut", ctx.queryParam("signed_out") != null)));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
