@@ -38,7 +38,7 @@ final class MysqlTargetRestore implements TargetRestore {
     @Override
     public String restore(Snapshot snapshot, Restore restore, Target target, InputStream stored, StdinFeeder.Source storedAgain,
                           RestoreProgress progress, Deadline deadline) {
-        String suffix = restore.mode() == RestoreMode.ALONGSIDE ? suffixFor(snapshot.id()) : null;
+        String suffix = restore.mode() == RestoreMode.ALONGSIDE ? Restore.alongsideSuffix(snapshot.id()) : null;
         for (String table : restore.tables()) {
             if (suffix != null && (table + suffix).length() > MAX_NAME) {
                 throw new RestoreException("table " + table + " is named too long to be restored alongside as " + table + suffix
@@ -74,11 +74,6 @@ final class MysqlTargetRestore implements TargetRestore {
         var passing = new DumpProgress();
         progress.tableFrom(() -> passing.view().table());
         return MysqlRowCounter.watching(sql, passing);
-    }
-
-    /** What chosen tables restored alongside are named after: {@code orders} becomes {@code orders_restored_<8 characters of the snapshot id>}. */
-    static String suffixFor(String snapshotId) {
-        return "_restored_" + snapshotId.substring(0, 8);
     }
 
     @Override

@@ -69,12 +69,7 @@ final class PostgresTargetRestore implements TargetRestore {
                 throw new RestoreException((restore.mode() == RestoreMode.ALONGSIDE ? "psql" : "pg_restore") + " failed: " + failure);
             }
         }
-        return restore.mode() == RestoreMode.ALONGSIDE ? schemaFor(snapshot.id()) : null;
-    }
-
-    /** The schema chosen tables are restored into beside the live ones. */
-    static String schemaFor(String snapshotId) {
-        return "restored_" + snapshotId;
+        return restore.mode() == RestoreMode.ALONGSIDE ? Restore.alongsideSchema(snapshot.id()) : null;
     }
 
     /**
@@ -99,7 +94,7 @@ final class PostgresTargetRestore implements TargetRestore {
                 "--host=" + target.url().host(), "--port=" + target.url().port(), "--username=" + target.url().user(),
                 "--dbname=" + PostgresDumper.conninfoDbname(target.url().database())), environment(target))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        String schema = schemaFor(restore.snapshotId());
+        String schema = Restore.alongsideSchema(restore.snapshotId());
         try (var writer = ToolPipeline.start(List.of(script), target.url().password())) {
             deadline.guard(writer::close);
             var feeding = new StdinFeeder(writer, () -> stored);

@@ -18,6 +18,16 @@ public record Restore(String id, UUID addonId, String snapshotId, String target,
                       Instant finishedAt, DumpProgress.View progress, String safetySnapshotId, String restoredInto,
                       List<TableResult> result, String error) {
 
+    /** Where PostgreSQL tables restored alongside go: the schema {@code restored_<snapshot id>}. */
+    public static String alongsideSchema(String snapshotId) {
+        return "restored_" + snapshotId;
+    }
+
+    /** What MySQL tables restored alongside are named after: {@code orders} becomes {@code orders_restored_<8 characters of the snapshot id>}. */
+    public static String alongsideSuffix(String snapshotId) {
+        return "_restored_" + snapshotId.substring(0, 8);
+    }
+
     /** A restored table: its rows in the target after the restore, and the snapshot's count at dump time (null if none). */
     public record TableResult(String name, long rows, Long expectedRows) {
     }

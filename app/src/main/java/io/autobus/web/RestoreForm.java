@@ -103,8 +103,8 @@ public final class RestoreForm {
         model.put("form", input);
         model.put("refused", refused);
         model.put("tables", snapshots.tables(snapshot.id()));
-        // Chosen tables of MySQL snapshots are refused (RestoreRequests): only the whole snapshot is offered.
-        model.put("tablesOffered", engine == DatabaseUrl.Engine.POSTGRESQL);
+        model.put("postgres", engine == DatabaseUrl.Engine.POSTGRESQL);
+        model.put("mysqlSuffix", io.autobus.restore.Restore.alongsideSuffix(snapshot.id()));
         model.put("targets", addons.databases(session.addonId()).stream()
                 .filter(db -> DatabaseUrl.Engine.of(db.engine()) == engine).map(FoundDatabase::configVar).toList());
         pages.render(ctx, status, "restore-form", model);
