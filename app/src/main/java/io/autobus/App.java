@@ -34,6 +34,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.api.ApiAuth;
 import io.autobus.api.ApiTokens;
 import io.autobus.api.RateLimiter;
+import io.autobus.api.RestoresApi;
 import io.autobus.api.SettingsApi;
 import io.autobus.api.SnapshotsApi;
 import io.autobus.config.Settings;
@@ -61,6 +62,10 @@ import io.autobus.notify.NotificationDelivery;
 import io.autobus.notify.NotificationSettings;
 import io.autobus.notify.Notifier;
 import io.autobus.notify.WebhookSender;
+import io.autobus.restore.RestoreJobHandler;
+import io.autobus.restore.RestoreRepository;
+import io.autobus.restore.RestoreRequests;
+import io.autobus.restore.RestoreRunner;
 import io.autobus.verify.Verification;
 import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
@@ -68,6 +73,8 @@ import io.autobus.web.DashboardActions;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.Pages;
+import io.autobus.web.RestoreForm;
+import io.autobus.web.RestorePage;
 import io.autobus.web.WebSessions;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -120,9 +127,12 @@ public final class App implements AutoCloseable {
         var snapshots = new SnapshotRepository(dsl);
         var locks = new DatabaseLocks(database.dataSource());
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
-        var backupRunner = new BackupRunner(snapshots, addons,
-                new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses),
+        var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
+        var backupRunner = new BackupRunner(snapshots, addons, backupTargets,
                 Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads()), stores, locks, verification, settings.jobLimits(), clock);
+        var restores = new RestoreRepository(dsl);
+        var restoreRunner = new RestoreRunner(restores, snapshots, addons, backupTargets, backupRunner, stores, locks,
+                io.autobus.dump.Tools.installed(settings.home().resolve("tmp")), notifier, settings.jobLimits(), clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(customerAddresses), secrets, json, clock);
         if (roles.contains(Role.WORKER)) {
@@ -137,6 +147,7 @@ public final class App implements AutoCloseable {
                 Map.of(CheckAccessJobHandler.class, new CheckAccessJobHandler(accessChecker),
                         DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
                         BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
+                        RestoreJobHandler.class, new RestoreJobHandler(restoreRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
                         PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
                         VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
@@ -168,13 +179,17 @@ public final class App implements AutoCloseable {
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
-            var dashboard = new Dashboard(sessions, addons, snapshots, backupSettings, notificationSettings, apiTokens,
+            var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(), clock);
+            var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
+            var dashboard = new Dashboard(sessions, addons, snapshots, restores, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
                     new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
+            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
+            var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {
@@ -208,6 +223,9 @@ public final class App implements AutoCloseable {
                 config.routes.get("/api/snapshots/check_snapshot", snapshotsApi::check);
                 config.routes.get("/api/snapshots/{id}", snapshotsApi::show);
                 config.routes.delete("/api/snapshots/{id}", snapshotsApi::delete);
+                config.routes.get("/api/snapshots/{id}/tables", restoresApi::tables);
+                config.routes.post("/api/snapshots/{id}/restores", restoresApi::create);
+                config.routes.get("/api/restores/{restore_id}", restoresApi::show);
                 config.routes.get("/api/settings", settingsApi::show);
                 config.routes.patch("/api/settings", settingsApi::change);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")
@@ -229,6 +247,9 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);
+                config.routes.get("/dashboard/snapshots/{id}/restore", restoreForm::show);
+                config.routes.post("/dashboard/snapshots/{id}/restore", restoreForm::submit);
+                config.routes.get("/dashboard/restores/{restore_id}", restorePage::show);
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("signedOut", ctx.queryParam("signed_out") != null)));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));

@@ -15,8 +15,8 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * Where a database is and how to dump it, right before a run: an attached database's sealed URL,
- * or the config var read fresh from Heroku (Heroku rotates credentials). The host is resolved
+ * Where a database is and how to dump it (or restore into it), right before a run: an attached
+ * database's sealed URL, or the config var read fresh from Heroku (Heroku rotates credentials). The host is resolved
  * here, once, under the customer address rule; the dump connects to that address.
  */
 public final class BackupTargets {
@@ -43,14 +43,31 @@ public final class BackupTargets {
     public record Target(DatabaseUrl url, InetAddress address, String engine, DumpOptions options) {
     }
 
+    /**
+     * A database to dump or restore into: one of the add-on's databases (an attached one by its sealed URL), or any
+     * config var of the app that holds a PostgreSQL or MySQL URL (a restore's target, a safety snapshot of it).
+     */
     public Target resolve(Addon addon, String configVar) {
-        var entry = addons.databaseEntry(addon.id(), configVar).orElseThrow(() ->
-                new DumpException(configVar + " is no longer among the app's databases"));
-        DumpOptions options = DumpOptions.fromJson(entry.dumpOptions());
-        String engine = entry.database().engine();
-        if (entry.attached()) {
-            return target(DatabaseUrl.parse(secrets.open(urlPurpose(addon, configVar), entry.urlSealed())), engine, options);
+        var entry = addons.databaseEntry(addon.id(), configVar);
+        if (entry.isPresent() && entry.get().attached()) {
+            return target(DatabaseUrl.parse(secrets.open(urlPurpose(addon, configVar), entry.get().urlSealed())),
+                    entry.get().database().engine(), DumpOptions.fromJson(entry.get().dumpOptions()));
         }
+        String value = configVar(addon, configVar);
+        DatabaseUrl url;
+        try {
+            url = DatabaseUrl.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new DumpException(configVar + " does not hold a database URL: " + e.getMessage(), e);
+        }
+        if (entry.isPresent()) {
+            return target(url, entry.get().database().engine(), DumpOptions.fromJson(entry.get().dumpOptions()));
+        }
+        return target(url, url.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql" : "mysql", DumpOptions.DEFAULT);
+    }
+
+    /** The app's config var, read fresh from Heroku (Heroku rotates credentials). */
+    private String configVar(Addon addon, String configVar) {
         String app = addon.appId() != null ? addon.appId().toString() : addon.appName();
         if (app == null || herokuApiKey.isEmpty()) {
             throw new DumpException("Autobus cannot read the app's config vars yet: " + addon.accessMessage());
@@ -64,9 +81,9 @@ public final class BackupTargets {
                     : "Autobus could not read the app's config vars: " + e.getMessage(), e);
         }
         if (value == null || value.isBlank()) {
-            throw new DumpException(configVar + " is no longer set on the app");
+            throw new DumpException(configVar + " is not set on the app");
         }
-        return target(DatabaseUrl.parse(value), engine, options);
+        return value;
     }
 
     private Target target(DatabaseUrl url, String engine, DumpOptions options) {

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 /** Counts and hashes (SHA-256) what flows through it: on the way to the store, and back for verification. */
 public final class MeasuredInputStream extends FilterInputStream {
     private final MessageDigest sha256;
-    private long size;
+    private volatile long size; // read by a progress reporter's thread
 
     public MeasuredInputStream(InputStream in) {
         super(in);

@@ -16,15 +16,15 @@ import org.slf4j.LoggerFactory;
  * and waits for it (a while), so that it ends with the dump whether that completed, failed or
  * ran out of time.
  */
-final class ProgressReporter implements AutoCloseable {
+public final class ProgressReporter implements AutoCloseable {
     /** How often a running snapshot's row is written at most. */
-    static final Duration EVERY = Duration.ofSeconds(1);
+    public static final Duration EVERY = Duration.ofSeconds(1);
     /** A write stuck longer than this is left behind; it cannot touch a finished snapshot anyway. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     /** Where progress goes: the snapshot's row. */
-    interface Sink {
+    public interface Sink {
         void record(DumpProgress.View progress);
     }
 
@@ -43,11 +43,11 @@ final class ProgressReporter implements AutoCloseable {
         this.sink = sink;
         this.every = every;
         // A named platform thread, so that a thread dump shows which snapshots report; a daemon, never holding the JVM up.
-        this.thread = Thread.ofPlatform().daemon().name("snapshot-progress-" + snapshotId).unstarted(this::report);
+        this.thread = Thread.ofPlatform().daemon().name("progress-" + snapshotId).unstarted(this::report);
     }
 
     /** Starts reporting {@code progress} to {@code sink}; the first report comes after {@code every}. */
-    static ProgressReporter start(String snapshotId, Supplier<DumpProgress.View> progress, Sink sink, Duration every) {
+    public static ProgressReporter start(String snapshotId, Supplier<DumpProgress.View> progress, Sink sink, Duration every) {
         var reporter = new ProgressReporter(snapshotId, progress, sink, every);
         reporter.thread.start();
         return reporter;

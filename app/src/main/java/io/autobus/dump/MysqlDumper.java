@@ -167,7 +167,7 @@ public final class MysqlDumper implements Dumper {
     }
 
     /** TLS off this machine unless the URL turns it off ({@code ?ssl=false}, {@code ?sslmode=disable}, {@code ?useSSL=false}). */
-    private static boolean useTls(DatabaseUrl url) {
+    public static boolean useTls(DatabaseUrl url) {
         var parameters = url.parameters();
         boolean disabled = "false".equalsIgnoreCase(parameters.get("ssl")) || "false".equalsIgnoreCase(parameters.get("useSSL"))
                 || "disable".equalsIgnoreCase(parameters.get("sslmode")) || "disabled".equalsIgnoreCase(parameters.get("ssl-mode"));
@@ -192,7 +192,7 @@ public final class MysqlDumper implements Dumper {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static Connection connect(DatabaseUrl url, InetAddress address) {
+    public static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * strings are data. Triggers and routines, whose bodies may hold INSERTs of their own, come
  * outside those sections. Tells {@link DumpProgress} the bytes, the table and its rows.
  */
-final class MysqlRowCounter implements ToolPipeline.Tap {
+public final class MysqlRowCounter implements ToolPipeline.Tap {
     private static final byte[] LOCK = ascii("LOCK TABLES `");
     private static final byte[] UNLOCK = ascii("UNLOCK TABLES;");
     private static final byte[] INSERT = ascii("INSERT INTO `");
@@ -61,6 +61,28 @@ final class MysqlRowCounter implements ToolPipeline.Tap {
     private String table;
     private int depth;
     private long rows;
+
+    /** A dump's SQL read through a counter telling {@code progress} its tables as they pass (a restore's input). */
+    public static java.io.InputStream watching(java.io.InputStream sql, DumpProgress progress) {
+        var counter = new MysqlRowCounter(progress);
+        return new java.io.FilterInputStream(sql) {
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    counter.pass(buffer, offset, n);
+                }
+                return n;
+            }
+        };
+    }
 
     MysqlRowCounter(DumpProgress progress) {
         this.progress = progress;

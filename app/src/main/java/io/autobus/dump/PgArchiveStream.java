@@ -45,7 +45,7 @@ import java.util.concurrent.Executor;
  * earlier ones leave that to pg_restore, so a {@code \.} line at the end is not counted, nor the lines after it. A row
  * whose only value is a backslash and a dot is written {@code \\.}, never {@code \.}.
  */
-final class PgArchiveStream extends InputStream {
+final class PgArchiveStream extends PieceInputStream {
     private static final int BLK_DATA = 1;
     private static final int BLK_BLOBS = 3;
     private static final int OFFSET_POS_SET = 2;
@@ -69,8 +69,6 @@ final class PgArchiveStream extends InputStream {
     private long unreportedBytes;
     private long unreportedRows;
     private final Map<Integer, String> tableData = new HashMap<>();
-    private byte[] current = new byte[0];
-    private int position;
     private State state = State.HEAD;
     private int minor;
     private int intSize;
@@ -97,31 +95,14 @@ final class PgArchiveStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] target, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        while (position == current.length) {
-            if (!ready.isEmpty()) {
-                current = ready.removeFirst();
-                position = 0;
-            } else if (state == State.END) {
-                return -1;
-            } else {
-                step();
+    protected byte[] nextPiece() throws IOException {
+        while (ready.isEmpty()) {
+            if (state == State.END) {
+                return null;
             }
+            step();
         }
-        int n = Math.min(length, current.length - position);
-        System.arraycopy(current, position, target, offset, n);
-        position += n;
-        return n;
+        return ready.removeFirst();
     }
 
     /**
@@ -386,6 +367,7 @@ final class PgArchiveStream extends InputStream {
         }
         state = State.END;
         ready.clear();
+        dropPiece();
         in.close();
     }
 

@@ -171,7 +171,7 @@ public final class PostgresDumper implements Dumper {
         return List.copyOf(byMajor.values());
     }
 
-    private static Connection connect(DatabaseUrl url, InetAddress address) {
+    public static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
@@ -196,7 +196,7 @@ public final class PostgresDumper implements Dumper {
     }
 
     /** TLS off this machine unless the URL says otherwise: Heroku Postgres refuses plain connections. */
-    private static String sslMode(DatabaseUrl url) {
+    public static String sslMode(DatabaseUrl url) {
         return url.parameters().getOrDefault("sslmode", url.localHost() ? "prefer" : "require");
     }
 

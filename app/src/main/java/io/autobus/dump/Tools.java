@@ -146,7 +146,7 @@ public final class Tools {
     }
 
     /** What {@code tool --version} prints, or empty when it cannot run. */
-    static String versionOf(Path tool) {
+    public static String versionOf(Path tool) {
         return run(tool, "--version");
     }
 

@@ -68,6 +68,12 @@ public final class Notifier {
         deliver(sent);
     }
 
+    /** Something the owner asked for is done (a restore): told once, no incident to follow. */
+    public void notice(UUID addonId, String topic, String event, String subject, String body) {
+        Instant now = clock.instant();
+        deliver(dsl.transactionResult(tx -> record(tx.dsl(), addonId, topic, event, subject, body, now)));
+    }
+
     private UUID record(DSLContext db, UUID addonId, String topic, String event, String subject, String body, Instant now) {
         UUID id = UUID.nameUUIDFromBytes((addonId + ":" + topic + ":" + event + ":" + now.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
         db.insertInto(NOTIFICATION)

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * that account's privileges on the verification server. Only the head of the lines that
  * mysqldump starts those statements with is looked at; everything else streams through as is.
  */
-final class DefinerRewriter extends InputStream {
+public final class DefinerRewriter extends InputStream {
     /** How mysqldump and mariadb-dump begin a statement that carries a definer. */
     private static final List<byte[]> STARTS = List.of(bytes("/*!50003 CREATE*/"), bytes("/*!50013 DEFINER="),
             bytes("CREATE DEFINER="), bytes("/*!50106 CREATE*/"));
@@ -29,7 +29,7 @@ final class DefinerRewriter extends InputStream {
     private int headPosition;
     private boolean atLineStart = true;
 
-    DefinerRewriter(InputStream in) {
+    public DefinerRewriter(InputStream in) {
         this.in = new PushbackInputStream(in, 64 * 1024);
     }
 

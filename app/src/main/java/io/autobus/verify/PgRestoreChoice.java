@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * server ≤ 16 refuses; pg_restore goes on and exits 1. Then, and only then, exactly that error is
  * ignored ({@link #onlyTransactionTimeoutFailed}); any other error still fails the restore.
  */
-final class PgRestoreChoice {
+public final class PgRestoreChoice {
     private static final Pattern ERROR_LINE = Pattern.compile("pg_restore: error: .*");
     private static final Pattern IGNORED = Pattern.compile("errors ignored on restore: (\\d+)");
     private static final String TRANSACTION_TIMEOUT = "unrecognized configuration parameter \"transaction_timeout\"";
@@ -23,11 +23,11 @@ final class PgRestoreChoice {
     }
 
     /** The pg_restore major to run, and whether its {@code transaction_timeout} error is to be ignored. */
-    record Choice(int major, boolean ignoreTransactionTimeout) {
+    public record Choice(int major, boolean ignoreTransactionTimeout) {
     }
 
     /** Empty when no installed pg_restore reads {@code archiveVersion}. */
-    static Optional<Choice> choose(String archiveVersion, int serverMajor, Collection<Integer> installed) {
+    public static Optional<Choice> choose(String archiveVersion, int serverMajor, Collection<Integer> installed) {
         int oldest = ArchiveHeader.oldestReader(archiveVersion);
         return installed.stream()
                 .filter(major -> major >= oldest)
@@ -45,7 +45,7 @@ final class PgRestoreChoice {
      * True when pg_restore's failure ({@code "pg_restore failed (exit 1): <stderr>"}) holds errors and every one
      * is the server refusing {@code SET transaction_timeout}, and its count of ignored errors is that number.
      */
-    static boolean onlyTransactionTimeoutFailed(String failure) {
+    public static boolean onlyTransactionTimeoutFailed(String failure) {
         if (failure == null || !failure.contains("(exit 1)")) {
             return false;
         }

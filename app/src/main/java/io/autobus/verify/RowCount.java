@@ -4,11 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /** {@code SELECT count(*)} of one table, its name already quoted for the engine. */
-final class RowCount {
+public final class RowCount {
     private RowCount() {
     }
 
-    static long of(Connection connection, String quotedTable) throws SQLException {
+    public static long of(Connection connection, String quotedTable) throws SQLException {
         try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT count(*) FROM " + quotedTable)) {
             rows.next();
             return rows.getLong(1);

@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Copies a snapshot into a tool's stdin on its own thread, keeping what went wrong on our side of the pipe. */
-final class StdinFeeder {
+public final class StdinFeeder {
     private final Thread thread;
     private volatile String problem;
 
-    interface Source {
+    public interface Source {
         InputStream open() throws IOException;
     }
 
-    StdinFeeder(ToolPipeline pipeline, Source source) {
+    public StdinFeeder(ToolPipeline pipeline, Source source) {
         var stdin = pipeline.stdin();
         thread = Thread.ofVirtual().start(() -> {
             try (stdin; var input = source.open()) {
@@ -30,7 +30,7 @@ final class StdinFeeder {
     }
 
     /** Waits for the copy to end; null when our side was fine. */
-    String await() {
+    public String await() {
         try {
             thread.join();
         } catch (InterruptedException e) {

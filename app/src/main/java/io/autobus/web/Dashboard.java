@@ -15,6 +15,7 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.dump.DumpOptions;
 import io.autobus.notify.NotificationSettings;
+import io.autobus.restore.RestoreRepository;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 import java.time.Clock;
@@ -34,10 +35,12 @@ public final class Dashboard {
     /** Opening the dashboard re-checks access, but not more often than this per add-on. */
     private static final Duration RECHECK_AFTER = Duration.ofSeconds(15);
     private static final int CHART_POINTS = 30;
+    private static final int RECENT_RESTORES = 5;
 
     private final WebSessions sessions;
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
+    private final RestoreRepository restores;
     private final BackupSettings settings;
     private final NotificationSettings notifications;
     private final ApiTokens apiTokens;
@@ -46,12 +49,13 @@ public final class Dashboard {
     private final String collaboratorEmail;
     private final Clock clock;
 
-    public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, BackupSettings settings,
-                     NotificationSettings notifications, ApiTokens apiTokens, AccessChecker accessChecker, Pages pages,
-                     String collaboratorEmail, Clock clock) {
+    public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, RestoreRepository restores,
+                     BackupSettings settings, NotificationSettings notifications, ApiTokens apiTokens, AccessChecker accessChecker,
+                     Pages pages, String collaboratorEmail, Clock clock) {
         this.sessions = sessions;
         this.addons = addons;
         this.snapshots = snapshots;
+        this.restores = restores;
         this.settings = settings;
         this.notifications = notifications;
         this.apiTokens = apiTokens;
@@ -61,7 +65,7 @@ public final class Dashboard {
         this.clock = clock;
     }
 
-    /** {@code GET /dashboard}: snapshots per database; refreshes itself while one is in progress. */
+    /** {@code GET /dashboard}: snapshots per database and the latest restores; refreshes itself while one is in progress. */
     public void snapshots(Context ctx) {
         var model = base(ctx, "snapshots");
         Addon addon = (Addon) model.get("addon");
@@ -72,8 +76,10 @@ public final class Dashboard {
         }
         all.forEach(s -> byDatabase.computeIfAbsent(s.configVar(), k -> new ArrayList<>()).add(s));
         model.put("byDatabase", byDatabase);
+        var recentRestores = restores.ofAddon(addon.id(), RECENT_RESTORES);
+        model.put("restores", recentRestores);
         model.put("inProgress", all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING || s.status() == SnapshotStatus.RUNNING
-                || "running".equals(s.verification())));
+                || "running".equals(s.verification())) || recentRestores.stream().anyMatch(r -> !r.status().finished()));
         model.put("progress", progressOfRunning(all));
         model.put("messages", notifications.recent(addon.id(), 5));
         model.put("done", ctx.queryParam("done"));

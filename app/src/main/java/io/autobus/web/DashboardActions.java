@@ -15,15 +15,12 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.UnprocessableContentResponse;
 import java.util.List;
 import java.util.UUID;
 
 /** What a customer does from the dashboard: back up now, attach a database, download, change settings. */
 public final class DashboardActions {
-    private static final String SIGN_IN = "Your session has ended. Open the dashboard again with: heroku addons:open autobus";
-
     private final WebSessions sessions;
     private final ManualSnapshots manualSnapshots;
     private final DatabaseAttacher attacher;
@@ -173,7 +170,7 @@ public final class DashboardActions {
 
     /** {@code GET /dashboard/snapshots/{id}/download}: to a link valid for 30 minutes. */
     public void download(Context ctx) {
-        UUID addonId = sessions.current(ctx).orElseThrow(() -> new UnauthorizedResponse(SIGN_IN)).addonId();
+        UUID addonId = sessions.current(ctx).orElseThrow(SignedIn::required).addonId();
         var snapshot = snapshots.find(ctx.pathParam("id"))
                 .filter(s -> s.addonId().equals(addonId) && s.status() == SnapshotStatus.COMPLETED)
                 .orElseThrow(() -> new NotFoundResponse("No such snapshot."));
@@ -181,6 +178,6 @@ public final class DashboardActions {
     }
 
     private UUID formSession(Context ctx) {
-        return sessions.currentForForm(ctx).orElseThrow(() -> new UnauthorizedResponse(SIGN_IN)).addonId();
+        return sessions.currentForForm(ctx).orElseThrow(SignedIn::required).addonId();
     }
 }

@@ -9,9 +9,7 @@ import io.autobus.backup.SnapshotStatus;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.UnauthorizedResponse;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,17 +58,12 @@ public final class SnapshotPage {
     }
 
     private Map<String, Object> model(Context ctx) {
-        var session = sessions.current(ctx).orElseThrow(() -> new UnauthorizedResponse(
-                "Your session has ended. Open the dashboard again with: heroku addons:open autobus"));
+        var session = sessions.current(ctx).orElseThrow(SignedIn::required);
         Snapshot snapshot = snapshots.find(ctx.pathParam("id"))
                 .filter(s -> s.addonId().equals(session.addonId()))
                 .orElseThrow(() -> new NotFoundResponse("No such snapshot."));
-        var model = new HashMap<String, Object>();
-        model.put("tab", "snapshots");
+        var model = SignedIn.model(ctx, sessions, session, addons);
         model.put("snapshot", snapshot);
-        model.put("addon", addons.find(session.addonId()).orElse(null));
-        model.put("email", session.email());
-        model.put("csrf", sessions.csrfToken(ctx));
         return model;
     }
 }

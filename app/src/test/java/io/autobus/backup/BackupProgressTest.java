@@ -102,7 +102,7 @@ class BackupProgressTest {
     /** Whether a progress reporter of the snapshot is still alive. */
     static boolean reporting(String snapshotId) {
         return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.getName().equals("snapshot-progress-" + snapshotId) && thread.isAlive());
+                .anyMatch(thread -> thread.getName().equals("progress-" + snapshotId) && thread.isAlive());
     }
 
     /** Backs up a fresh 2 MiB database through {@link #heldAtFirstRead}. */

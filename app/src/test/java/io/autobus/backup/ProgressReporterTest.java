@@ -79,7 +79,7 @@ class ProgressReporterTest {
         int written = writes.size();
 
         assertThat(writes.getFirst().thread().isAlive()).isFalse();
-        assertThat(writes.getFirst().thread().getName()).isEqualTo("snapshot-progress-s4");
+        assertThat(writes.getFirst().thread().getName()).isEqualTo("progress-s4");
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> writes.size() == written);
     }
 

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
 public final class Benchmarks {
     private static final String META = "autobus_bench_meta";
     private static final String RESTORED = "autobus_bench_restored";
+    /** The app name the bench customer signs in with (DashboardSession), which whole restores are confirmed with. */
+    private static final String BENCH_APP = "bench-app";
 
     private final Options options;
     private final Path work;
@@ -93,6 +95,7 @@ public final class Benchmarks {
             customer.scheduleAwayFromNow();
             for (DataSet data : group.dataSets()) {
                 customer.attach(data.attachName(), data.url());
+                customer.attach(restoreTarget(data), data.urlOf(RESTORED));
             }
             for (int run = 1; run <= options.runs; run++) {
                 for (DataSet data : group.dataSets()) {
@@ -130,12 +133,20 @@ public final class Benchmarks {
         if (!restoredCounts.equals(sourceCounts)) {
             throw new IllegalStateException("the snapshot restored " + restoredCounts + ", the database has " + sourceCounts);
         }
+        data.createEmpty(RESTORED);
+        long restoreStarted = System.nanoTime();
+        customer.restore(id, restoreTarget(data) + "_URL", BENCH_APP);
+        double serviceRestoreSeconds = (System.nanoTime() - restoreStarted) / 1e9;
+        var serviceRestoredCounts = data.rowCounts(RESTORED);
+        if (!serviceRestoredCounts.equals(sourceCounts)) {
+            throw new IllegalStateException("the service's restore gave " + serviceRestoredCounts + ", the database has " + sourceCounts);
+        }
         data.drop(RESTORED);
         Files.delete(file);
         customer.delete(id);
         return new Backup(data, plainSeconds, plainBytes, autobusSeconds, snapshot.path("duration_ms").asLong() / 1000.0,
                 snapshot.path("size").asLong(), peakKb, snapshot.path("verification").path("duration_ms").asLong() / 1000.0,
-                snapshot.path("verification").path("status").asText(), restoreSeconds);
+                snapshot.path("verification").path("status").asText(), restoreSeconds, serviceRestoreSeconds);
     }
 
     /** {@code GET /api/snapshots} of an add-on with {@code apiSnapshots} snapshots, under wrk. */
@@ -316,6 +327,11 @@ public final class Benchmarks {
             throw new IllegalStateException("no " + regex + " in:\n" + text);
         }
         return matcher.group(1);
+    }
+
+    /** Where the service restores a data set's snapshots: the empty database RESTORED on the same server. */
+    private static String restoreTarget(DataSet data) {
+        return "RESTORED_" + data.label().toUpperCase(java.util.Locale.ROOT);
     }
 
     static void log(String message) {

@@ -105,6 +105,23 @@ final class Customer {
         }
     }
 
+    /** A whole restore of snapshot {@code id} into {@code target} run by the service, without a safety snapshot; followed to its end. */
+    void restore(String id, String target, String appName) throws IOException, InterruptedException {
+        String restoreId = send("POST", "/api/snapshots/" + id + "/restores", JSON.writeValueAsString(Map.of("target", target,
+                "confirm", appName, "snapshot_first", false))).path("restore_id").asText();
+        while (true) {
+            JsonNode restore = send("GET", "/api/restores/" + restoreId, null);
+            String status = restore.path("status").asText();
+            if (status.equals("completed")) {
+                return;
+            }
+            if (status.equals("failed")) {
+                throw new IllegalStateException("the restore failed: " + restore.path("error").asText());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     void delete(String id) throws IOException, InterruptedException {
         send("DELETE", "/api/snapshots/" + id, null);
     }

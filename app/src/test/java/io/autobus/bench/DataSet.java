@@ -37,6 +37,19 @@ record DataSet(Engine engine, String database) {
         return engine == Engine.POSTGRES ? "postgres://postgres@127.0.0.1:5432/" + name : "mysql://root@127.0.0.1:3306/" + name;
     }
 
+    /** The empty database {@code name} on the same server, as a URL to attach (a restore's target). */
+    String urlOf(String name) {
+        return url(name);
+    }
+
+    /** Drops and creates {@code target}, empty. */
+    void createEmpty(String target) throws SQLException {
+        drop(target);
+        try (var connection = admin(); var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + target);
+        }
+    }
+
     /** The name it is attached under on the dashboard; the API calls it {@code NAME_URL}. */
     String attachName() {
         return database.toUpperCase(Locale.ROOT);
@@ -64,10 +77,7 @@ record DataSet(Engine engine, String database) {
 
     /** Restores a dump into a new empty database {@code target}, timed (creating the database is not). */
     double plainRestore(Path file, String target) throws IOException, InterruptedException, SQLException {
-        drop(target);
-        try (var connection = admin(); var statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + target);
-        }
+        createEmpty(target);
         if (engine == Engine.POSTGRES) {
             return timed(null, List.of("pg_restore", "--no-owner", "--no-acl", "-h", "127.0.0.1", "-U", "postgres", "-d", target, file.toString()));
         }

@@ -21,9 +21,11 @@ final class Results {
      * @param dumpSeconds    the part of it the worker spent dumping and storing ({@code duration_ms})
      * @param peakRssKb      the service's highest resident memory while the backup ran
      * @param restoreSeconds plain restore of the downloaded snapshot into an empty database
+     * @param serviceRestoreSeconds the service's whole restore of the snapshot into an empty database, request to completed
      */
     record Backup(DataSet data, double plainSeconds, long plainBytes, double autobusSeconds, double dumpSeconds,
-                  long autobusBytes, long peakRssKb, double verifySeconds, String verdict, double restoreSeconds) {
+                  long autobusBytes, long peakRssKb, double verifySeconds, String verdict, double restoreSeconds,
+                  double serviceRestoreSeconds) {
     }
 
     record GroupResult(Group group, Map<DataSet, Long> sizes, List<Backup> backups) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autobus.api.ApiTokens;
 import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotKeys;
+import io.autobus.restore.Restore;
+import io.autobus.restore.RestoreMode;
+import io.autobus.restore.RestoreRepository;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.DashboardSession;
 import io.autobus.support.HttpDriver;
@@ -69,27 +73,36 @@ class RouteAccessTest {
         Tenant victim = tenant();
         Tenant attacker = tenant();
         String id = victim.snapshot().id();
+        String restore = SnapshotKeys.newId();
+        new RestoreRepository(app.db).create(new RestoreRepository.NewRestore(restore, victim.addonId(), id, "DATABASE_URL",
+                RestoreMode.WHOLE, List.of(), true, UUID.randomUUID(), app.clock.instant()));
 
         for (String page : List.of("/dashboard", "/dashboard/statistics", "/dashboard/settings", "/dashboard/snapshots/" + id,
-                "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete")) {
+                "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete", "/dashboard/snapshots/" + id + "/restore",
+                "/dashboard/restores/" + restore)) {
             assertThat(http.get(page, null).statusCode()).as(page + " without a session").isEqualTo(401);
             assertThat(http.get(page, "autobus_session=forged").statusCode()).as(page + " with a forged session").isEqualTo(401);
         }
-        for (String page : List.of("/dashboard/snapshots/" + id, "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete")) {
+        for (String page : List.of("/dashboard/snapshots/" + id, "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete",
+                "/dashboard/snapshots/" + id + "/restore", "/dashboard/restores/" + restore)) {
             var response = attacker.browser().get(page);
             assertThat(response.statusCode()).as(page + " of another add-on").isEqualTo(404);
             assertThat(response.body()).doesNotContain(victim.snapshot().sha256());
         }
         for (String form : List.of("/dashboard/snapshots", "/dashboard/databases", "/dashboard/databases/options", "/dashboard/schedule",
-                "/dashboard/notifications", "/dashboard/api", "/dashboard/snapshots/" + id + "/verify", "/dashboard/snapshots/" + id + "/delete")) {
+                "/dashboard/notifications", "/dashboard/api", "/dashboard/snapshots/" + id + "/verify", "/dashboard/snapshots/" + id + "/delete",
+                "/dashboard/snapshots/" + id + "/restore")) {
             var withoutToken = http.postFormWithCookie(form, Map.of("database", "DATABASE_URL"), victim.browser().cookie());
             var withAttackersToken = http.postFormWithCookie(form, Map.of("csrf", attacker.browser().csrf()), victim.browser().cookie());
             assertThat(withoutToken.statusCode()).as(form + " without the form token").isEqualTo(401);
             assertThat(withAttackersToken.statusCode()).as(form + " with another session's token").isEqualTo(401);
         }
         var foreignDelete = attacker.browser().post("/dashboard/snapshots/" + id + "/delete", Map.of());
+        var foreignRestore = attacker.browser().post("/dashboard/snapshots/" + id + "/restore", Map.of("scope", "tables", "table", "public.t"));
         assertThat(foreignDelete.statusCode()).isEqualTo(404);
+        assertThat(foreignRestore.statusCode()).isEqualTo(404);
         assertThat(harness.snapshots.find(id)).isPresent();
+        assertThat(new RestoreRepository(app.db).ofAddon(victim.addonId(), 10)).extracting(Restore::id).containsExactly(restore);
     }
 
     @Test

@@ -1,0 +1,148 @@
+package io.autobus.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.autobus.backup.ProgressEstimate;
+import io.autobus.backup.SnapshotRepository;
+import io.autobus.restore.Restore;
+import io.autobus.restore.RestoreRepository;
+import io.autobus.restore.RestoreRequests;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnprocessableContentResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Restores the service runs: {@code POST /api/snapshots/{id}/restores}, {@code GET /api/restores/{id}}, {@code GET /api/snapshots/{id}/tables}. */
+public final class RestoresApi {
+    private final ApiAuth auth;
+    private final RestoreRequests requests;
+    private final RestoreRepository restores;
+    private final SnapshotRepository snapshots;
+    private final Clock clock;
+
+    public RestoresApi(ApiAuth auth, RestoreRequests requests, RestoreRepository restores, SnapshotRepository snapshots, Clock clock) {
+        this.auth = auth;
+        this.requests = requests;
+        this.restores = restores;
+        this.snapshots = snapshots;
+        this.clock = clock;
+    }
+
+    /** {@code POST /api/snapshots/{id}/restores} with {@code target, tables, mode, confirm, snapshot_first}. */
+    public void create(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        JsonNode body = auth.body(ctx);
+        var request = new RestoreRequests.Request(string(body, "target"), tables(body), string(body, "mode"), string(body, "confirm"),
+                bool(body, "snapshot_first"));
+        Restore restore;
+        try {
+            restore = requests.request(addonId, ctx.pathParam("id"), request);
+        } catch (RestoreRequests.Refused e) {
+            throw new HttpResponseException(e.status(), e.getMessage());
+        }
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("restore_id", restore.id());
+        answer.put("message", "Restore of snapshot " + restore.snapshotId() + " into " + restore.target() + " is queued; follow it at"
+                + " GET /api/restores/" + restore.id());
+        ctx.status(202).json(answer);
+    }
+
+    /** {@code GET /api/restores/{restore_id}} */
+    public void show(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        String id = ctx.pathParam("restore_id");
+        Restore restore = restores.find(id).filter(r -> r.addonId().equals(addonId))
+                .orElseThrow(() -> new NotFoundResponse("No restore " + id + "."));
+        ctx.json(json(restore, clock));
+    }
+
+    /** {@code GET /api/snapshots/{id}/tables}: the snapshot's tables with their exact rows and sizes at dump time. */
+    public void tables(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        String id = ctx.pathParam("id");
+        snapshots.find(id).filter(s -> s.addonId().equals(addonId)).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + "."));
+        var tables = new ArrayList<Map<String, Object>>();
+        for (var table : snapshots.tables(id)) {
+            var json = new LinkedHashMap<String, Object>();
+            json.put("name", table.name());
+            json.put("rows", table.rows());
+            json.put("rows_exact", table.rowsExact());
+            json.put("size", table.sizeBytes());
+            tables.add(json);
+        }
+        ctx.json(tables);
+    }
+
+    static Map<String, Object> json(Restore restore, Clock clock) {
+        var json = new LinkedHashMap<String, Object>();
+        json.put("restore_id", restore.id());
+        json.put("snapshot_id", restore.snapshotId());
+        json.put("target", restore.target());
+        json.put("mode", restore.mode().dbValue());
+        json.put("status", restore.status().dbValue());
+        json.put("progress", restore.progress() == null || restore.startedAt() == null ? null
+                : SnapshotJson.progress(ProgressEstimate.of(restore.progress(), restore.startedAt(), clock.instant())));
+        var tables = new ArrayList<Map<String, Object>>();
+        for (var table : restore.result()) {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("name", table.name());
+            row.put("rows", table.rows());
+            row.put("expected_rows", table.expectedRows());
+            tables.add(row);
+        }
+        json.put("tables", tables);
+        json.put("requested_tables", restore.tables());
+        json.put("error", restore.error());
+        json.put("safety_snapshot_id", restore.safetySnapshotId());
+        json.put("restored_into", restore.restoredInto());
+        json.put("created_at", restore.createdAt());
+        json.put("started_at", restore.startedAt());
+        json.put("finished_at", restore.finishedAt());
+        return json;
+    }
+
+    private static String string(JsonNode body, String name) {
+        JsonNode value = body.path(name);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new UnprocessableContentResponse(name + " must be a string.");
+        }
+        return value.asText();
+    }
+
+    private static Boolean bool(JsonNode body, String name) {
+        JsonNode value = body.path(name);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw new UnprocessableContentResponse(name + " must be true or false.");
+        }
+        return value.asBoolean();
+    }
+
+    private static List<String> tables(JsonNode body) {
+        JsonNode value = body.path("tables");
+        if (value.isMissingNode() || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new UnprocessableContentResponse("tables must be an array of table names, like [\"public.orders\"].");
+        }
+        var names = new ArrayList<String>();
+        for (JsonNode name : value) {
+            if (!name.isTextual()) {
+                throw new UnprocessableContentResponse("tables must be an array of table names, like [\"public.orders\"].");
+            }
+            names.add(name.asText());
+        }
+        return names;
+    }
+}
