@@ -86,12 +86,12 @@ echo "e2e: heroku autobus:download"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $RESTORED"
 pg_restore --no-owner --no-acl -h 127.0.0.1 -U postgres -d "$RESTORED" "$WORK/snapshot.dump"
 [ "$("${PSQL[@]}" -d "$RESTORED" -c "SELECT count(*) || ':' || sum(total) FROM orders")" = "$("${PSQL[@]}" -d "$SOURCE" -c "SELECT count(*) || ':' || sum(total) FROM orders")" ]
-echo "e2e: heroku autobus:restore (into another of the app's databases)"
+echo "e2e: heroku autobus:restore --local (into another of the app's databases)"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $TARGET"
-if "$HEROKU" autobus:restore "$ID" -a "$APP" --database STAGING_DATABASE_URL >/dev/null 2>&1; then
+if "$HEROKU" autobus:restore "$ID" -a "$APP" --local --to STAGING_DATABASE_URL >/dev/null 2>&1; then
   echo "restore ran without --confirm"; exit 1
 fi
-"$HEROKU" autobus:restore "$ID" -a "$APP" --database STAGING_DATABASE_URL --confirm "$APP" 2>"$WORK/restore.log" \
+"$HEROKU" autobus:restore "$ID" -a "$APP" --local --to STAGING_DATABASE_URL --confirm "$APP" 2>"$WORK/restore.log" \
   || { cat "$WORK/restore.log"; exit 1; }
 [ "$("${PSQL[@]}" -d "$TARGET" -c "SELECT count(*) FROM orders")" = 321 ]
-echo "e2e: passed (snapshot $ID captured, verified, listed, downloaded, restored by pg_restore and by autobus:restore)"
+echo "e2e: passed (snapshot $ID captured, verified, listed, downloaded, restored by pg_restore and by autobus:restore --local)"

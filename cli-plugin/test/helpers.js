@@ -1,3 +1,4 @@
+import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 import nock from 'nock'
 
@@ -44,4 +45,27 @@ export function fakeNetwork() {
     nock.cleanAll()
     nock.enableNetConnect()
   })
+}
+
+/** Runs with stdout and stderr seen as terminals (or not), as a user's shell (or a CI log) would have them. */
+export async function runIn(terminal, args, options) {
+  const was = {stdout: process.stdout.isTTY, stderr: process.stderr.isTTY}
+  process.stdout.isTTY = terminal
+  process.stderr.isTTY = terminal
+  try {
+    return await runCommand(args, undefined, options)
+  } finally {
+    process.stdout.isTTY = was.stdout
+    process.stderr.isTTY = was.stderr
+  }
+}
+
+/** The frames of a progress bar as a terminal shows them: each drawn over the one before, from the first column (ESC [1G). */
+export function frames(stderr) {
+  return stderr.split('\x1b[1G').slice(1).map(frame => frame.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '').split('\n')[0].trimEnd())
+}
+
+/** stderr with oclif's warnings, wrapped at 80 columns under " ›   ", joined back into one line each. */
+export function unwrapped(stderr) {
+  return stderr.replace(/ ?\n ›   /g, ' ')
 }

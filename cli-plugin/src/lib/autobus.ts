@@ -41,15 +41,15 @@ export interface Verification {
   duration_ms: number | null
 }
 
-/** How far a running snapshot is; null unless it runs. */
+/** How far a running snapshot or restore is; null unless it runs. */
 export interface Progress {
-  /** Data bytes the dump has passed so far (uncompressed, not the file's size). */
+  /** Data bytes the dump (or the restore) has passed so far (uncompressed, not the file's size). */
   bytes: number
   /** 0-99 of the data expected; null while the expected size is not known. */
   percent: number | null
   /** Seconds still to go at the rate so far; null while unknown. */
   eta_seconds: number | null
-  /** The table being dumped, e.g. public.orders. */
+  /** The table being dumped (or restored), e.g. public.orders. */
   table: string | null
 }
 
@@ -60,6 +60,50 @@ export interface Check {
   status: string
   error?: string
   progress?: Progress | null
+}
+
+/** A table in a snapshot, as GET /api/snapshots/{id}/tables lists it. */
+export interface SnapshotTable {
+  /** e.g. public.orders (PostgreSQL) or orders (MySQL). */
+  name: string
+  rows: number
+  /** False when `rows` is the database's estimate rather than a count. */
+  rows_exact: boolean
+  /** Bytes the table takes in the database. */
+  size: number
+}
+
+/** What the CLI asks Autobus to restore (POST /api/snapshots/{id}/restores). */
+export interface RestoreRequest {
+  /** Config var of the database to restore into. */
+  target: string
+  /** Left out for the whole snapshot. */
+  tables?: string[]
+  /** With tables only: beside the live data (alongside), or dropping and recreating them (replace). */
+  mode?: 'alongside' | 'replace'
+  /** The app's name; required for a whole or a replace restore. */
+  confirm?: string
+  /** Whether Autobus first takes a snapshot of the target to go back to (whole and replace restores). */
+  snapshot_first: boolean
+}
+
+/** A restore Autobus runs, as GET /api/restores/{id} answers. */
+export interface RestoreRun {
+  restore_id: string
+  snapshot_id: string
+  target: string
+  mode: 'whole' | 'alongside' | 'replace'
+  status: 'pending' | 'running' | 'completed' | 'failed'
+  progress: Progress | null
+  /** Rows restored so far (all of them once completed) against the rows the snapshot holds. */
+  tables: {name: string; rows: number | null; expected_rows: number | null}[]
+  error: string | null
+  /** The snapshot of the target taken before the restore touched it. */
+  safety_snapshot_id: string | null
+  /** Where an alongside restore put the tables, e.g. schema restored_<snapshot id>. */
+  restored_into: string | null
+  created_at: string
+  finished_at: string | null
 }
 
 export interface Settings {
@@ -96,10 +140,26 @@ export class AutobusClient {
 
   /** The given snapshot, or the newest completed one. */
   async snapshotOrNewest(id?: string): Promise<Snapshot> {
-    if (id) return this.snapshot(id)
+    return this.snapshot(id || await this.newestId())
+  }
+
+  /** The id of the newest completed snapshot. */
+  async newestId(): Promise<string> {
     const [newest] = await this.request<Snapshot[]>('GET', '/api/snapshots?status=completed&limit=1')
     if (!newest) throw new AutobusError('There is no completed snapshot yet. Take one with: heroku autobus:capture')
-    return this.snapshot(newest.id)
+    return newest.id
+  }
+
+  tables(id: string): Promise<SnapshotTable[]> {
+    return this.request('GET', `/api/snapshots/${encodeURIComponent(id)}/tables`)
+  }
+
+  restore(id: string, request: RestoreRequest): Promise<{restore_id: string; message: string}> {
+    return this.request('POST', `/api/snapshots/${encodeURIComponent(id)}/restores`, request)
+  }
+
+  restoreRun(restoreId: string): Promise<RestoreRun> {
+    return this.request('GET', `/api/restores/${encodeURIComponent(restoreId)}`)
   }
 
   capture(database?: string, description?: string): Promise<{message: string; jid: string; snapshot_id: string}> {

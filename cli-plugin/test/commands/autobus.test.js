@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {allCalled, autobus, fakeNetwork, heroku, SNAPSHOT} from '../helpers.js'
+import {allCalled, autobus, fakeNetwork, frames, heroku, runIn, SNAPSHOT} from '../helpers.js'
 
 describe('heroku autobus:*', () => {
   fakeNetwork()
@@ -28,6 +28,59 @@ describe('heroku autobus:*', () => {
     const {stdout} = await runCommand(['autobus:snapshots', '-a', 'sushi', '--json'])
 
     expect(JSON.parse(stdout)[0].id).to.equal(SNAPSHOT.id)
+  })
+
+  describe('tables', () => {
+    const TABLES = [
+      {name: 'public.orders', rows: 321, rows_exact: true, size: 57344},
+      {name: 'public.events', rows: 1200000, rows_exact: false, size: 2400000000},
+      {name: 'audit.log', rows: 0, rows_exact: true, size: 8192},
+    ]
+
+    it('lists the newest snapshot\'s tables with their rows, whether counted or estimated, and their size', async () => {
+      heroku()
+      autobus()
+        .get('/api/snapshots?status=completed&limit=1').reply(200, [SNAPSHOT])
+        .get(`/api/snapshots/${SNAPSHOT.id}/tables`).reply(200, TABLES)
+
+      const {stdout, error} = await runCommand(['autobus:tables', '-a', 'sushi'])
+
+      expect(error).to.equal(undefined)
+      expect(stdout).to.equal([
+        `Snapshot ${SNAPSHOT.id}: 3 tables`,
+        '',
+        'Table          Rows                Size',
+        '─────────────  ──────────────────  ───────',
+        'public.orders  321                 57.3 KB',
+        'public.events  1200000 (estimate)  2.4 GB',
+        'audit.log      0                   8.2 KB',
+        '',
+      ].join('\n'))
+      allCalled()
+    })
+
+    it('lists a given snapshot\'s tables in JSON with --json', async () => {
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}/tables`).reply(200, TABLES)
+
+      const {stdout, error} = await runCommand(['autobus:tables', SNAPSHOT.id, '-a', 'sushi', '--json'])
+
+      expect(error).to.equal(undefined)
+      expect(JSON.parse(stdout)).to.deep.equal(TABLES)
+      allCalled()
+    })
+
+    it('says so when the snapshot holds no table, and passes on Autobus\'s word for an unknown one', async () => {
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}/tables`).reply(200, [])
+      const empty = await runCommand(['autobus:tables', SNAPSHOT.id, '-a', 'sushi'])
+      heroku()
+      autobus().get('/api/snapshots/nope/tables').reply(404, {message: 'No snapshot nope.'})
+      const unknown = await runCommand(['autobus:tables', 'nope', '-a', 'sushi'])
+
+      expect(empty.stdout).to.equal(`Snapshot ${SNAPSHOT.id} holds no table.\n`)
+      expect(unknown.error.message).to.equal('No snapshot nope.')
+    })
   })
 
   it('captures and, with --wait, follows the snapshot until it is verified', async () => {
@@ -65,19 +118,6 @@ describe('heroku autobus:*', () => {
         .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, size: 2048, duration_ms: 200000})
     }
 
-    /** Runs with stdout and stderr seen as terminals (or not), as a user's shell (or a CI log) would have them. */
-    async function runIn(terminal, args, options) {
-      const was = {stdout: process.stdout.isTTY, stderr: process.stderr.isTTY}
-      process.stdout.isTTY = terminal
-      process.stderr.isTTY = terminal
-      try {
-        return await runCommand(args, undefined, options)
-      } finally {
-        process.stdout.isTTY = was.stdout
-        process.stderr.isTTY = was.stderr
-      }
-    }
-
     it('prints a plain line each time it moved when the output is not a terminal, then the size and time taken', async () => {
       runningThenCompleted()
 
@@ -101,9 +141,7 @@ describe('heroku autobus:*', () => {
 
       expect(error).to.equal(undefined)
       expect(stderr).to.contain(`Taking snapshot ${SNAPSHOT.id} of sushi\n`)
-      // Each frame is drawn over the one before, from the first column (ESC [1G).
-      const frames = stderr.split('\x1b[1G').slice(1).map(frame => frame.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '').split('\n')[0].trimEnd())
-      expect(frames).to.deep.equal([
+      expect(frames(stderr)).to.deep.equal([
         `${'-'.repeat(20)}   … | pending`,
         `${'='.repeat(2)}${'-'.repeat(18)} 10% | 100.0 KB of data, about 4 min 30 s left, public.orders`,
         `${'='.repeat(12)}${'-'.repeat(8)} 60% | 600.0 KB of data, about 40 s left, public.events`,

@@ -195,7 +195,7 @@ describe('heroku autobus:* with escape sequences in every field Autobus answers'
     autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, hostile(SNAPSHOT_IN_FULL, ['postgresql']))
     nock('https://files.example.com').get(/^\/d/).reply(200, 'PGDMP')
     try {
-      const {stderr, error, all} = await run(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--database', 'DATABASE_URL', '--confirm', 'sushi'])
+      const {stderr, error, all} = await run(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--database', 'DATABASE_URL', '--confirm', 'sushi', '--local'])
 
       expect(stderr).to.contain('could not create TABLE "orders"')
       expect(error.message).to.contain('pg_restore: failed (exit 1): pg_restore: error: could not create TABLE "orders"')
@@ -203,6 +203,51 @@ describe('heroku autobus:* with escape sequences in every field Autobus answers'
     } finally {
       process.env.PATH = path
     }
+  })
+
+  it('autobus:restore prints Autobus\'s progress, table names and where they went clean', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, download_url: 'https://files.example.com/d?sig=x'})
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`).reply(202, hostile({restore_id: 'r1', message: 'Restore started'}, ['r1']))
+      .get('/api/restores/r1').reply(200, hostile({restore_id: 'r1', snapshot_id: SNAPSHOT.id, target: 'DATABASE_URL', mode: 'alongside',
+        status: 'running', progress: {bytes: 1000, percent: 10, eta_seconds: 9, table: 'public.orders'}, tables: [], error: null,
+        safety_snapshot_id: null, restored_into: null, created_at: '2015-03-21T10:00:00.000Z', finished_at: null}, ['r1', 'alongside', 'running']))
+      .get('/api/restores/r1').reply(200, hostile({restore_id: 'r1', snapshot_id: SNAPSHOT.id, target: 'DATABASE_URL', mode: 'alongside',
+        status: 'completed', progress: null, tables: [{name: 'public.orders', rows: 3, expected_rows: 3}], error: null,
+        safety_snapshot_id: 's2', restored_into: 'restored_x', created_at: '2015-03-21T10:00:00.000Z', finished_at: null},
+      ['r1', 'alongside', 'completed']))
+
+    const {stdout, all} = await run(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--table', 'public.orders', '--interval', '0'])
+
+    expect(all).to.contain('10%, 1.0 KB of data, about 9 s left, public.orderstext FAKE')
+    expect(stdout).to.contain('Restored into:   restored_xtext FAKE').and.to.contain('public.orderstext FAKE')
+    expectPrintable(all)
+  })
+
+  it('autobus:restore prints Autobus\'s reason for a failed restore clean', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, download_url: 'https://files.example.com/d?sig=x'})
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`).reply(202, {restore_id: 'r1', message: 'Restore started'})
+      .get('/api/restores/r1').reply(200, hostile({restore_id: 'r1', snapshot_id: SNAPSHOT.id, target: 'DATABASE_URL', mode: 'whole',
+        status: 'failed', progress: null, tables: [], error: 'pg_restore: refused', safety_snapshot_id: 's2', restored_into: null,
+        created_at: '2015-03-21T10:00:00.000Z', finished_at: null}, ['failed']))
+
+    const {error, all} = await run(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--interval', '0'])
+
+    expect(error.message).to.contain('The restore failed: pg_restore: refusedtext FAKE')
+    expectPrintable(all)
+  })
+
+  it('autobus:tables prints clean table names', async () => {
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}/tables`).reply(200, hostile([{name: 'public.orders', rows: 3, rows_exact: false, size: 8192}]))
+
+    const {stdout, all} = await run(['autobus:tables', SNAPSHOT.id, '-a', 'sushi'])
+
+    expect(stdout).to.contain('public.orderstext FAKE').and.to.contain('3 (estimate)')
+    expectPrintable(all)
   })
 
   it('autobus:open neither prints nor opens a dashboard address with control characters in it', async () => {

@@ -6,7 +6,7 @@ import {createServer} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
-import {allCalled, autobus, fakeNetwork, heroku, KEY, SNAPSHOT} from '../helpers.js'
+import {allCalled, autobus, fakeNetwork, frames, heroku, KEY, runIn, SNAPSHOT, unwrapped} from '../helpers.js'
 
 const AUTOBUS_URL = `https://addon:${KEY}@autobus.example.com/`
 const PASSWORD = 'p@ss w0rd-s3cret'
@@ -43,9 +43,9 @@ function serve(snapshot, databaseUrl, body = DUMP) {
   nock('https://files.example.com').get('/r?sig=x').reply(200, body)
 }
 
-const restore = () => runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi'])
+const restore = () => runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--local'])
 
-describe('heroku autobus:restore', () => {
+describe('heroku autobus:restore --local', () => {
   fakeNetwork()
   const path = process.env.PATH
   let bin
@@ -151,5 +151,185 @@ describe('heroku autobus:restore', () => {
     const {error} = await restore()
 
     expect(error.message).to.contain('holds a PostgreSQL dump, and DATABASE_URL is not a PostgreSQL database')
+  })
+})
+
+describe('heroku autobus:restore (Autobus restores)', () => {
+  fakeNetwork()
+  const SAFETY = '660cc45669702d21bd430001'
+  const WITH_URL = {...SNAPSHOT, download_url: 'https://files.example.com/r?sig=x'}
+  const RUN = {
+    restore_id: 'r1', snapshot_id: SNAPSHOT.id, target: 'DATABASE_URL', mode: 'whole', status: 'pending', progress: null,
+    tables: [], error: null, safety_snapshot_id: null, restored_into: null, created_at: '2015-03-21T10:00:00.000Z', finished_at: null,
+  }
+  const RUNNING_40 = {...RUN, status: 'running', safety_snapshot_id: SAFETY,
+    progress: {bytes: 4000000, percent: 40, eta_seconds: 90, table: 'public.orders'},
+    tables: [{name: 'public.orders', rows: 100, expected_rows: 321}, {name: 'public.customers', rows: 0, expected_rows: 12}]}
+  const COMPLETED = {...RUN, status: 'completed', safety_snapshot_id: SAFETY, finished_at: '2015-03-21T10:02:00.000Z',
+    tables: [{name: 'public.orders', rows: 321, expected_rows: 321}, {name: 'public.customers', rows: 12, expected_rows: 12}]}
+
+  /** Autobus restoring the newest snapshot whole into its own database: pending, 40%, completed. */
+  function wholeRestore() {
+    heroku()
+    autobus()
+      .get('/api/snapshots?status=completed&limit=1').reply(200, [SNAPSHOT])
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`, {target: 'DATABASE_URL', confirm: 'sushi', snapshot_first: true})
+      .reply(202, {restore_id: 'r1', message: 'Restore started'})
+      .get('/api/restores/r1').reply(200, RUN)
+      .get('/api/restores/r1').reply(200, RUNNING_40)
+      .get('/api/restores/r1').reply(200, COMPLETED)
+  }
+
+  const WHOLE_REPORT = [
+    `Restored the whole of snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi.`,
+    `Safety snapshot: ${SAFETY} (DATABASE_URL as it was before)`,
+    '',
+    'Table             Rows  Expected',
+    '────────────────  ────  ────────',
+    'public.orders     321   321',
+    'public.customers  12    12',
+    '',
+  ].join('\n')
+
+  it('restores the newest snapshot whole, a line each time it moved, then each table\'s rows and the safety snapshot', async () => {
+    wholeRestore()
+
+    const {stdout, stderr, error} = await runIn(false, ['autobus:restore', '-a', 'sushi', '--confirm', 'sushi', '--interval', '0'])
+
+    expect(error).to.equal(undefined)
+    expect(unwrapped(stderr)).to.contain(`This overwrites DATABASE_URL of sushi with snapshot ${SNAPSHOT.id} (Daily, 2015-03-20T05:47:03.592Z). `
+      + 'Data written since is lost. Autobus takes a snapshot of it first, to go back to.')
+    expect(stderr).to.contain([
+      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi...`,
+      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: pending`,
+      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: running, 40%, 4.0 MB of data, about 1 min 30 s left, public.orders`,
+      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: done`,
+    ].join('\n'))
+    expect(stdout).to.equal(WHOLE_REPORT)
+    allCalled()
+  })
+
+  it('draws the bar of autobus:capture --wait on a terminal, with the percent, the time to go and the table', async () => {
+    wholeRestore()
+
+    const {stdout, stderr, error} = await runIn(true, ['autobus:restore', '-a', 'sushi', '--confirm', 'sushi', '--interval', '0'],
+      {stripAnsi: false})
+
+    expect(error).to.equal(undefined)
+    expect(stderr).to.contain(`Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi\n`)
+    expect(frames(stderr)).to.deep.equal([
+      `${'-'.repeat(20)}   … | pending`,
+      `${'-'.repeat(20)}   ? | pending`,
+      `${'='.repeat(8)}${'-'.repeat(12)} 40% | 4.0 MB of data, about 1 min 30 s left, public.orders`,
+      `${'='.repeat(20)} 100% | done`,
+    ])
+    expect(stdout).to.equal(WHOLE_REPORT)
+  })
+
+  it('restores tables beside the live data without --confirm, into the database --to names, and says where they went', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`,
+        {target: 'STAGING_DATABASE_URL', tables: ['public.orders', 'public.customers'], mode: 'alongside', snapshot_first: true})
+      .reply(202, {restore_id: 'r2', message: 'Restore started'})
+      .get('/api/restores/r2').reply(200, {...COMPLETED, restore_id: 'r2', target: 'STAGING_DATABASE_URL', mode: 'alongside',
+        safety_snapshot_id: null, restored_into: `restored_${SNAPSHOT.id}`})
+
+    const {stdout, stderr, error} = await runIn(false, ['autobus:restore', '-a', 'sushi', '--to', 'STAGING_DATABASE_URL',
+      '--table', 'public.orders', '--table', 'public.customers', SNAPSHOT.id, '--interval', '0'])
+
+    expect(error).to.equal(undefined)
+    expect(stderr).to.not.contain('Warning')
+    expect(stdout).to.equal([
+      `Restored 2 tables of snapshot ${SNAPSHOT.id} into STAGING_DATABASE_URL of sushi, beside the live data.`,
+      `Restored into:   restored_${SNAPSHOT.id}`,
+      '',
+      'Table             Rows  Expected',
+      '────────────────  ────  ────────',
+      'public.orders     321   321',
+      'public.customers  12    12',
+      '',
+    ].join('\n'))
+    allCalled()
+  })
+
+  it('replaces tables with --replace and --confirm, without a snapshot first when told, --database still naming the target', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`,
+        {target: 'STAGING_DATABASE_URL', tables: ['public.orders'], mode: 'replace', confirm: 'sushi', snapshot_first: false})
+      .reply(202, {restore_id: 'r3', message: 'Restore started'})
+      .get('/api/restores/r3').reply(200, {...COMPLETED, restore_id: 'r3', target: 'STAGING_DATABASE_URL', mode: 'replace',
+        safety_snapshot_id: null, tables: [{name: 'public.orders', rows: 320, expected_rows: 321}]})
+
+    const {stdout, stderr, error} = await runIn(false, ['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--database', 'STAGING_DATABASE_URL',
+      '--table', 'public.orders', '--replace', '--confirm', 'sushi', '--no-snapshot-first', '--interval', '0'])
+
+    expect(error).to.equal(undefined)
+    expect(unwrapped(stderr)).to.contain('This drops public.orders in STAGING_DATABASE_URL of sushi and recreates them from snapshot')
+      .and.to.not.contain('takes a snapshot of it first')
+    expect(stdout).to.contain(`Restored 1 table of snapshot ${SNAPSHOT.id} into STAGING_DATABASE_URL of sushi, in place of the live tables.`)
+    expect(unwrapped(stderr)).to.contain('The rows restored differ from the snapshot\'s for: public.orders (320 of 321)')
+    allCalled()
+  })
+
+  it('fails with Autobus\'s reason, and names the snapshot taken before', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`).reply(202, {restore_id: 'r4', message: 'Restore started'})
+      .get('/api/restores/r4').reply(200, RUNNING_40)
+      .get('/api/restores/r4').reply(200, {...RUNNING_40, status: 'failed', progress: null,
+        error: 'pg_restore: error: could not execute query: ERROR: disk full'})
+
+    const {stdout, stderr, error} = await runIn(false, ['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--interval', '0'])
+
+    expect(error.message).to.equal('The restore failed: pg_restore: error: could not execute query: ERROR: disk full\n'
+      + `Snapshot ${SAFETY} holds DATABASE_URL as it was before.`)
+    expect(error.oclif.exit).to.equal(1)
+    expect(stderr).to.contain(`Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: stopped`)
+    expect(stdout).to.equal('')
+    allCalled()
+  })
+
+  it('asks for --confirm before a whole or a --replace restore, and calls no restore without it', async () => {
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+    const whole = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi'])
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+    const replace = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--table', 'public.orders', '--replace', '--confirm', 'sushu'])
+
+    expect(whole.error.message).to.equal('To proceed, run the command again with: --confirm sushi')
+    expect(unwrapped(whole.stderr)).to.contain('This overwrites DATABASE_URL of sushi')
+    expect(replace.error.message).to.equal('To proceed, run the command again with: --confirm sushi')
+    expect(unwrapped(replace.stderr)).to.contain('This drops public.orders in DATABASE_URL of sushi')
+    allCalled()
+  })
+
+  it('refuses --local with --table before asking anything', async () => {
+    const {error} = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--local', '--table', 'public.orders', '--confirm', 'sushi'])
+
+    expect(error.message).to.equal('--local restores the whole snapshot only. To restore some tables, leave out --local: Autobus restores them.')
+  })
+
+  it('passes on Autobus\'s refusal: a table it does not know, a restore already running', async () => {
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`).reply(422, {message: 'Snapshot has no table public.order; did you mean public.orders?'})
+    const unknown = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--table', 'public.order'])
+    heroku()
+    autobus()
+      .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, WITH_URL)
+      .post(`/api/snapshots/${SNAPSHOT.id}/restores`).reply(409, {message: 'A restore of DATABASE_URL is already running.'})
+    const busy = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi'])
+
+    expect(unknown.error.message).to.equal('Autobus answered 422: Snapshot has no table public.order; did you mean public.orders?')
+    expect(busy.error.message).to.equal('Autobus answered 409: A restore of DATABASE_URL is already running.')
+    allCalled()
   })
 })

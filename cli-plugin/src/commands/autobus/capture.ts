@@ -1,6 +1,6 @@
 import {Flags, ux} from '@oclif/core'
 import {AutobusCommand, AutobusError, bytes, seconds, Snapshot} from '../../lib/autobus.js'
-import {captureProgress} from '../../lib/capture-progress.js'
+import {follow, runProgress} from '../../lib/run-progress.js'
 
 export default class Capture extends AutobusCommand {
   static description = 'take a snapshot now (like pg:backups:capture); --wait follows it, with a progress bar, until it is verified'
@@ -22,20 +22,10 @@ export default class Capture extends AutobusCommand {
       return
     }
     const pause = () => new Promise(resolve => setTimeout(resolve, flags.interval * 1000))
-    const progress = captureProgress(`Taking snapshot ${started.snapshot_id} of ${flags.app}`, line => this.logToStderr(line))
-    let taken = false
-    try {
-      for (;;) {
-        const state = await autobus.check(started.jid)
-        if (state.status === 'failed') throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
-        if (state.completed) break
-        progress.update(state.status, state.progress)
-        await pause()
-      }
-      taken = true
-    } finally {
-      progress.stop(taken) // on any error too: a bar left running would keep its timer, and the cursor hidden
-    }
+    const progress = runProgress(`Taking snapshot ${started.snapshot_id} of ${flags.app}`, line => this.logToStderr(line))
+    const state = await follow(progress, () => autobus.check(started.jid),
+      answer => (answer.status === 'failed' ? 'failed' : answer.completed ? 'done' : null), pause)
+    if (state.status === 'failed') throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
     ux.action.start('Verifying that it restores')
     let snapshot: Snapshot
     for (;;) {

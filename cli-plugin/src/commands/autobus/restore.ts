@@ -2,44 +2,131 @@ import {Args, Flags} from '@oclif/core'
 import {ChildProcess, spawn} from 'node:child_process'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {AutobusCommand, AutobusError, configVars, reason} from '../../lib/autobus.js'
+import {AutobusClient, AutobusCommand, AutobusError, configVars, reason, RestoreRequest, RestoreRun, Snapshot, table} from '../../lib/autobus.js'
 import {printable} from '../../lib/printable.js'
+import {follow, runProgress} from '../../lib/run-progress.js'
 
 /**
- * Restores by running the database's own tool here, fed straight from the snapshot's URL: it
- * works the same for Heroku Postgres, JawsDB and ClearDB (Heroku's pg:backups:restore covers
- * only Heroku Postgres), and nothing is written to disk on the way. Passwords travel in the
- * tools' environment (PGPASSWORD, MYSQL_PWD), never on their command line, where `ps` shows them.
+ * Restores a snapshot into one of the app's databases. By default Autobus does it, from its copy
+ * of the snapshot: the whole snapshot, or some tables beside the live data (alongside) or in their
+ * place (--replace), after a snapshot of the target to go back to; the command follows it with a
+ * progress bar and prints each table's rows. --local restores the whole snapshot from this
+ * machine instead, as the plugin always did (see restoreLocally).
  */
 export default class Restore extends AutobusCommand {
-  static description = 'restore a snapshot (the newest when no id is given) into one of the app\'s databases, overwriting it'
+  static description = 'restore a snapshot (the newest when no id is given): whole, overwriting a database, or some tables, '
+    + 'beside the live data or in their place; Autobus runs it, or this machine with --local'
+  static examples = [
+    '$ heroku autobus:restore -a sushi --confirm sushi                                    # the newest snapshot, whole, into its own database',
+    '$ heroku autobus:restore 5ac7bb45772c9005be448fbe -a sushi --table public.orders     # beside the live data',
+    '$ heroku autobus:restore -a sushi --table public.orders --replace --confirm sushi    # in place of the live table',
+    '$ heroku autobus:restore -a sushi --to STAGING_DATABASE_URL --local --confirm sushi  # with pg_restore or mysql here',
+  ]
+
   static args = {id: Args.string({description: 'snapshot id'})}
   static flags = {
-    database: Flags.string({description: 'config var of the database to overwrite (default: the snapshot\'s own)'}),
-    confirm: Flags.string({description: 'the app\'s name, to confirm'}),
+    to: Flags.string({description: 'config var of the database to restore into (default: the snapshot\'s own)'}),
+    database: Flags.string({description: 'the former name of --to', hidden: true, exclusive: ['to']}),
+    table: Flags.string({description: 'a table to restore, e.g. public.orders; repeat for more (default: the whole snapshot)',
+      multiple: true, multipleNonGreedy: true}),
+    replace: Flags.boolean({description: 'drop the --table tables and recreate them from the snapshot (default: restore them beside the live data)'}),
+    confirm: Flags.string({description: 'the app\'s name, to confirm a whole or a --replace restore'}),
+    'snapshot-first': Flags.boolean({description: 'take a snapshot of the target first, to go back to (whole and --replace restores)',
+      default: true, allowNo: true}),
+    local: Flags.boolean({description: 'restore the whole snapshot from this machine with pg_restore or mysql (no snapshot first)'}),
+    interval: Flags.integer({description: 'seconds between checks while waiting', default: 2, hidden: true}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Restore)
-    const snapshot = await (await this.autobus(flags.app)).snapshotOrNewest(args.id)
+    const tables = [...new Set<string>(flags.table ?? [])]
+    if (flags.local && tables.length > 0) {
+      throw new AutobusError('--local restores the whole snapshot only. To restore some tables, leave out --local: Autobus restores them.')
+    }
+    const autobus = await this.autobus(flags.app)
+    const snapshot = await autobus.snapshotOrNewest(args.id)
     if (!snapshot.download_url) throw new AutobusError(`Snapshot ${snapshot.id} is ${snapshot.status}: there is nothing to restore.`)
-    const target = flags.database ?? snapshot.database
-    this.warn(`This overwrites ${target} of ${flags.app} with snapshot ${snapshot.id} (${snapshot.kind}, ${snapshot.created_at}). Data written since is lost.`)
-    if (flags.confirm !== flags.app) throw new AutobusError(`To proceed, run the command again with: --confirm ${flags.app}`)
-    const value = (await configVars(this.heroku, flags.app))[target]
-    if (!value) throw new AutobusError(`${flags.app} has no ${target} config var.`)
+    const request: RestoreRequest = {target: flags.to ?? flags.database ?? snapshot.database, snapshot_first: flags['snapshot-first'] && !flags.local}
+    if (tables.length > 0) {
+      request.tables = tables
+      request.mode = flags.replace ? 'replace' : 'alongside'
+    }
+    if (flags.confirm !== undefined) request.confirm = flags.confirm
+    this.confirmed(snapshot, request, flags.app)
+    if (flags.local) return this.restoreLocally(snapshot, request.target, flags.app)
+    return this.restoreByAutobus(autobus, snapshot.id, request, flags.app, flags.interval)
+  }
+
+  /** Asks Autobus to restore, follows the restore with a progress bar, then says what it did, or why it failed. */
+  private async restoreByAutobus(autobus: AutobusClient, snapshotId: string, request: RestoreRequest, app: string, interval: number): Promise<void> {
+    const {restore_id: id} = await autobus.restore(snapshotId, request)
+    const pause = () => new Promise(resolve => setTimeout(resolve, interval * 1000))
+    const progress = runProgress(`Restoring snapshot ${snapshotId} into ${request.target} of ${app}`, line => this.logToStderr(line))
+    const run = await follow(progress, () => autobus.restoreRun(id),
+      answer => (answer.status === 'failed' ? 'failed' : answer.status === 'completed' ? 'done' : null), pause)
+    if (run.status === 'failed') {
+      const back = run.safety_snapshot_id ? `\nSnapshot ${run.safety_snapshot_id} holds ${run.target} as it was before.` : ''
+      throw new AutobusError(`The restore failed: ${run.error ?? 'no reason given'}${back}`)
+    }
+    this.log(report(run, app))
+    const differing = run.tables.filter(t => typeof t.rows === 'number' && typeof t.expected_rows === 'number' && t.rows !== t.expected_rows)
+    if (differing.length > 0) {
+      this.warn(`The rows restored differ from the snapshot's for: ${differing.map(t => `${t.name} (${t.rows} of ${t.expected_rows})`).join(', ')}`)
+    }
+  }
+
+  /** A restore that overwrites live data (the whole database, or tables in --replace) says so, and goes on only with --confirm <app>. */
+  private confirmed(snapshot: Snapshot, request: RestoreRequest, app: string): void {
+    const taken = `snapshot ${snapshot.id} (${snapshot.kind}, ${snapshot.created_at})`
+    const first = request.snapshot_first ? ' Autobus takes a snapshot of it first, to go back to.' : ''
+    if (request.mode === 'alongside') return
+    if (request.mode === 'replace') {
+      this.warn(`This drops ${request.tables!.join(', ')} in ${request.target} of ${app} and recreates them from ${taken}. `
+        + `Their rows written since are lost.${first}`)
+    } else {
+      this.warn(`This overwrites ${request.target} of ${app} with ${taken}. Data written since is lost.${first}`)
+    }
+    if (request.confirm !== app) throw new AutobusError(`To proceed, run the command again with: --confirm ${app}`)
+  }
+
+  /**
+   * Restores by running the database's own tool here, fed straight from the snapshot's URL: it
+   * works the same for Heroku Postgres, JawsDB and ClearDB (Heroku's pg:backups:restore covers
+   * only Heroku Postgres), and nothing is written to disk on the way. Passwords travel in the
+   * tools' environment (PGPASSWORD, MYSQL_PWD), never on their command line, where `ps` shows them.
+   */
+  private async restoreLocally(snapshot: Snapshot, target: string, app: string): Promise<void> {
+    const value = (await configVars(this.heroku, app))[target]
+    if (!value) throw new AutobusError(`${app} has no ${target} config var.`)
     const url = databaseUrl(value, target)
     const postgres = snapshot.engine === 'postgresql'
     if (postgres !== /^postgres(ql)?:$/.test(url.protocol)) {
       const kind = postgres ? 'PostgreSQL' : 'MySQL'
       throw new AutobusError(`Snapshot ${snapshot.id} holds a ${kind} dump, and ${target} is not a ${kind} database.`)
     }
-    const response = await fetch(snapshot.download_url)
+    const response = await fetch(snapshot.download_url!)
     if (!response.ok || !response.body) throw new AutobusError(`The snapshot could not be fetched (HTTP ${response.status}).`)
     const source = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
     await (postgres ? pgRestore(source, url) : mysqlRestore(source, url))
-    this.log(`Restored snapshot ${snapshot.id} into ${target} of ${flags.app}.`)
+    this.log(`Restored snapshot ${snapshot.id} into ${target} of ${app}.`)
   }
+}
+
+/** What a completed restore did: where it put what, the snapshot to go back to, and each table's rows against the snapshot's. */
+function report(run: RestoreRun, app: string): string {
+  const what = run.mode === 'whole' ? 'the whole of' : `${run.tables.length} ${run.tables.length === 1 ? 'table' : 'tables'} of`
+  const how = run.mode === 'alongside' ? ', beside the live data' : run.mode === 'replace' ? ', in place of the live tables' : ''
+  const lines = [`Restored ${what} snapshot ${run.snapshot_id} into ${run.target} of ${app}${how}.`]
+  if (run.restored_into) lines.push(`Restored into:   ${run.restored_into}`)
+  if (run.safety_snapshot_id) lines.push(`Safety snapshot: ${run.safety_snapshot_id} (${run.target} as it was before)`)
+  if (run.tables.length > 0) {
+    lines.push('', table(run.tables.map(t => ({Table: t.name, Rows: count(t.rows), Expected: count(t.expected_rows)})), ['Table', 'Rows', 'Expected']))
+  }
+  return lines.join('\n')
+}
+
+function count(value: number | null | undefined): string {
+  return typeof value === 'number' ? String(value) : ''
 }
 
 /** download → pg_restore, connecting with the URL stripped of its password. */

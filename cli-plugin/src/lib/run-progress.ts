@@ -5,11 +5,11 @@ import {printable} from './printable.js'
 /** Long table names are cut, so that the bar's line fits a terminal's 80 columns more often than not. */
 const TABLE_CHARS = 32
 
-/** Follows a capture while it runs. */
-export interface CaptureProgress {
-  /** What check_snapshot answered last. */
+/** Shows a run Autobus does (a capture, a restore) while it runs. */
+export interface RunProgress {
+  /** What Autobus answered last about the run. */
   update(status: string, progress: Progress | null | undefined): void
-  /** The snapshot is taken (done), or following it ended otherwise (it failed, Autobus could not be reached). */
+  /** The run completed (done), or following it ended otherwise (it failed, Autobus could not be reached). */
   stop(done: boolean): void
 }
 
@@ -18,8 +18,36 @@ export interface CaptureProgress {
  * they say changes, when the output goes to a file, a pipe or a CI log, where a bar redrawn in
  * place would only leave debris.
  */
-export function captureProgress(title: string, writeLine: (line: string) => void): CaptureProgress {
+export function runProgress(title: string, writeLine: (line: string) => void): RunProgress {
   return process.stdout.isTTY && process.stderr.isTTY ? new Bar(title, writeLine) : new Lines(title, writeLine)
+}
+
+/** How a run stands in an answer: ended well (done), ended badly (failed), or still going (null). */
+export type Ended<T> = (answer: T) => 'done' | 'failed' | null
+
+/**
+ * Asks Autobus how the run stands (`check`), `pause` after each answer, until `ended` says it
+ * ended; `progress` shows every answer before that. Returns the last answer, for the caller to
+ * tell how it ended. The bar is stopped however following ends: a bar left running would keep
+ * its timer, and the cursor hidden.
+ */
+export async function follow<T extends {status: string; progress?: Progress | null}>(
+  progress: RunProgress, check: () => Promise<T>, ended: Ended<T>, pause: () => Promise<unknown>): Promise<T> {
+  let done = false
+  try {
+    for (;;) {
+      const answer = await check()
+      const end = ended(answer)
+      if (end) {
+        done = end === 'done'
+        return answer
+      }
+      progress.update(answer.status, answer.progress)
+      await pause()
+    }
+  } finally {
+    progress.stop(done)
+  }
 }
 
 /** e.g. "400.0 KB of data, about 1 min 30 s left, public.orders"; every part but the bytes only when known. */
@@ -38,7 +66,7 @@ function percent(progress: Progress | null | undefined): number | null {
   return typeof progress?.percent === 'number' ? Math.max(0, Math.min(99, Math.floor(progress.percent))) : null
 }
 
-class Bar implements CaptureProgress {
+class Bar implements RunProgress {
   private readonly bar: SingleBar
 
   constructor(title: string, writeLine: (line: string) => void) {
@@ -63,7 +91,7 @@ class Bar implements CaptureProgress {
   }
 }
 
-class Lines implements CaptureProgress {
+class Lines implements RunProgress {
   private last = ''
 
   constructor(private readonly title: string, private readonly writeLine: (line: string) => void) {
