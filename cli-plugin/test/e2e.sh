@@ -2,7 +2,8 @@
 # End to end, as a user runs it: the real `heroku` CLI from npm with this plugin linked, a
 # stand-in for Heroku's Platform API (the only thing we cannot run here), and the real Autobus
 # service from app/target/autobus.jar with its embedded defaults. Captures a snapshot, lists it,
-# downloads it and restores the file into a fresh database with pg_restore.
+# downloads it and restores the file into a fresh database with pg_restore, with autobus:restore
+# --local, and by the service (one table, alongside).
 # Needs: the jar (mvn package), node/npm, PostgreSQL on 127.0.0.1:5432 (scripts/test sees to it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,8 @@ echo "e2e: a customer database"
 
 echo "e2e: Autobus with its embedded defaults"
 PORT=$(free_port)
-(cd "$WORK" && env -i PATH="$PATH" PORT="$PORT" "$JAVA" -jar "$ROOT/app/target/autobus.jar" > autobus.log 2>&1) &
+# exec: $! is then java itself, which cleanup stops (a subshell's pid would leave java running)
+(cd "$WORK" && exec env -i PATH="$PATH" PORT="$PORT" "$JAVA" -jar "$ROOT/app/target/autobus.jar" > autobus.log 2>&1) &
 PIDS+=($!)
 for _ in $(seq 1 90); do grep -q "Autobus is running" "$WORK/autobus.log" 2>/dev/null && break; sleep 1; done
 grep -q "Autobus is running" "$WORK/autobus.log" || { cat "$WORK/autobus.log"; exit 1; }
@@ -94,4 +96,14 @@ fi
 "$HEROKU" autobus:restore "$ID" -a "$APP" --local --to STAGING_DATABASE_URL --confirm "$APP" 2>"$WORK/restore.log" \
   || { cat "$WORK/restore.log"; exit 1; }
 [ "$("${PSQL[@]}" -d "$TARGET" -c "SELECT count(*) FROM orders")" = 321 ]
-echo "e2e: passed (snapshot $ID captured, verified, listed, downloaded, restored by pg_restore and by autobus:restore --local)"
+echo "e2e: heroku autobus:tables, then autobus:restore --table run by the service (alongside, followed to its end)"
+"$HEROKU" autobus:tables "$ID" -a "$APP" | tee "$WORK/tables.txt"
+grep -q "public.orders" "$WORK/tables.txt"
+"$HEROKU" autobus:restore "$ID" -a "$APP" --table orders >"$WORK/service-restore.out" 2>"$WORK/service-restore.err" \
+  || { cat "$WORK/service-restore.out" "$WORK/service-restore.err"; exit 1; }
+cat "$WORK/service-restore.err" "$WORK/service-restore.out"
+grep -q "Restoring snapshot $ID into DATABASE_URL" "$WORK/service-restore.err"
+grep -q "restored_$ID" "$WORK/service-restore.out"
+grep -q "public.orders.*321.*321" "$WORK/service-restore.out"
+[ "$("${PSQL[@]}" -d "$SOURCE" -c "SELECT count(*) || ':' || sum(total) FROM restored_$ID.orders")" = "$("${PSQL[@]}" -d "$SOURCE" -c "SELECT count(*) || ':' || sum(total) FROM orders")" ]
+echo "e2e: passed (snapshot $ID captured, verified, listed, downloaded, restored by pg_restore, by autobus:restore --local and by the service)"
