@@ -23,6 +23,7 @@ final class PgTableSelection {
     private static final Pattern QUALIFIED = Pattern.compile("(" + NAME + ")\\.(" + NAME + ")");
     private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE (?:UNLOGGED |FOREIGN )?TABLE (" + NAME + "\\." + NAME + ")");
     private static final Pattern CREATE_SEQUENCE = Pattern.compile("^CREATE SEQUENCE (" + NAME + "\\." + NAME + ")");
+    private static final Pattern REFERENCES = Pattern.compile("REFERENCES (" + NAME + "\\." + NAME + ")\\(");
     private static final Pattern IDENTITY_SEQUENCE = Pattern.compile("SEQUENCE NAME (" + NAME + "\\." + NAME + ")");
     private static final Set<String> BELONGING = Set.of("INDEX", "CONSTRAINT", "CHECK CONSTRAINT", "FK CONSTRAINT", "TRIGGER", "DEFAULT",
             "COMMENT", "RULE", "POLICY", "ROW SECURITY", "STATISTICS", "SEQUENCE OWNED BY", "SEQUENCE", "INDEX ATTACH");
@@ -83,6 +84,12 @@ final class PgTableSelection {
             }
         }
         return new Selection(ids, relations);
+    }
+
+    /** The table a foreign key points at, as pg_dump spelled it ({@code ... REFERENCES public.customers(id)}); null if unreadable. */
+    static String referencedTable(Entry foreignKey) {
+        Matcher matcher = REFERENCES.matcher(foreignKey.defn() == null ? "" : foreignKey.defn());
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     /** A table's own constraint reads {@code ALTER TABLE ONLY <the table>} (pg_dump's dumpConstraint). */

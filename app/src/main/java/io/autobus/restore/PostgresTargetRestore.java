@@ -27,6 +27,7 @@ import java.util.Map;
  * A whole restore is the seed's {@code pg_restore --clean --if-exists --no-acl --no-owner}.
  */
 final class PostgresTargetRestore implements TargetRestore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresTargetRestore.class);
     private final Tools tools;
 
     PostgresTargetRestore(Tools tools) {
@@ -57,7 +58,7 @@ final class PostgresTargetRestore implements TargetRestore {
                 case REPLACE -> {
                     // One transaction: the tables are replaced whole, with the keys that point at them, or not at all.
                     var entries = contents.entries();
-                    var selection = PgTableSelection.of(entries, restore.tables(), true);
+                    var selection = reachableKeysOnly(entries, PgTableSelection.of(entries, restore.tables(), true), target);
                     yield RestoreTool.run(run.apply(new ProcessBuilder(intoTarget(pgRestore, target, "--clean", "--if-exists",
                                     "--single-transaction", "--use-list=" + run.writePrivateFile("restore.list",
                                             PgTableSelection.useList(entries, selection.ids())))),
@@ -86,7 +87,7 @@ final class PostgresTargetRestore implements TargetRestore {
         if (!java.nio.file.Files.isExecutable(psql)) {
             throw new RestoreException("psql is not installed beside " + pgRestore);
         }
-        var selection = PgTableSelection.of(entries, restore.tables(), false);
+        var selection = reachableKeysOnly(entries, PgTableSelection.of(entries, restore.tables(), false), target);
         String key = io.autobus.crypto.Tokens.random().replaceAll("[^A-Za-z0-9]", "");
         var script = run.apply(new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-acl", "--restrict-key=" + key, "--file=-",
                 "--use-list=" + run.writePrivateFile("restore.list", PgTableSelection.useList(entries, selection.ids()))), Map.of());
@@ -149,6 +150,32 @@ final class PostgresTargetRestore implements TargetRestore {
             }
         }
         return counts;
+    }
+
+    /**
+     * The selection without the foreign keys whose referenced table neither exists in the target nor is restored with
+     * them (a table restored into another database, say): a key is recreated when the table it points at is there.
+     */
+    private PgTableSelection.Selection reachableKeysOnly(List<PgArchiveToc.Entry> entries, PgTableSelection.Selection selection,
+                                                         Target target) {
+        var restored = selection.relations().stream().map(PgTableSelection.Relation::qualified).collect(java.util.stream.Collectors.toSet());
+        var ids = new java.util.LinkedHashSet<>(selection.ids());
+        try (Connection connection = connect(target)) {
+            for (var entry : entries) {
+                if (!ids.contains(entry.dumpId()) || !entry.desc().equals("FK CONSTRAINT")) {
+                    continue;
+                }
+                var referenced = PgTableSelection.referencedTable(entry);
+                if (referenced != null && !restored.contains(referenced) && !exists(connection, referenced)) {
+                    ids.remove(entry.dumpId());
+                    LOG.info("event=restore_key_left_out restore_target={} key=\"{}\" references=\"{}\"", target.url().database(),
+                            entry.tag().replace('"', '\''), referenced.replace('"', '\''));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RestoreException("could not read " + target.url().database() + "'s tables: " + e.getMessage(), e);
+        }
+        return new PgTableSelection.Selection(ids, selection.relations());
     }
 
     private static boolean exists(Connection connection, String quoted) throws SQLException {
