@@ -18,8 +18,8 @@ export interface RunProgress {
  * they say changes, when the output goes to a file, a pipe or a CI log, where a bar redrawn in
  * place would only leave debris.
  */
-export function runProgress(title: string, writeLine: (line: string) => void): RunProgress {
-  return process.stdout.isTTY && process.stderr.isTTY ? new Bar(title, writeLine) : new Lines(title, writeLine)
+export function runProgress(title: string, writeLine: (line: string) => void, passed = 'of data'): RunProgress {
+  return process.stdout.isTTY && process.stderr.isTTY ? new Bar(title, writeLine, passed) : new Lines(title, writeLine, passed)
 }
 
 /** How a run stands in an answer: ended well (done), ended badly (failed), or still going (null). */
@@ -50,9 +50,12 @@ export async function follow<T extends {status: string; progress?: Progress | nu
   }
 }
 
-/** e.g. "400.0 KB of data, about 1 min 30 s left, public.orders"; every part but the bytes only when known. */
-export function progressText(progress: Progress): string {
-  const parts = [`${bytes(progress.bytes)} of data`]
+/**
+ * e.g. "400.0 KB of data, about 1 min 30 s left, public.orders"; every part but the bytes only when known. `passed` says
+ * what the bytes are: a capture's are the database's data, a restore's the stored snapshot's.
+ */
+export function progressText(progress: Progress, passed = 'of data'): string {
+  const parts = [`${bytes(progress.bytes)} ${passed}`]
   if (typeof progress.eta_seconds === 'number') parts.push(`about ${seconds(progress.eta_seconds)} left`)
   if (progress.table) parts.push(short(printable(progress.table)))
   return parts.join(', ')
@@ -69,7 +72,7 @@ function percent(progress: Progress | null | undefined): number | null {
 class Bar implements RunProgress {
   private readonly bar: SingleBar
 
-  constructor(title: string, writeLine: (line: string) => void) {
+  constructor(title: string, writeLine: (line: string) => void, private readonly passed: string) {
     writeLine(printable(title)) // on a line of its own: the bar's line keeps its columns for the percent and the time to go
     // The terminal's line wrapping is off while the bar is drawn (cli-progress's default): a line too long is cut, not wrapped.
     this.bar = new SingleBar({format: '{bar} {shown} | {detail}', stream: process.stderr, hideCursor: true, barsize: 20})
@@ -80,7 +83,7 @@ class Bar implements RunProgress {
     const shown = percent(progress)
     this.bar.update(shown ?? 0, {
       shown: shown === null ? '  ?' : `${String(shown).padStart(2)}%`,
-      detail: progress ? progressText(progress) : printable(status),
+      detail: progress ? progressText(progress, this.passed) : printable(status),
     })
     this.bar.render() // each answer at once: checks are seconds apart, far beyond the bar's own throttle
   }
@@ -94,7 +97,7 @@ class Bar implements RunProgress {
 class Lines implements RunProgress {
   private last = ''
 
-  constructor(private readonly title: string, private readonly writeLine: (line: string) => void) {
+  constructor(private readonly title: string, private readonly writeLine: (line: string) => void, private readonly passed: string) {
     this.print(`${title}...`)
   }
 
@@ -102,7 +105,7 @@ class Lines implements RunProgress {
     const shown = percent(progress)
     const parts = [printable(status)]
     if (shown !== null) parts.push(`${shown}%`)
-    if (progress) parts.push(progressText(progress))
+    if (progress) parts.push(progressText(progress, this.passed))
     this.print(`${this.title}: ${parts.join(', ')}`)
   }
 

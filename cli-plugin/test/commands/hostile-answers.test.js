@@ -220,7 +220,7 @@ describe('heroku autobus:* with escape sequences in every field Autobus answers'
 
     const {stdout, all} = await run(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--table', 'public.orders', '--interval', '0'])
 
-    expect(all).to.contain('10%, 1.0 KB of data, about 9 s left, public.orderstext FAKE')
+    expect(all).to.contain('10%, 1.0 KB of the snapshot read, about 9 s left, public.orderstext FAKE')
     expect(stdout).to.contain('Restored into:   restored_xtext FAKE').and.to.contain('public.orderstext FAKE')
     expectPrintable(all)
   })

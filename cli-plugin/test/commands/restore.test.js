@@ -203,7 +203,7 @@ describe('heroku autobus:restore (Autobus restores)', () => {
     expect(stderr).to.contain([
       `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi...`,
       `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: pending`,
-      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: running, 40%, 4.0 MB of data, about 1 min 30 s left, public.orders`,
+      `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: running, 40%, 4.0 MB of the snapshot read, about 1 min 30 s left, public.orders`,
       `Restoring snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi: done`,
     ].join('\n'))
     expect(stdout).to.equal(WHOLE_REPORT)
@@ -221,7 +221,7 @@ describe('heroku autobus:restore (Autobus restores)', () => {
     expect(frames(stderr)).to.deep.equal([
       `${'-'.repeat(20)}   … | pending`,
       `${'-'.repeat(20)}   ? | pending`,
-      `${'='.repeat(8)}${'-'.repeat(12)} 40% | 4.0 MB of data, about 1 min 30 s left, public.orders`,
+      `${'='.repeat(8)}${'-'.repeat(12)} 40% | 4.0 MB of the snapshot read, about 1 min 30 s left, public.orders`,
       `${'='.repeat(20)} 100% | done`,
     ])
     expect(stdout).to.equal(WHOLE_REPORT)

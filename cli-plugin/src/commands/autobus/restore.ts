@@ -61,7 +61,8 @@ export default class Restore extends AutobusCommand {
   private async restoreByAutobus(autobus: AutobusClient, snapshotId: string, request: RestoreRequest, app: string, interval: number): Promise<void> {
     const {restore_id: id} = await autobus.restore(snapshotId, request)
     const pause = () => new Promise(resolve => setTimeout(resolve, interval * 1000))
-    const progress = runProgress(`Restoring snapshot ${snapshotId} into ${request.target} of ${app}`, line => this.logToStderr(line))
+    const progress = runProgress(`Restoring snapshot ${snapshotId} into ${request.target} of ${app}`, line => this.logToStderr(line),
+      'of the snapshot read')
     const run = await follow(progress, () => autobus.restoreRun(id),
       answer => (answer.status === 'failed' ? 'failed' : answer.status === 'completed' ? 'done' : null), pause)
     if (run.status === 'failed') {

@@ -179,7 +179,8 @@ public final class App implements AutoCloseable {
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
-            var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(), clock);
+            var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(),
+                    settings.jobLimits().backupTimeout(), clock);
             var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
             var dashboard = new Dashboard(sessions, addons, snapshots, restores, backupSettings, notificationSettings, apiTokens,
                     accessChecker, pages, settings.collaboratorEmail(), clock);

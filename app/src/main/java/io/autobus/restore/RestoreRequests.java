@@ -12,6 +12,8 @@ import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.dump.DumpException;
 import io.autobus.jobs.WorkerBell;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,16 +38,22 @@ public final class RestoreRequests {
     private final BackupTargets targets;
     private final JobRequestScheduler jobs;
     private final WorkerBell bell;
+    private final Duration abandonedAfter;
     private final Clock clock;
 
+    /**
+     * @param backupTimeout {@code AUTOBUS_BACKUP_TIMEOUT}: a restore (and its safety snapshot) is stopped after it, so one
+     *                      still in progress after twice that and a margin was left by a worker that stopped
+     */
     public RestoreRequests(AddonRepository addons, SnapshotRepository snapshots, RestoreRepository restores, BackupTargets targets,
-                           JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
+                           JobRequestScheduler jobs, WorkerBell bell, Duration backupTimeout, Clock clock) {
         this.addons = addons;
         this.snapshots = snapshots;
         this.restores = restores;
         this.targets = targets;
         this.jobs = jobs;
         this.bell = bell;
+        this.abandonedAfter = backupTimeout.multipliedBy(2).plusMinutes(10);
         this.clock = clock;
     }
 
@@ -107,15 +115,33 @@ public final class RestoreRequests {
         String id = SnapshotKeys.newId();
         UUID jobId = UUID.randomUUID();
         boolean snapshotFirst = request.snapshotFirst() == null || request.snapshotFirst();
-        if (!restores.create(new RestoreRepository.NewRestore(id, addonId, snapshot.id(), target, mode, tables, snapshotFirst, jobId,
-                clock.instant()))) {
-            String running = restores.inProgress(addonId, target).map(Restore::id).orElse("?");
-            throw new Refused(409, "A restore into " + target + " is already waiting or running (restore " + running
-                    + "); start another when it has finished.");
+        var created = new RestoreRepository.NewRestore(id, addonId, snapshot.id(), target, mode, tables, snapshotFirst, jobId, clock.instant());
+        if (!restores.create(created)) {
+            var running = restores.inProgress(addonId, target);
+            if (running.isEmpty() || !abandoned(running.get()) || !restores.create(created)) {
+                throw new Refused(409, "A restore into " + target + " is already waiting or running (restore "
+                        + running.map(Restore::id).orElse("?") + "); start another when it has finished.");
+            }
         }
-        jobs.enqueue(jobId, new RestoreJob(id));
+        try {
+            jobs.enqueue(jobId, new RestoreJob(id));
+        } catch (RuntimeException e) {
+            restores.finish(id, List.of(), null, "the restore could not be queued: " + e.getMessage(), clock.instant());
+            throw e;
+        }
         bell.ring();
         return restores.find(id).orElseThrow();
+    }
+
+    /** Still in progress long after any run would have been stopped: its worker died. Marked failed, so the target is free. */
+    private boolean abandoned(Restore running) {
+        Instant since = running.startedAt() != null ? running.startedAt() : running.createdAt();
+        if (since.isAfter(clock.instant().minus(abandonedAfter))) {
+            return false;
+        }
+        restores.finish(running.id(), running.result(), running.restoredInto(), "the restore was abandoned: its worker stopped before it"
+                + " ended (nothing says how far it got; check " + running.target() + ")", clock.instant());
+        return true;
     }
 
     /** The chosen tables under the snapshot's names ({@code orders} finds {@code public.orders} when only one schema has it). */

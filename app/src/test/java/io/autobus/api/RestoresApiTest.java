@@ -365,6 +365,23 @@ class RestoresApiTest {
         assertRefused(post(tenant, snapshot, "{\"tables\": [\"items\"]}"), 409, "already waiting or running");
     }
 
+    @Test
+    void a_restore_its_worker_left_unfinished_long_ago_no_longer_holds_its_target() throws Exception {
+        Tenant tenant = tenant();
+        attach(tenant, "DATABASE", postgresWithShapes());
+        String snapshot = snapshot(tenant, "DATABASE_URL");
+        String stale = "stale" + UUID.randomUUID().toString().substring(0, 8);
+        new RestoreRepository(app.db).create(new RestoreRepository.NewRestore(stale, tenant.addonId(), snapshot, "DATABASE_URL",
+                RestoreMode.ALONGSIDE, List.of("public.items"), true, UUID.randomUUID(), app.clock.instant().minus(Duration.ofDays(2))));
+
+        JsonNode done = restoreAndWait(tenant, snapshot, "{\"tables\": [\"items\"]}");
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        JsonNode abandoned = JSON.readTree(get(tenant, "/api/restores/" + stale).body());
+        assertThat(abandoned.path("status").asText()).isEqualTo("failed");
+        assertThat(abandoned.path("error").asText()).contains("abandoned");
+    }
+
     private String postgresWithShapes() throws Exception {
         String url = TestDatabase.create("restore");
         try (var connection = SourceDatabases.postgres(url); var sql = connection.createStatement()) {
