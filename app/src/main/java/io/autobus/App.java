@@ -45,6 +45,7 @@ import io.autobus.heroku.HerokuClients;
 import io.autobus.heroku.PartnerApi;
 import io.autobus.heroku.PartnerAuth;
 import io.autobus.heroku.PartnerTokenProvider;
+import io.autobus.heroku.ReleaseWebhooks;
 import io.autobus.heroku.SsoLogin;
 import io.autobus.heroku.SsoTokenVerifier;
 import io.autobus.http.ConnectionsPerAddress;
@@ -62,6 +63,7 @@ import io.autobus.notify.NotificationDelivery;
 import io.autobus.notify.NotificationSettings;
 import io.autobus.notify.Notifier;
 import io.autobus.notify.WebhookSender;
+import io.autobus.release.ReleaseRepository;
 import io.autobus.restore.RestoreJobHandler;
 import io.autobus.restore.RestoreRepository;
 import io.autobus.restore.RestoreRequests;
@@ -163,6 +165,7 @@ public final class App implements AutoCloseable {
             var errors = new ErrorResponses(pages);
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
+            var releaseWebhooks = new ReleaseWebhooks(new ReleaseRepository(dsl, secrets), json, clock);
             var partnerApi = new PartnerApi(bodies,
                     new AddonProvisioner(addons, secrets, partnerTokens, accessChecks, clock),
                     new PlanChanger(addons, clock),
@@ -213,7 +216,10 @@ public final class App implements AutoCloseable {
 
                 config.routes.before(securityHeaders::apply);
                 config.routes.before(RequestLimits::checkBodySize);
-                config.routes.before("/heroku/*", partnerAuth::require);
+                // The partner API's Basic auth; Heroku's webhook deliveries carry their own Authorization and signature.
+                config.routes.before("/heroku/resources", partnerAuth::require);
+                config.routes.before("/heroku/resources/*", partnerAuth::require);
+                config.routes.post("/heroku/webhooks", releaseWebhooks::receive);
                 config.routes.post("/heroku/resources", partnerApi::provision);
                 config.routes.put("/heroku/resources/{id}", partnerApi::changePlan);
                 config.routes.delete("/heroku/resources/{id}", partnerApi::deprovision);

@@ -40,6 +40,20 @@ final class SnapshotJson {
         json.put("error", snapshot.error());
         json.put("partial", snapshot.partialReason());
         json.put("progress", progress(ProgressEstimate.of(snapshot, now)));
+        json.put("release", release(snapshot));
+        return json;
+    }
+
+    /** The app's release current when the dump started: {@code version}, {@code commit}, {@code description}, {@code created_at}; null when unknown. */
+    private static Map<String, Object> release(Snapshot snapshot) {
+        if (snapshot.release() == null) {
+            return null;
+        }
+        var json = new LinkedHashMap<String, Object>();
+        json.put("version", snapshot.release().version());
+        json.put("commit", snapshot.release().commit());
+        json.put("description", snapshot.release().description());
+        json.put("created_at", time(snapshot.release().createdAt()));
         return json;
     }
 

@@ -57,9 +57,12 @@ public final class SnapshotsApi {
         SnapshotStatus status = parse(ctx.queryParam("status"), "status", SnapshotStatus.class);
         int limit = number(ctx.queryParam("limit"), "limit", 100, 1, 500);
         int offset = number(ctx.queryParam("offset"), "offset", 0, 0, Integer.MAX_VALUE);
-        String query = database + "|" + kind + "|" + status + "|" + limit + "|" + offset;
+        Integer release = ctx.queryParam("release") == null ? null : number(release(ctx.queryParam("release")), "release", 0, 0, Integer.MAX_VALUE);
+        Integer beforeRelease = ctx.queryParam("before_release") == null ? null
+                : number(release(ctx.queryParam("before_release")), "before_release", 0, 0, Integer.MAX_VALUE);
+        String query = database + "|" + kind + "|" + status + "|" + release + "|" + beforeRelease + "|" + limit + "|" + offset;
         byte[] json = lists.get(holder.addonId(), holder.snapshotsVersion(), query, () -> {
-            var page = snapshots.page(holder.addonId(), database, kind, status, limit, offset);
+            var page = snapshots.page(holder.addonId(), database, kind, status, release, beforeRelease, limit, offset);
             Instant now = clock.instant();
             return ctx.jsonMapper().toJsonString(page.stream().map(snapshot -> SnapshotJson.of(snapshot, now)).toList(), List.class)
                     .getBytes(StandardCharsets.UTF_8);
@@ -156,6 +159,12 @@ public final class SnapshotsApi {
     }
 
     /** A parameter from the query string, the JSON body or a form. */
+    /** A release as people write it: {@code 143} or {@code v143}. */
+    private static String release(String value) {
+        String text = value.strip();
+        return text.startsWith("v") || text.startsWith("V") ? text.substring(1) : text;
+    }
+
     private static String text(Context ctx, JsonNode body, String name) {
         String query = ctx.queryParam(name);
         if (query != null) {

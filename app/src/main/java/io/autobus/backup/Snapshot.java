@@ -53,7 +53,8 @@ public record Snapshot(
         String restoreWith,
         String verificationServerVersion,
         String partialReason,
-        DumpProgress.View progress) {
+        DumpProgress.View progress,
+        io.autobus.release.Release release) {
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {

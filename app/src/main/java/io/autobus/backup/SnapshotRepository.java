@@ -1,12 +1,14 @@
 package io.autobus.backup;
 
 import static io.autobus.db.generated.Tables.ADDON;
+import static io.autobus.db.generated.Tables.APP_RELEASE;
 import static io.autobus.db.generated.Tables.SNAPSHOT;
 import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 
 import io.autobus.db.generated.tables.records.SnapshotRecord;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.DumpProgress;
+import io.autobus.release.Release;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -143,7 +145,22 @@ public final class SnapshotRepository {
 
     /** A page of the add-on's snapshots, newest first; null filters match everything. */
     public List<Snapshot> page(UUID addonId, String configVar, SnapshotKind kind, SnapshotStatus status, int limit, int offset) {
+        return page(addonId, configVar, kind, status, null, null, limit, offset);
+    }
+
+    /**
+     * The same, with the release filters: {@code release} the snapshots tagged with that version, {@code beforeRelease}
+     * those taken under an earlier one (the newest first: "the snapshot from before v143").
+     */
+    public List<Snapshot> page(UUID addonId, String configVar, SnapshotKind kind, SnapshotStatus status, Integer release,
+                               Integer beforeRelease, int limit, int offset) {
         var condition = SNAPSHOT.ADDON_ID.eq(addonId);
+        if (release != null) {
+            condition = condition.and(SNAPSHOT.RELEASE_VERSION.eq(release));
+        }
+        if (beforeRelease != null) {
+            condition = condition.and(SNAPSHOT.RELEASE_VERSION.lt(beforeRelease));
+        }
         if (configVar != null) {
             condition = condition.and(SNAPSHOT.CONFIG_VAR.eq(configVar));
         }
@@ -186,12 +203,22 @@ public final class SnapshotRepository {
     }
 
     /** A run starts (or starts over, after a worker died): no error, and no progress of an earlier run. */
+    /** Running from {@code now}, tagged with the app's release current then (the newest not failed; none when none is known). */
     public void markRunning(String id, Instant now) {
+        var current = DSL.select(APP_RELEASE.VERSION, APP_RELEASE.GIT_COMMIT, APP_RELEASE.DESCRIPTION, APP_RELEASE.CREATED_AT)
+                .from(APP_RELEASE)
+                .where(APP_RELEASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), APP_RELEASE.CREATED_AT.le(at(now)), APP_RELEASE.STATUS.ne("failed"))
+                .orderBy(APP_RELEASE.VERSION.desc())
+                .limit(1);
         dsl.update(SNAPSHOT)
                 .set(SNAPSHOT.STATUS, SnapshotStatus.RUNNING.dbValue())
                 .set(SNAPSHOT.STARTED_AT, at(now))
                 .setNull(SNAPSHOT.ERROR)
                 .set(NO_PROGRESS)
+                .where(SNAPSHOT.ID.eq(id))
+                .execute();
+        dsl.update(SNAPSHOT)
+                .set(DSL.row(SNAPSHOT.RELEASE_VERSION, SNAPSHOT.RELEASE_COMMIT, SNAPSHOT.RELEASE_DESCRIPTION, SNAPSHOT.RELEASE_CREATED_AT), current)
                 .where(SNAPSHOT.ID.eq(id))
                 .execute();
     }
@@ -380,7 +407,9 @@ public final class SnapshotRepository {
                 instant(r.getFinishedAt()), r.getDurationMs(), r.getSizeBytes(), r.getSha256(), r.getStorageRegion(),
                 r.getStorageKey(), r.getDatabaseSizeBytes(), r.getError(), r.getDumpOptions(), r.getVerification(),
                 r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getDumpTool(), r.getDumpToolNote(),
-                r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r));
+                r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r),
+                r.getReleaseVersion() == null ? null : new Release(r.getReleaseVersion(), "succeeded", r.getReleaseDescription(),
+                        r.getReleaseCommit(), instant(r.getReleaseCreatedAt())));
     }
 
     private static DumpProgress.View progress(SnapshotRecord r) {

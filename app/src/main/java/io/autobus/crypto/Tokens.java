@@ -29,6 +29,17 @@ public final class Tokens {
         return hex("SHA-1", value);
     }
 
+    /** HMAC-SHA256 of {@code data} under {@code key}: webhook signatures, download links, the links' own key. */
+    public static byte[] hmacSha256(byte[] key, byte[] data) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
     public static boolean constantTimeEquals(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }

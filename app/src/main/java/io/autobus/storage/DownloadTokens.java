@@ -6,13 +6,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The local store's download links: {@code payload.signature}, both URL-safe base64 without
@@ -28,13 +25,13 @@ final class DownloadTokens {
     record Download(String key, String fileName, Instant expiresAt) {
     }
 
-    private final SecretKeySpec signingKey;
+    private final byte[] signingKey;
 
     DownloadTokens(byte[] signingKey) {
         if (signingKey.length < 32) {
             throw new IllegalArgumentException("the download signing key must be at least 32 bytes");
         }
-        this.signingKey = new SecretKeySpec(signingKey.clone(), "HmacSHA256");
+        this.signingKey = signingKey.clone();
     }
 
     String issue(Download download) {
@@ -80,12 +77,6 @@ final class DownloadTokens {
     }
 
     private byte[] sign(byte[] payload) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey);
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        return io.autobus.crypto.Tokens.hmacSha256(signingKey, payload);
     }
 }

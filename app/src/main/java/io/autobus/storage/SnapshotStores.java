@@ -2,14 +2,11 @@ package io.autobus.storage;
 
 import io.autobus.config.Settings;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Chooses where an add-on's snapshots go: on the other continent than its app, so that losing a
@@ -99,12 +96,6 @@ public final class SnapshotStores implements AutoCloseable {
 
     /** A key of its own for download links, so that it never equals the key that encrypts secrets. */
     static byte[] signingKey(byte[] secretKey) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secretKey, "HmacSHA256"));
-            return mac.doFinal(SIGNING_LABEL.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        return io.autobus.crypto.Tokens.hmacSha256(secretKey, SIGNING_LABEL.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,84 @@
+package io.autobus.release;
+
+import static io.autobus.db.generated.Tables.ADDON;
+import static io.autobus.db.generated.Tables.APP_RELEASE;
+import static io.autobus.db.generated.Tables.WEBHOOK_DELIVERY;
+
+import io.autobus.crypto.SecretBox;
+import io.autobus.crypto.Tokens;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** The app's releases, the webhook deliveries already taken, and what a delivery must carry to be believed. */
+public final class ReleaseRepository {
+    private final DSLContext dsl;
+    private final SecretBox secrets;
+
+    public ReleaseRepository(DSLContext dsl, SecretBox secrets) {
+        this.dsl = dsl;
+        this.secrets = secrets;
+    }
+
+    /** The Authorization value and HMAC secret Heroku's deliveries for this add-on carry. */
+    public record WebhookCredentials(String authorization, String secret) {
+    }
+
+    /** The add-on's webhook credentials, made (random, sealed) the first time they are asked for. */
+    public WebhookCredentials credentials(UUID addonId) {
+        var existing = stored(addonId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        var made = new WebhookCredentials("Bearer " + Tokens.random(), Tokens.random());
+        dsl.update(ADDON)
+                .set(ADDON.HEROKU_WEBHOOK_AUTHORIZATION_SEALED, secrets.seal(purpose(addonId, "authorization"), made.authorization()))
+                .set(ADDON.HEROKU_WEBHOOK_SECRET_SEALED, secrets.seal(purpose(addonId, "secret"), made.secret()))
+                .where(ADDON.ID.eq(addonId), ADDON.HEROKU_WEBHOOK_SECRET_SEALED.isNull())
+                .execute();
+        return stored(addonId).orElseThrow(() -> new IllegalStateException("no add-on " + addonId));
+    }
+
+    /** The credentials, if the add-on has any (it has once it was subscribed). */
+    public Optional<WebhookCredentials> stored(UUID addonId) {
+        return dsl.select(ADDON.HEROKU_WEBHOOK_AUTHORIZATION_SEALED, ADDON.HEROKU_WEBHOOK_SECRET_SEALED).from(ADDON)
+                .where(ADDON.ID.eq(addonId), ADDON.HEROKU_WEBHOOK_SECRET_SEALED.isNotNull())
+                .fetchOptional(r -> new WebhookCredentials(secrets.open(purpose(addonId, "authorization"), r.value1()),
+                        secrets.open(purpose(addonId, "secret"), r.value2())));
+    }
+
+    /** True the first time a delivery id is seen; false for a delivery taken before (Heroku's retries). */
+    public boolean firstDelivery(String deliveryId, UUID addonId, Instant now) {
+        return dsl.insertInto(WEBHOOK_DELIVERY)
+                .set(WEBHOOK_DELIVERY.DELIVERY_ID, deliveryId)
+                .set(WEBHOOK_DELIVERY.ADDON_ID, addonId)
+                .set(WEBHOOK_DELIVERY.RECEIVED_AT, now.atOffset(ZoneOffset.UTC))
+                .onConflictDoNothing().execute() == 1;
+    }
+
+    /** Records a release, or its newer state (pending, then succeeded or failed). */
+    public void record(UUID addonId, Release release, Instant now) {
+        dsl.insertInto(APP_RELEASE)
+                .set(APP_RELEASE.ADDON_ID, addonId)
+                .set(APP_RELEASE.VERSION, release.version())
+                .set(APP_RELEASE.STATUS, release.status())
+                .set(APP_RELEASE.DESCRIPTION, release.description())
+                .set(APP_RELEASE.GIT_COMMIT, release.commit())
+                .set(APP_RELEASE.CREATED_AT, release.createdAt().atOffset(ZoneOffset.UTC))
+                .set(APP_RELEASE.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
+                .onConflict(APP_RELEASE.ADDON_ID, APP_RELEASE.VERSION).doUpdate()
+                // Deliveries may come out of order: a release that succeeded or failed never goes back to pending.
+                .set(APP_RELEASE.STATUS, DSL.when(APP_RELEASE.STATUS.eq("pending"), DSL.val(release.status())).otherwise(APP_RELEASE.STATUS))
+                .set(APP_RELEASE.DESCRIPTION, release.description())
+                .set(APP_RELEASE.GIT_COMMIT, release.commit())
+                .set(APP_RELEASE.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
+                .execute();
+    }
+
+    private static String purpose(UUID addonId, String what) {
+        return "heroku-webhook-" + what + ":" + addonId;
+    }
+}

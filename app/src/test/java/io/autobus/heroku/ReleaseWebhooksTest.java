@@ -1,0 +1,129 @@
+package io.autobus.heroku;
+
+import static io.autobus.db.generated.Tables.APP_RELEASE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.addon.AddonRepository;
+import io.autobus.api.ApiTokens;
+import io.autobus.backup.DatabaseAttacher;
+import io.autobus.crypto.SecretBox;
+import io.autobus.release.ReleaseRepository;
+import io.autobus.support.HerokuPartner;
+import io.autobus.support.SourceDatabases;
+import io.autobus.support.TestApp;
+import io.autobus.support.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Heroku's api:release deliveries, believed only when authorized and signed, and the snapshots tagged with the release. */
+class ReleaseWebhooksTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestApp app = TestApp.shared();
+    private final ReleaseRepository releases = new ReleaseRepository(app.db, new SecretBox(TestApp.SECRET_KEY));
+
+    @Test
+    void only_authorized_signed_first_deliveries_of_releases_are_kept() throws Exception {
+        UUID addon = provisioned();
+        var credentials = releases.credentials(addon);
+        String v42 = release("d-42", 42, "succeeded", "Deploy 0a1b2c3 and more", app.clock.instant().minusSeconds(60));
+
+        assertThat(deliver(addon, v42, credentials.authorization(), credentials.secret()).statusCode()).isEqualTo(200);
+        assertThat(stored(addon)).containsExactly("42 succeeded 0a1b2c3");
+
+        String v43 = release("d-43", 43, "pending", "Deploy fffffff", app.clock.instant().minusSeconds(30));
+        assertThat(deliver(addon, v43, credentials.authorization(), "not-the-secret").statusCode()).as("wrong signature").isEqualTo(401);
+        assertThat(deliver(addon, v43, "Bearer guess", credentials.secret()).statusCode()).as("wrong authorization").isEqualTo(401);
+        assertThat(app.http.send("POST", "/heroku/webhooks?addon=" + UUID.randomUUID(), v43, Map.of("Authorization",
+                credentials.authorization(), "Heroku-Webhook-Hmac-SHA256", ReleaseWebhooks.hmac(credentials.secret(),
+                        v43.getBytes(StandardCharsets.UTF_8)))).statusCode()).as("another add-on").isEqualTo(401);
+        assertThat(app.http.send("POST", "/heroku/webhooks?addon=" + addon, "x".repeat(70_000), Map.of()).statusCode())
+                .as("a body over the limit").isEqualTo(413);
+        assertThat(stored(addon)).containsExactly("42 succeeded 0a1b2c3");
+
+        String replayed = release("d-42", 42, "failed", "Rollback", app.clock.instant());
+        var again = deliver(addon, replayed, credentials.authorization(), credentials.secret());
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("message").asText()).contains("before");
+        String dyno = "{\"resource\": \"dyno\", \"action\": \"create\", \"data\": {}, \"webhook_metadata\": {\"delivery\": {\"id\": \"d-x\"}}}";
+        assertThat(deliver(addon, dyno, credentials.authorization(), credentials.secret()).statusCode()).as("ignored").isEqualTo(200);
+        assertThat(stored(addon)).containsExactly("42 succeeded 0a1b2c3");
+
+        assertThat(deliver(addon, v43, credentials.authorization(), credentials.secret()).statusCode()).isEqualTo(200);
+        String v43Done = release("d-43b", 43, "succeeded", "Deploy fffffff", app.clock.instant().minusSeconds(30));
+        assertThat(deliver(addon, v43Done, credentials.authorization(), credentials.secret()).statusCode()).isEqualTo(200);
+        String late = release("d-43c", 43, "pending", "Deploy fffffff", app.clock.instant().minusSeconds(30));
+        deliver(addon, late, credentials.authorization(), credentials.secret());
+        assertThat(stored(addon)).as("a late pending does not undo succeeded").containsExactly("42 succeeded 0a1b2c3", "43 succeeded fffffff");
+    }
+
+    @Test
+    void snapshots_are_tagged_with_the_release_current_when_they_started_and_found_by_it() throws Exception {
+        UUID addon = provisioned();
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        String source = TestDatabase.create("release_tag");
+        try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE t (id int)");
+        }
+        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
+                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(addon, "DATABASE", source);
+        var credentials = releases.credentials(addon);
+        deliver(addon, release("t-42", 42, "succeeded", "Deploy 4242424", app.clock.instant().minusSeconds(60)),
+                credentials.authorization(), credentials.secret());
+
+        String first = snapshot(token);
+        deliver(addon, release("t-43", 43, "pending", "Deploy 4343434", app.clock.instant().minusSeconds(30)),
+                credentials.authorization(), credentials.secret());
+        deliver(addon, release("t-43b", 43, "succeeded", "Deploy 4343434", app.clock.instant().minusSeconds(30)),
+                credentials.authorization(), credentials.secret());
+        String second = snapshot(token);
+
+        JsonNode tagged = JSON.readTree(app.http.send("GET", "/api/snapshots/" + first + "?token=" + token, null, Map.of()).body());
+        assertThat(tagged.path("release").path("version").asInt()).isEqualTo(42);
+        assertThat(tagged.path("release").path("commit").asText()).isEqualTo("4242424");
+        assertThat(tagged.path("release").path("description").asText()).isEqualTo("Deploy 4242424");
+        JsonNode before43 = JSON.readTree(app.http.send("GET", "/api/snapshots?before_release=v43&token=" + token, null, Map.of()).body());
+        assertThat(before43).extracting(s -> s.path("id").asText()).containsExactly(first);
+        JsonNode at43 = JSON.readTree(app.http.send("GET", "/api/snapshots?release=43&token=" + token, null, Map.of()).body());
+        assertThat(at43).extracting(s -> s.path("id").asText()).containsExactly(second);
+        assertThat(app.http.send("GET", "/api/snapshots?before_release=soon&token=" + token, null, Map.of()).statusCode()).isEqualTo(422);
+    }
+
+    private UUID provisioned() {
+        UUID id = UUID.randomUUID();
+        HerokuPartner.of(app).provision(id, "travel", "grant-" + id);
+        return id;
+    }
+
+    private String snapshot(String token) throws Exception {
+        String jid = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, null, Map.of()).body()).path("jid").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(app.http.send("GET",
+                "/api/snapshots/check_snapshot?jid=" + jid + "&token=" + token, null, Map.of()).body()).path("completed").asBoolean());
+        return JSON.readTree(app.http.send("GET", "/api/snapshots/check_snapshot?jid=" + jid + "&token=" + token, null, Map.of()).body())
+                .path("snapshot_id").asText();
+    }
+
+    /** A delivery as Heroku sends one for api:release. */
+    private static String release(String deliveryId, int version, String status, String description, Instant created) throws Exception {
+        return JSON.writeValueAsString(Map.of("resource", "release", "action", "update",
+                "data", Map.of("version", version, "status", status, "description", description, "created_at", created.toString()),
+                "webhook_metadata", Map.of("delivery", Map.of("id", deliveryId), "event", Map.of("include", "api:release"))));
+    }
+
+    private HttpResponse<String> deliver(UUID addon, String body, String authorization, String secret) {
+        return app.http.send("POST", "/heroku/webhooks?addon=" + addon, body, Map.of("Content-Type", "application/json",
+                "Authorization", authorization, "Heroku-Webhook-Hmac-SHA256", ReleaseWebhooks.hmac(secret, body.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private java.util.List<String> stored(UUID addon) {
+        return app.db.selectFrom(APP_RELEASE).where(APP_RELEASE.ADDON_ID.eq(addon)).orderBy(APP_RELEASE.VERSION)
+                .fetch(r -> r.getVersion() + " " + r.getStatus() + " " + r.getGitCommit());
+    }
+}
