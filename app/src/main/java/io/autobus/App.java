@@ -64,6 +64,7 @@ import io.autobus.notify.NotificationSettings;
 import io.autobus.notify.Notifier;
 import io.autobus.notify.WebhookSender;
 import io.autobus.release.ReleaseRepository;
+import io.autobus.release.ReleaseSubscriptions;
 import io.autobus.restore.RestoreJobHandler;
 import io.autobus.restore.RestoreRepository;
 import io.autobus.restore.RestoreRequests;
@@ -123,8 +124,10 @@ public final class App implements AutoCloseable {
         var partnerTokens = new PartnerTokenProvider(dsl, heroku.identity(), secrets, clock);
         var accessChecks = new AccessCheckQueue(jobs.scheduler());
         var notifier = new Notifier(dsl, jobs.scheduler(), settings.smtpUrl().isPresent(), clock);
+        var releases = new ReleaseRepository(dsl, secrets);
+        var releaseSubscriptions = new ReleaseSubscriptions(releases, heroku.platform(), settings.publicUrl());
         var accessChecker = new AccessChecker(addons, partnerTokens, heroku.platform(), new DatabaseFinder(),
-                settings.herokuApiKey(), settings.collaboratorEmail(), notifier, clock);
+                settings.herokuApiKey(), settings.collaboratorEmail(), notifier, releaseSubscriptions, clock);
 
         var snapshots = new SnapshotRepository(dsl);
         var locks = new DatabaseLocks(database.dataSource());
@@ -165,11 +168,12 @@ public final class App implements AutoCloseable {
             var errors = new ErrorResponses(pages);
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
-            var releaseWebhooks = new ReleaseWebhooks(new ReleaseRepository(dsl, secrets), json, clock);
+            var releaseWebhooks = new ReleaseWebhooks(releases, json, clock);
             var partnerApi = new PartnerApi(bodies,
                     new AddonProvisioner(addons, secrets, partnerTokens, accessChecks, clock),
                     new PlanChanger(addons, clock),
-                    new AddonDeprovisioner(addons, new SnapshotObjectsRemover(snapshots, stores), clock),
+                    new AddonDeprovisioner(addons, new SnapshotObjectsRemover(snapshots, stores),
+                            addonId -> releaseSubscriptions.remove(addonId, () -> partnerTokens.accessToken(addonId)), clock),
                     settings.publicUrl(), settings.collaboratorEmail());
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);

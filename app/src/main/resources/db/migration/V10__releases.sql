@@ -33,3 +33,6 @@ ALTER TABLE snapshot ADD COLUMN release_version integer;
 ALTER TABLE snapshot ADD COLUMN release_commit text;
 ALTER TABLE snapshot ADD COLUMN release_description text;
 ALTER TABLE snapshot ADD COLUMN release_created_at timestamptz;
+
+-- The add-on's webhook subscription at Heroku (POST /addons/{id}/webhooks), once made.
+ALTER TABLE addon ADD COLUMN heroku_webhook_id text;

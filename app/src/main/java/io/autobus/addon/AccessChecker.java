@@ -31,11 +31,13 @@ public final class AccessChecker {
     private final Optional<String> herokuApiKey;
     private final String collaboratorEmail;
     private final Notifier notifier;
+    private final io.autobus.release.ReleaseSubscriptions subscriptions;
     private final Clock clock;
 
     public AccessChecker(AddonRepository addons, PartnerTokenProvider partnerTokens, PlatformApiClient platform,
                          DatabaseFinder finder, Optional<String> herokuApiKey, String collaboratorEmail, Notifier notifier,
-                         Clock clock) {
+                         io.autobus.release.ReleaseSubscriptions subscriptions, Clock clock) {
+        this.subscriptions = subscriptions;
         this.addons = addons;
         this.partnerTokens = partnerTokens;
         this.platform = platform;
@@ -67,8 +69,20 @@ public final class AccessChecker {
                 return addons.find(addonId);
             }
         }
+        if (addon.appId() != null) {
+            subscribeToReleases(addon);
+        }
         readConfigVars(addon, now);
         return addons.find(addonId);
+    }
+
+    /** Releases are a bonus: a subscription that fails (Heroku down, the token refused) is tried again at the next check. */
+    private void subscribeToReleases(Addon addon) {
+        try {
+            subscriptions.ensure(addon.id(), () -> partnerTokens.accessToken(addon.id()));
+        } catch (RuntimeException e) {
+            LOG.warn("event=release_subscription_failed addon={} reason=\"{}\"", addon.id(), String.valueOf(e.getMessage()).replace('"', '\''));
+        }
     }
 
     private void learnApp(Addon addon, Instant now) {

@@ -20,13 +20,20 @@ public final class AddonDeprovisioner {
         int deleteAll(UUID addonId);
     }
 
+    /** Ends what the add-on subscribed to at Heroku (its app's releases); best effort, Heroku ends it with the add-on too. */
+    public interface Subscriptions {
+        void unsubscribe(UUID addonId);
+    }
+
     private final AddonRepository addons;
     private final StoredObjects storedObjects;
+    private final Subscriptions subscriptions;
     private final Clock clock;
 
-    public AddonDeprovisioner(AddonRepository addons, StoredObjects storedObjects, Clock clock) {
+    public AddonDeprovisioner(AddonRepository addons, StoredObjects storedObjects, Subscriptions subscriptions, Clock clock) {
         this.addons = addons;
         this.storedObjects = storedObjects;
+        this.subscriptions = subscriptions;
         this.clock = clock;
     }
 
@@ -34,6 +41,7 @@ public final class AddonDeprovisioner {
         if (addons.find(addonId).isPresent()) {
             int deleted = storedObjects.deleteAll(addonId);
             LOG.info("event=snapshot_objects_deleted addon={} count={}", addonId, deleted);
+            subscriptions.unsubscribe(addonId);
         }
         if (addons.delete(addonId, clock.instant())) {
             LOG.info("event=deprovisioned addon={}", addonId);

@@ -13,6 +13,7 @@ import okhttp3.Request;
 public final class PlatformApiClient {
     private final HerokuHttp http;
     private final HttpUrl baseUrl;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     PlatformApiClient(HerokuHttp http, URI baseUrl) {
         this.http = http;
@@ -50,17 +51,54 @@ public final class PlatformApiClient {
         return vars;
     }
 
+    /**
+     * Subscribes the add-on to its app's releases ({@code POST /addons/{id}/webhooks}, partner token): Heroku then
+     * delivers {@code api:release} events to {@code url}, retrying until answered ({@code sync}), with the
+     * {@code authorization} value and signed with {@code secret}. A subscription to the same URL that exists already
+     * (an earlier attempt that was answered but not recorded) is taken as it is. Returns its id.
+     */
+    public String subscribeToReleases(String partnerToken, UUID addonId, String url, String secret, String authorization) {
+        var body = json.createObjectNode();
+        body.putArray("include").add("api:release");
+        body.put("level", "sync");
+        body.put("url", url);
+        body.put("secret", secret);
+        body.put("authorization", authorization);
+        try {
+            return http.call(request(partnerToken, "addons", addonId.toString(), "webhooks")
+                    .post(okhttp3.RequestBody.create(body.toString(), okhttp3.MediaType.get("application/json"))).build())
+                    .path("id").asText();
+        } catch (HerokuApiException e) {
+            if (e.status() != 409 && e.status() != 422) {
+                throw e;
+            }
+            for (JsonNode webhook : http.call(request(partnerToken, "addons", addonId.toString(), "webhooks").get().build())) {
+                if (url.equals(webhook.path("url").asText())) {
+                    return webhook.path("id").asText();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** {@code DELETE /addons/{id}/webhooks/{webhook}}: the add-on's subscription removed. */
+    public void unsubscribe(String partnerToken, UUID addonId, String webhookId) {
+        http.call(request(partnerToken, "addons", addonId.toString(), "webhooks", webhookId).delete().build());
+    }
+
     private JsonNode get(String token, String... segments) {
+        return http.call(request(token, segments).get().build());
+    }
+
+    private Request.Builder request(String token, String... segments) {
         var url = baseUrl.newBuilder();
         for (String segment : segments) {
             url.addPathSegment(segment);
         }
-        return http.call(new Request.Builder()
+        return new Request.Builder()
                 .url(url.build())
                 .header("Accept", "application/vnd.heroku+json; version=3")
                 .header("Authorization", "Bearer " + token)
-                .header("User-Agent", "autobus")
-                .get()
-                .build());
+                .header("User-Agent", "autobus");
     }
 }

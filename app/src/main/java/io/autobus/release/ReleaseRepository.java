@@ -50,6 +50,16 @@ public final class ReleaseRepository {
                         secrets.open(purpose(addonId, "secret"), r.value2())));
     }
 
+    /** The add-on's webhook subscription at Heroku, once made. */
+    public Optional<String> subscription(UUID addonId) {
+        return dsl.select(ADDON.HEROKU_WEBHOOK_ID).from(ADDON).where(ADDON.ID.eq(addonId)).fetchOptional(r -> r.value1())
+                .filter(java.util.Objects::nonNull);
+    }
+
+    public void recordSubscription(UUID addonId, String webhookId) {
+        dsl.update(ADDON).set(ADDON.HEROKU_WEBHOOK_ID, webhookId).where(ADDON.ID.eq(addonId)).execute();
+    }
+
     /** True the first time a delivery id is seen; false for a delivery taken before (Heroku's retries). */
     public boolean firstDelivery(String deliveryId, UUID addonId, Instant now) {
         return dsl.insertInto(WEBHOOK_DELIVERY)

@@ -55,6 +55,33 @@ class AccessCheckTest {
     }
 
     @Test
+    void the_addon_subscribes_once_to_its_apps_releases_with_its_own_secret_and_authorization() throws Exception {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenConfigVars(appId, "platform/config-vars.json");
+        app.platform.givenWebhookSubscriptions(addonId, partnerToken, "0f0f0f0f-0000-4000-8000-000000000001");
+
+        HerokuPartner.of(app).provision(addonId, "travel", grantCode);
+        awaitState(AccessState.ACTIVE);
+        HerokuPartner.of(app).provision(addonId, "travel", grantCode); // Heroku repeats a provision it did not see answered
+        app.app.accessChecker().check(addonId);
+
+        var releases = new io.autobus.release.ReleaseRepository(app.db, new io.autobus.crypto.SecretBox(TestApp.SECRET_KEY));
+        var credentials = releases.stored(addonId).orElseThrow();
+        assertThat(app.platform.webhookSubscriptionsOf(addonId)).as("one subscription, however often the add-on is checked").hasSize(1);
+        var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(app.platform.webhookSubscriptionsOf(addonId).getFirst());
+        assertThat(body.path("include").toString()).isEqualTo("[\"api:release\"]");
+        assertThat(body.path("level").asText()).isEqualTo("sync");
+        assertThat(body.path("url").asText()).isEqualTo(TestApp.PUBLIC_URL + "/heroku/webhooks?addon=" + addonId);
+        assertThat(body.path("secret").asText()).isEqualTo(credentials.secret()).hasSizeGreaterThan(30);
+        assertThat(body.path("authorization").asText()).isEqualTo(credentials.authorization()).startsWith("Bearer ");
+        assertThat(releases.subscription(addonId)).contains("0f0f0f0f-0000-4000-8000-000000000001");
+
+        app.platform.givenWebhookRemoval(addonId, "0f0f0f0f-0000-4000-8000-000000000001");
+        HerokuPartner.of(app).deprovision(addonId.toString());
+        assertThat(app.platform.webhookRemovalsOf(addonId, "0f0f0f0f-0000-4000-8000-000000000001")).as("removed on deprovision").isEqualTo(1);
+    }
+
+    @Test
     void without_collaborator_access_the_addon_waits_and_the_dashboard_rechecks_when_opened() {
         givenHerokuKnowsTheAddon();
         app.platform.givenNotCollaborator(appId, appName);

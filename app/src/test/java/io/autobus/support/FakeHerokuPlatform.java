@@ -67,6 +67,31 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                 .willReturn(json(403, substitute(Fixtures.read("platform/error-forbidden.json"), null, appId, appName))));
     }
 
+    /** {@code POST /addons/{id}/webhooks} with the add-on's partner token subscribes it, answering the webhook's id. */
+    public void givenWebhookSubscriptions(UUID addonId, String partnerToken, String webhookId) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/addons/" + addonId + "/webhooks"))
+                .withHeader("Accept", equalTo(ACCEPT))
+                .withHeader("Authorization", equalTo("Bearer " + partnerToken))
+                .willReturn(json(201, "{\"id\": \"" + webhookId + "\", \"include\": [\"api:release\"], \"level\": \"sync\"}")));
+    }
+
+    /** {@code DELETE /addons/{id}/webhooks/{webhook}} removes it. */
+    public void givenWebhookRemoval(UUID addonId, String webhookId) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))
+                .willReturn(json(200, "{\"id\": \"" + webhookId + "\"}")));
+    }
+
+    public int webhookRemovalsOf(UUID addonId, String webhookId) {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))).size();
+    }
+
+    /** The bodies of the subscription requests made for the add-on. */
+    public java.util.List<String> webhookSubscriptionsOf(UUID addonId) {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/addons/" + addonId + "/webhooks")))
+                .stream().map(request -> request.getBodyAsString()).toList();
+    }
+
     public int configVarReadsOf(UUID appId) {
         return server.findAll(getRequestedFor(urlPathEqualTo("/apps/" + appId + "/config-vars"))).size();
     }

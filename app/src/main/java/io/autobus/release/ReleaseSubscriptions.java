@@ -1,0 +1,53 @@
+package io.autobus.release;
+
+import io.autobus.heroku.PlatformApiClient;
+import java.net.URI;
+import java.util.UUID;
+
+/**
+ * The add-on's subscription to its app's releases, made once the add-on has its partner token
+ * (the access check, after provisioning, calls {@link #ensure}) and kept: a repeated provision, a
+ * restart, or a subscription Heroku already has, make no second one.
+ */
+public final class ReleaseSubscriptions {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReleaseSubscriptions.class);
+    private final ReleaseRepository releases;
+    private final PlatformApiClient platform;
+    private final URI publicUrl;
+
+    public ReleaseSubscriptions(ReleaseRepository releases, PlatformApiClient platform, URI publicUrl) {
+        this.releases = releases;
+        this.platform = platform;
+        this.publicUrl = publicUrl;
+    }
+
+    /** Subscribes the add-on unless it is already; {@code partnerToken} gives the add-on's token, asked only when needed. */
+    public void ensure(UUID addonId, java.util.function.Supplier<String> partnerToken) {
+        if (releases.subscription(addonId).isPresent()) {
+            return;
+        }
+        var credentials = releases.credentials(addonId);
+        String id = platform.subscribeToReleases(partnerToken.get(), addonId, deliveryUrl(addonId), credentials.secret(),
+                credentials.authorization());
+        releases.recordSubscription(addonId, id);
+    }
+
+    /** Removes the add-on's subscription, if it has one; a failure is logged (Heroku removes it with the add-on anyway). */
+    public void remove(UUID addonId, java.util.function.Supplier<String> partnerToken) {
+        var id = releases.subscription(addonId);
+        if (id.isEmpty()) {
+            return;
+        }
+        try {
+            platform.unsubscribe(partnerToken.get(), addonId, id.get());
+            releases.recordSubscription(addonId, null);
+        } catch (RuntimeException e) {
+            LOG.warn("event=release_unsubscribe_failed addon={} reason=\"{}\"", addonId, String.valueOf(e.getMessage()).replace('"', '\''));
+        }
+    }
+
+    /** Where Heroku delivers the add-on's releases. */
+    String deliveryUrl(UUID addonId) {
+        return publicUrl.resolve("/heroku/webhooks?addon=" + addonId).toString();
+    }
+}
