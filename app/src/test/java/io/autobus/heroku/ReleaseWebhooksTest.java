@@ -94,6 +94,12 @@ class ReleaseWebhooksTest {
         JsonNode at43 = JSON.readTree(app.http.send("GET", "/api/snapshots?release=43&token=" + token, null, Map.of()).body());
         assertThat(at43).extracting(s -> s.path("id").asText()).containsExactly(second);
         assertThat(app.http.send("GET", "/api/snapshots?before_release=soon&token=" + token, null, Map.of()).statusCode()).isEqualTo(422);
+
+        var browser = io.autobus.support.DashboardSession.open(app.http, addon, app.clock.instant(), TestApp.SSO_SALT, "shop-app");
+        String list = browser.get("/dashboard").body();
+        assertThat(list).as("the dashboard's list shows each snapshot's release").contains(">v42</span> <code>4242424</code>")
+                .contains(">v43</span> <code>4343434</code>");
+        assertThat(browser.get("/dashboard/snapshots/" + first).body()).contains("v42 <code>4242424</code> — Deploy 4242424");
     }
 
     private UUID provisioned() {
