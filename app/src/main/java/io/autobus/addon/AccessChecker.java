@@ -71,6 +71,8 @@ public final class AccessChecker {
         }
         if (addon.appId() != null) {
             subscribeToReleases(addon);
+            String app = addon.appId().toString();
+            herokuApiKey.ifPresent(key -> subscriptions.learnCurrentRelease(addonId, app, key, now));
         }
         readConfigVars(addon, now);
         return addons.find(addonId);

@@ -69,6 +69,11 @@ public final class ReleaseRepository {
                 .onConflictDoNothing().execute() == 1;
     }
 
+    /** Whether any release of the add-on's app is known. */
+    public boolean anyKnown(UUID addonId) {
+        return dsl.fetchExists(APP_RELEASE, APP_RELEASE.ADDON_ID.eq(addonId));
+    }
+
     /** Records a release, or its newer state (pending, then succeeded or failed). */
     public void record(UUID addonId, Release release, Instant now) {
         dsl.insertInto(APP_RELEASE)

@@ -32,6 +32,21 @@ public final class ReleaseSubscriptions {
         releases.recordSubscription(addonId, id);
     }
 
+    /**
+     * Until a delivery has come (a new add-on), the app's current release read once through the releases list, with
+     * {@code token} (ours, a collaborator's; the partner token may not read releases); left unknown when it cannot be read.
+     */
+    public void learnCurrentRelease(UUID addonId, String app, String token, java.time.Instant now) {
+        if (releases.anyKnown(addonId)) {
+            return;
+        }
+        try {
+            platform.latestRelease(token, app).ifPresent(release -> releases.record(addonId, release, now));
+        } catch (RuntimeException e) {
+            LOG.info("event=current_release_unknown addon={} reason=\"{}\"", addonId, String.valueOf(e.getMessage()).replace('"', '\''));
+        }
+    }
+
     /** Removes the add-on's subscription, if it has one; a failure is logged (Heroku removes it with the add-on anyway). */
     public void remove(UUID addonId, java.util.function.Supplier<String> partnerToken) {
         var id = releases.subscription(addonId);

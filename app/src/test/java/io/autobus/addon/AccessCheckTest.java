@@ -59,6 +59,7 @@ class AccessCheckTest {
         givenHerokuKnowsTheAddon();
         app.platform.givenConfigVars(appId, "platform/config-vars.json");
         app.platform.givenWebhookSubscriptions(addonId, partnerToken, "0f0f0f0f-0000-4000-8000-000000000001");
+        app.platform.givenCurrentRelease(appId, 7, "Deploy 7a7a7a7");
 
         HerokuPartner.of(app).provision(addonId, "travel", grantCode);
         awaitState(AccessState.ACTIVE);
@@ -75,6 +76,9 @@ class AccessCheckTest {
         assertThat(body.path("secret").asText()).isEqualTo(credentials.secret()).hasSizeGreaterThan(30);
         assertThat(body.path("authorization").asText()).isEqualTo(credentials.authorization()).startsWith("Bearer ");
         assertThat(releases.subscription(addonId)).contains("0f0f0f0f-0000-4000-8000-000000000001");
+        assertThat(app.db.selectFrom(io.autobus.db.generated.Tables.APP_RELEASE).where(io.autobus.db.generated.Tables.APP_RELEASE.ADDON_ID
+                .eq(addonId)).fetch(r -> r.getVersion() + " " + r.getStatus() + " " + r.getGitCommit()))
+                .as("before any delivery, the app's current release, read once").containsExactly("7 succeeded 7a7a7a7");
 
         app.platform.givenWebhookRemoval(addonId, "0f0f0f0f-0000-4000-8000-000000000001");
         HerokuPartner.of(app).deprovision(addonId.toString());

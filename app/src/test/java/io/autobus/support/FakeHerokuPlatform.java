@@ -75,6 +75,15 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                 .willReturn(json(201, "{\"id\": \"" + webhookId + "\", \"include\": [\"api:release\"], \"level\": \"sync\"}")));
     }
 
+    /** {@code GET /apps/{app}/releases} (newest first, one) answers the app's current release, to our account's key. */
+    public void givenCurrentRelease(UUID appId, int version, String description) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/releases"))
+                .withHeader("Range", equalTo("version ..; order=desc, max=1"))
+                .withHeader("Authorization", equalTo("Bearer " + AUTOBUS_ACCOUNT_KEY))
+                .willReturn(json(206, "[{\"version\": " + version + ", \"status\": \"succeeded\", \"description\": \"" + description
+                        + "\", \"created_at\": \"2026-11-01T10:00:00Z\", \"current\": true}]")));
+    }
+
     /** {@code DELETE /addons/{id}/webhooks/{webhook}} removes it. */
     public void givenWebhookRemoval(UUID addonId, String webhookId) {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))
