@@ -203,11 +203,15 @@ public final class SnapshotRepository {
     }
 
     /** A run starts (or starts over, after a worker died): no error, and no progress of an earlier run. */
-    /** Running from {@code now}, tagged with the app's release current then (the newest not failed; none when none is known). */
+    /**
+     * Running from {@code now}, tagged with the app's release current then: the newest that succeeded (none when none is
+     * known). A snapshot taken during a release's release phase is thus under the release before it, and
+     * {@code before_release} finds it.
+     */
     public void markRunning(String id, Instant now) {
         var current = DSL.select(APP_RELEASE.VERSION, APP_RELEASE.GIT_COMMIT, APP_RELEASE.DESCRIPTION, APP_RELEASE.CREATED_AT)
                 .from(APP_RELEASE)
-                .where(APP_RELEASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), APP_RELEASE.CREATED_AT.le(at(now)), APP_RELEASE.STATUS.ne("failed"))
+                .where(APP_RELEASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), APP_RELEASE.CREATED_AT.le(at(now)), APP_RELEASE.STATUS.eq("succeeded"))
                 .orderBy(APP_RELEASE.VERSION.desc())
                 .limit(1);
         dsl.update(SNAPSHOT)
