@@ -30,6 +30,24 @@ export interface Snapshot {
     database_size: number | null
     tables: {name: string; rows: number; rows_exact: boolean; rows_change: number | null; size: number}[]
   }
+  /** The app's release current when the dump started; null when unknown. */
+  release?: Release | null
+}
+
+/** A release of the app, as Heroku numbers it (v143). */
+export interface Release {
+  version: number
+  commit: string | null
+  description: string | null
+  created_at: string
+}
+
+/** Which snapshots GET /api/snapshots lists; a release is written 143 or v143. */
+export interface SnapshotFilter {
+  /** Only those taken under this release. */
+  release?: string
+  /** Only those taken under an earlier release, newest first. */
+  beforeRelease?: string
 }
 
 /** Null until a verification starts. */
@@ -130,8 +148,11 @@ export class AutobusClient {
     this.authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(autobusUrl.username) || 'addon'}:${key}`).toString('base64')
   }
 
-  snapshots(): Promise<Snapshot[]> {
-    return this.request('GET', '/api/snapshots')
+  snapshots(filter: SnapshotFilter = {}): Promise<Snapshot[]> {
+    const query = new URLSearchParams()
+    if (filter.release !== undefined) query.set('release', releaseNumber(filter.release, '--release'))
+    if (filter.beforeRelease !== undefined) query.set('before_release', releaseNumber(filter.beforeRelease, '--before-release'))
+    return this.request('GET', `/api/snapshots${query.size > 0 ? `?${query}` : ''}`)
   }
 
   snapshot(id: string): Promise<Snapshot> {
@@ -141,6 +162,22 @@ export class AutobusClient {
   /** The given snapshot, or the newest completed one. */
   async snapshotOrNewest(id?: string): Promise<Snapshot> {
     return this.snapshot(id || await this.newestId())
+  }
+
+  /**
+   * The snapshot a command was given: by id, or the newest completed one from before a release
+   * (the one to go back to when that release went wrong), or else the newest completed one.
+   * Given one of id and beforeRelease at most (see oneChoice).
+   */
+  async chosen(id: string | undefined, beforeRelease: string | undefined): Promise<Snapshot> {
+    if (beforeRelease === undefined) return this.snapshotOrNewest(id)
+    const query = new URLSearchParams({status: 'completed', before_release: releaseNumber(beforeRelease, '--before-release'), limit: '1'})
+    const [newest] = await this.request<Snapshot[]>('GET', `/api/snapshots?${query}`)
+    if (!newest) {
+      throw new AutobusError(`No snapshot was taken before ${releaseName(beforeRelease)}. Only completed snapshots count; `
+        + `heroku autobus:snapshots --before-release ${releaseName(beforeRelease)} lists them all.`)
+    }
+    return this.snapshot(newest.id)
   }
 
   /** The id of the newest completed snapshot. */
@@ -207,6 +244,30 @@ export class AutobusClient {
     }
     return printableJson(json) as T
   }
+}
+
+/** A snapshot is chosen by id or by --before-release, never both; checked before anything is asked of Heroku or Autobus. */
+export function oneChoice(id: string | undefined, beforeRelease: string | undefined): void {
+  if (id && beforeRelease !== undefined) throw new AutobusError(`Give a snapshot id or --before-release ${releaseName(beforeRelease)}, not both.`)
+}
+
+/** A release as Autobus takes it: 143 for 143 or v143; anything else as given, for Autobus to refuse with its own words. */
+export function releaseNumber(value: string, flag: string): string {
+  const text = value.trim()
+  if (text === '') throw new AutobusError(`${flag} takes a release, e.g. v143.`)
+  return /^v\d+$/i.test(text) ? text.slice(1) : text
+}
+
+/** A release as people read it: v143. */
+export function releaseName(value: string): string {
+  const text = value.trim()
+  return /^\d+$/.test(text) ? `v${text}` : /^v\d+$/i.test(text) ? `v${text.slice(1)}` : text
+}
+
+/** v143 and the short commit when known (v143 abc1234); empty when the release is unknown. */
+export function releaseLabel(release: Release | null | undefined): string {
+  if (!release) return ''
+  return release.commit ? `v${release.version} ${release.commit.slice(0, 7)}` : `v${release.version}`
 }
 
 /** An error's message with its cause, e.g. fetch's "terminated (other side closed)". */

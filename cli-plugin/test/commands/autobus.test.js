@@ -30,6 +30,87 @@ describe('heroku autobus:*', () => {
     expect(JSON.parse(stdout)[0].id).to.equal(SNAPSHOT.id)
   })
 
+  describe('releases', () => {
+    const V143 = {version: 143, commit: 'abc1234def5678abc1234def5678abc1234def56', description: 'Deploy abc1234', created_at: '2026-11-28T10:00:00Z'}
+    const V142 = {version: 142, commit: null, description: null, created_at: '2026-11-27T10:00:00Z'}
+    const OLDER = {...SNAPSHOT, id: '550bb45669702d21bd430001', release: V142}
+
+    it('lists each snapshot\'s release, v143 and its short commit, and nothing for an unknown one', async () => {
+      heroku()
+      autobus().get('/api/snapshots').reply(200, [{...SNAPSHOT, release: V143}, OLDER, {...SNAPSHOT, id: '550bb45669702d21bd430002', release: null}])
+
+      const {stdout, error} = await runCommand(['autobus:snapshots', '-a', 'sushi'])
+
+      expect(error).to.equal(undefined)
+      expect(stdout).to.equal([
+        'ID                        Kind   Created                   Release       Status     Size    Database      Verification',
+        '────────────────────────  ─────  ────────────────────────  ────────────  ─────────  ──────  ────────────  ────────────',
+        '550bb45669702d21bd430000  Daily  2015-03-20T05:47:03.592Z  v143 abc1234  completed  2.0 KB  DATABASE_URL  verified',
+        '550bb45669702d21bd430001  Daily  2015-03-20T05:47:03.592Z  v142          completed  2.0 KB  DATABASE_URL  verified',
+        '550bb45669702d21bd430002  Daily  2015-03-20T05:47:03.592Z                completed  2.0 KB  DATABASE_URL  verified',
+        '',
+      ].join('\n'))
+      allCalled()
+    })
+
+    it('asks Autobus for the snapshots from before a release, or under one, written v143 or 143', async () => {
+      heroku()
+      autobus().get('/api/snapshots?before_release=143').reply(200, [OLDER])
+      const before = await runCommand(['autobus:snapshots', '-a', 'sushi', '--before-release', 'v143'])
+      heroku()
+      autobus().get('/api/snapshots?release=143').reply(200, [{...SNAPSHOT, release: V143}])
+      const under = await runCommand(['autobus:snapshots', '-a', 'sushi', '--release', '143', '--json'])
+
+      expect(before.error).to.equal(undefined)
+      expect(before.stdout).to.contain('550bb45669702d21bd430001').and.to.contain('v142')
+      expect(under.error).to.equal(undefined)
+      expect(JSON.parse(under.stdout)[0].release).to.deep.equal(V143)
+      allCalled()
+    })
+
+    it('says when no snapshot was taken before the release, or under it', async () => {
+      heroku()
+      autobus().get('/api/snapshots?before_release=143').reply(200, [])
+      const before = await runCommand(['autobus:snapshots', '-a', 'sushi', '--before-release', '143'])
+      heroku()
+      autobus().get('/api/snapshots?release=7').reply(200, [])
+      const under = await runCommand(['autobus:snapshots', '-a', 'sushi', '--release', 'V7'])
+
+      expect(before.stdout).to.equal('No snapshot of sushi was taken before v143.\n')
+      expect(under.stdout).to.equal('sushi has no snapshot taken under v7.\n')
+      allCalled()
+    })
+
+    it('passes on Autobus\'s refusal of a release it cannot read', async () => {
+      heroku()
+      autobus().get('/api/snapshots?before_release=latest').reply(422, {message: 'before_release \'latest\' is not a number.'})
+
+      const {error} = await runCommand(['autobus:snapshots', '-a', 'sushi', '--before-release', 'latest'])
+
+      expect(error.message).to.equal('Autobus answered 422: before_release \'latest\' is not a number.')
+      expect(error.oclif.exit).to.equal(1)
+      allCalled()
+    })
+
+    it('shows a snapshot\'s release with its commit and description, and none when it is unknown', async () => {
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, release: V143})
+      const known = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
+      heroku()
+      autobus().get(`/api/snapshots/${OLDER.id}`).reply(200, OLDER)
+      const bare = await runCommand(['autobus:info', OLDER.id, '-a', 'sushi'])
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, release: null})
+      const unknown = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
+
+      expect(known.error).to.equal(undefined)
+      expect(known.stdout).to.contain(`Release:        v143, commit ${V143.commit} (Deploy abc1234)\n`)
+      expect(bare.stdout).to.contain('Release:        v142\n')
+      expect(unknown.stdout).to.not.contain('Release:')
+      allCalled()
+    })
+  })
+
   describe('tables', () => {
     const TABLES = [
       {name: 'public.orders', rows: 321, rows_exact: true, size: 57344},

@@ -173,4 +173,53 @@ describe('heroku autobus:download', () => {
     expect(readFileSync(join(sandbox, 'a', 'chosen.dump')).equals(CONTENT)).to.equal(true)
     expect(readdirSync(cwd)).to.deep.equal([])
   })
+
+  describe('--before-release', () => {
+    const BEFORE = '550bb45669702d21bd430009'
+
+    it('downloads the newest completed snapshot from before the release', async () => {
+      heroku()
+      autobus()
+        .get('/api/snapshots?status=completed&before_release=143&limit=1').reply(200, [{...SNAPSHOT, id: BEFORE}])
+        .get(`/api/snapshots/${BEFORE}`).reply(200, {...SNAPSHOT, id: BEFORE, file_name: `DATABASE_${BEFORE}.dump`, sha256: SHA256,
+          download_url: 'https://files.example.com/b?sig=x'})
+      nock('https://files.example.com').get('/b?sig=x').reply(200, CONTENT)
+
+      const {stdout, error} = await runCommand(['autobus:download', '-a', 'sushi', '--before-release', 'v143'])
+
+      expect(error).to.equal(undefined)
+      expect(readFileSync(join(cwd, `DATABASE_${BEFORE}.dump`)).equals(CONTENT)).to.equal(true)
+      expect(stdout).to.contain(`Downloaded ${BEFORE} to DATABASE_${BEFORE}.dump`)
+      allCalled()
+    })
+
+    it('says so, and writes nothing, when no snapshot was taken before the release', async () => {
+      heroku()
+      autobus().get('/api/snapshots?status=completed&before_release=143&limit=1').reply(200, [])
+
+      const {error} = await runCommand(['autobus:download', '-a', 'sushi', '--before-release', '143'])
+
+      expect(error.message).to.contain('No snapshot was taken before v143.')
+      expect(error.oclif.exit).to.equal(1)
+      expect(readdirSync(cwd)).to.deep.equal([])
+      allCalled()
+    })
+
+    it('refuses an id and --before-release together before asking anything', async () => {
+      const {error} = await runCommand(['autobus:download', SNAPSHOT.id, '-a', 'sushi', '--before-release', '143'])
+
+      expect(error.message).to.equal('Give a snapshot id or --before-release v143, not both.')
+      expect(error.oclif.exit).to.equal(1)
+    })
+
+    it('passes on Autobus\'s refusal of a release it cannot read', async () => {
+      heroku()
+      autobus().get('/api/snapshots?status=completed&before_release=-1&limit=1').reply(422, {message: 'before_release must be at least 0.'})
+
+      const {error} = await runCommand(['autobus:download', '-a', 'sushi', '--before-release=-1'])
+
+      expect(error.message).to.equal('Autobus answered 422: before_release must be at least 0.')
+      allCalled()
+    })
+  })
 })

@@ -19,6 +19,7 @@ const SNAPSHOT_IN_FULL = {
   ...SNAPSHOT, description: 'before deploy', verification: {...SNAPSHOT.verification, status: 'failed', detail: 'line one\nline two\r\nthree'},
   server_version: '16.4', sha256: 'ab'.repeat(32), finished_at: '2015-03-20T05:48:03.592Z', error: 'pg_dump: warning',
   download_url: 'https://files.example.com/d?sig=x',
+  release: {version: 143, commit: 'abc1234def', description: 'Deploy abc1234', created_at: '2026-11-28T10:00:00Z'},
   statistics: {database_size: 4096, tables: [{name: 'orders', rows: 3, rows_exact: true, rows_change: 1, size: 1024}]},
 }
 const SETTINGS = {

@@ -316,6 +316,54 @@ describe('heroku autobus:restore (Autobus restores)', () => {
     expect(error.message).to.equal('--local restores the whole snapshot only. To restore some tables, leave out --local: Autobus restores them.')
   })
 
+  describe('--before-release', () => {
+    const BEFORE = '550bb45669702d21bd430009'
+
+    it('restores the newest completed snapshot from before the release', async () => {
+      heroku()
+      autobus()
+        .get('/api/snapshots?status=completed&before_release=143&limit=1').reply(200, [{...SNAPSHOT, id: BEFORE}])
+        .get(`/api/snapshots/${BEFORE}`).reply(200, {...WITH_URL, id: BEFORE})
+        .post(`/api/snapshots/${BEFORE}/restores`, {target: 'DATABASE_URL', confirm: 'sushi', snapshot_first: true})
+        .reply(202, {restore_id: 'r5', message: 'Restore started'})
+        .get('/api/restores/r5').reply(200, {...COMPLETED, restore_id: 'r5', snapshot_id: BEFORE})
+
+      const {stdout, error} = await runIn(false, ['autobus:restore', '-a', 'sushi', '--before-release', 'v143', '--confirm', 'sushi', '--interval', '0'])
+
+      expect(error).to.equal(undefined)
+      expect(stdout).to.contain(`Restored the whole of snapshot ${BEFORE} into DATABASE_URL of sushi.`)
+      allCalled()
+    })
+
+    it('says so, and restores nothing, when no snapshot was taken before the release', async () => {
+      heroku()
+      autobus().get('/api/snapshots?status=completed&before_release=143&limit=1').reply(200, [])
+
+      const {error} = await runCommand(['autobus:restore', '-a', 'sushi', '--before-release', '143', '--confirm', 'sushi'])
+
+      expect(error.message).to.contain('No snapshot was taken before v143.')
+      expect(error.oclif.exit).to.equal(1)
+      allCalled()
+    })
+
+    it('refuses an id and --before-release together before asking anything', async () => {
+      const {error} = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--before-release', 'v143', '--confirm', 'sushi'])
+
+      expect(error.message).to.equal('Give a snapshot id or --before-release v143, not both.')
+      expect(error.oclif.exit).to.equal(1)
+    })
+
+    it('passes on Autobus\'s refusal of a release it cannot read', async () => {
+      heroku()
+      autobus().get('/api/snapshots?status=completed&before_release=v14x&limit=1').reply(422, {message: 'before_release \'14x\' is not a number.'})
+
+      const {error} = await runCommand(['autobus:restore', '-a', 'sushi', '--before-release', 'v14x', '--confirm', 'sushi'])
+
+      expect(error.message).to.equal('Autobus answered 422: before_release \'14x\' is not a number.')
+      allCalled()
+    })
+  })
+
   it('passes on Autobus\'s refusal: a table it does not know, a restore already running', async () => {
     heroku()
     autobus()

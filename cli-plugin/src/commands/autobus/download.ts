@@ -6,7 +6,7 @@ import {link, lstat, rename, rm, stat} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {AutobusCommand, AutobusError, reason} from '../../lib/autobus.js'
+import {AutobusCommand, AutobusError, oneChoice, reason} from '../../lib/autobus.js'
 import {localFileName} from '../../lib/snapshot-files.js'
 
 /**
@@ -15,21 +15,24 @@ import {localFileName} from '../../lib/snapshot-files.js'
  * renamed into place only once complete and matching the snapshot's SHA-256.
  */
 export default class Download extends AutobusCommand {
-  static description = 'download a snapshot (the newest when no id is given) and check its SHA-256'
+  static description = 'download a snapshot (the newest when no id is given, or the newest from before --before-release) and check its SHA-256'
   static examples = [
     '$ heroku autobus:download -a sushi                     # ./DATABASE_<id>.dump',
     '$ heroku autobus:download 5ac7bb45772c9005be448fbe -a sushi -o backups/',
+    '$ heroku autobus:download -a sushi --before-release v143',
   ]
 
   static args = {id: Args.string({description: 'snapshot id'})}
   static flags = {
+    'before-release': Flags.string({description: 'the newest completed snapshot taken before this release, e.g. v143 (or 143), instead of an id'}),
     output: Flags.string({char: 'o', description: 'file (or existing directory) to write; default: the snapshot\'s file name in the current directory'}),
     force: Flags.boolean({char: 'f', description: 'overwrite the file if it exists'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Download)
-    const snapshot = await (await this.autobus(flags.app)).snapshotOrNewest(args.id)
+    oneChoice(args.id, flags['before-release'])
+    const snapshot = await (await this.autobus(flags.app)).chosen(args.id, flags['before-release'])
     if (!snapshot.download_url) throw new AutobusError(`Snapshot ${snapshot.id} is ${snapshot.status}: there is no file to download.`)
     const file = await target(flags.output, localFileName(snapshot))
     if (!flags.force && await exists(file)) {

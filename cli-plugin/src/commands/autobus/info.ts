@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {AutobusCommand, bytes, table} from '../../lib/autobus.js'
+import {AutobusCommand, bytes, Release, table} from '../../lib/autobus.js'
 
 export default class Info extends AutobusCommand {
   static description = 'show one snapshot (the newest when no id is given) with its statistics'
@@ -9,7 +9,8 @@ export default class Info extends AutobusCommand {
     const {args, flags} = await this.parse(Info)
     const s = await (await this.autobus(flags.app)).snapshotOrNewest(args.id)
     const lines: [string, string][] = [
-      ['Snapshot', s.id], ['Kind', s.kind], ['Database', s.database], ['Created', s.created_at], ['Status', s.status],
+      ['Snapshot', s.id], ['Kind', s.kind], ['Database', s.database], ['Created', s.created_at], ['Release', release(s.release)],
+      ['Status', s.status],
       ['Size', bytes(s.size)], ['File', s.file_name ?? ''], ['SHA-256', s.sha256 ?? ''],
       ['Dumped with', s.dump_tool ?? ''], ['Restore with', s.restore_with ?? ''], ['Partial', s.partial ?? ''],
       ['Verification', [s.verification?.status, s.verification?.detail].filter(Boolean).join(': ')],
@@ -28,4 +29,10 @@ export default class Info extends AutobusCommand {
       })), ['Table', 'Rows', 'Change', 'Size']))
     }
   }
+}
+
+/** v143, its commit and its description, as far as they are known: v143, commit abc1234 (Deploy abc1234). */
+function release(value: Release | null | undefined): string {
+  if (!value) return ''
+  return `v${value.version}${value.commit ? `, commit ${value.commit}` : ''}${value.description ? ` (${value.description})` : ''}`
 }

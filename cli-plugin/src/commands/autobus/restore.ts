@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {ChildProcess, spawn} from 'node:child_process'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {AutobusClient, AutobusCommand, AutobusError, configVars, reason, RestoreRequest, RestoreRun, Snapshot, table} from '../../lib/autobus.js'
+import {AutobusClient, AutobusCommand, AutobusError, configVars, oneChoice, reason, RestoreRequest, RestoreRun, Snapshot, table} from '../../lib/autobus.js'
 import {printable} from '../../lib/printable.js'
 import {follow, runProgress} from '../../lib/run-progress.js'
 
@@ -14,17 +14,19 @@ import {follow, runProgress} from '../../lib/run-progress.js'
  * machine instead, as the plugin always did (see restoreLocally).
  */
 export default class Restore extends AutobusCommand {
-  static description = 'restore a snapshot (the newest when no id is given): whole, overwriting a database, or some tables, '
+  static description = 'restore a snapshot (the newest when no id is given, or the newest from before --before-release): whole, overwriting a database, or some tables, '
     + 'beside the live data or in their place; Autobus runs it, or this machine with --local'
   static examples = [
     '$ heroku autobus:restore -a sushi --confirm sushi                                    # the newest snapshot, whole, into its own database',
     '$ heroku autobus:restore 5ac7bb45772c9005be448fbe -a sushi --table public.orders     # beside the live data',
     '$ heroku autobus:restore -a sushi --table public.orders --replace --confirm sushi    # in place of the live table',
     '$ heroku autobus:restore -a sushi --to STAGING_DATABASE_URL --local --confirm sushi  # with pg_restore or mysql here',
+    '$ heroku autobus:restore -a sushi --before-release v143 --confirm sushi              # the data as it was before v143',
   ]
 
   static args = {id: Args.string({description: 'snapshot id'})}
   static flags = {
+    'before-release': Flags.string({description: 'the newest completed snapshot taken before this release, e.g. v143 (or 143), instead of an id'}),
     to: Flags.string({description: 'config var of the database to restore into (default: the snapshot\'s own)'}),
     database: Flags.string({description: 'the former name of --to', hidden: true, exclusive: ['to']}),
     table: Flags.string({description: 'a table to restore, e.g. public.orders; repeat for more (default: the whole snapshot)',
@@ -43,8 +45,9 @@ export default class Restore extends AutobusCommand {
     if (flags.local && tables.length > 0) {
       throw new AutobusError('--local restores the whole snapshot only. To restore some tables, leave out --local: Autobus restores them.')
     }
+    oneChoice(args.id, flags['before-release'])
     const autobus = await this.autobus(flags.app)
-    const snapshot = await autobus.snapshotOrNewest(args.id)
+    const snapshot = await autobus.chosen(args.id, flags['before-release'])
     if (!snapshot.download_url) throw new AutobusError(`Snapshot ${snapshot.id} is ${snapshot.status}: there is nothing to restore.`)
     const request: RestoreRequest = {target: flags.to ?? flags.database ?? snapshot.database, snapshot_first: flags['snapshot-first'] && !flags.local}
     if (tables.length > 0) {
