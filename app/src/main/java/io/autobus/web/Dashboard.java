@@ -117,6 +117,17 @@ public final class Dashboard {
         settings(ctx, null);
     }
 
+    /** The release-phase recipe customers copy into their app (tested by ReleasePhaseScriptTest). */
+    private static final String RELEASE_SCRIPT = releaseScript();
+
+    private static String releaseScript() {
+        try (var in = Dashboard.class.getResourceAsStream("/autobus-snapshot-before-release")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("the release-phase script is missing from the jar", e);
+        }
+    }
+
     /** The settings page; {@code newToken} is shown once, right after it was made. */
     void settings(Context ctx, String newToken) {
         var model = base(ctx, "settings");
@@ -134,6 +145,7 @@ public final class Dashboard {
         model.put("notify", notifications.current(addon.id()));
         model.put("apiEnabled", apiTokens.enabled(addon.id()));
         model.put("newToken", newToken);
+        model.put("releaseScript", RELEASE_SCRIPT);
         pages.render(ctx, 200, "settings", model);
     }
 

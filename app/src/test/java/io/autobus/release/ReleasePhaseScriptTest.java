@@ -17,10 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The release-phase command the README documents (docs/autobus-snapshot-before-release), run as a release dyno would. */
+/** The release-phase command the README documents (app/src/main/resources/autobus-snapshot-before-release), run as a release dyno would. */
 class ReleasePhaseScriptTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SCRIPT = Path.of("..", "docs", "autobus-snapshot-before-release").toAbsolutePath().normalize();
+    private static final Path SCRIPT = Path.of("src", "main", "resources", "autobus-snapshot-before-release").toAbsolutePath().normalize();
     private final TestApp app = TestApp.shared();
 
     private record Ran(int exit, String output) {

@@ -44,6 +44,15 @@ class DashboardSettingsTest {
     }
 
     @Test
+    void the_settings_page_gives_the_release_phase_recipe_as_the_tested_script() throws Exception {
+        String page = browser.get("/dashboard/settings").body();
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/autobus-snapshot-before-release"));
+        assertThat(org.unbescape.html.HtmlEscape.unescapeHtml(page))
+                .contains("release: bin/autobus-snapshot-before-release && bundle exec rails db:migrate")
+                .as("the whole script, as tested").contains(script.strip());
+    }
+
+    @Test
     void a_database_url_that_cannot_be_read_gets_a_readable_page_without_the_password() {
         var response = post("/dashboard/databases", Map.of("name", "SHOP2", "url", "mysql://m1n2:p@ss:w/rd#1@u9v0.rds.amazonaws.com:3306/c7d8"));
 
