@@ -168,7 +168,6 @@ public final class App implements AutoCloseable {
             var errors = new ErrorResponses(pages);
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
-            var releaseWebhooks = new ReleaseWebhooks(releases, json, clock);
             var partnerApi = new PartnerApi(bodies,
                     new AddonProvisioner(addons, secrets, partnerTokens, accessChecks, clock),
                     new PlanChanger(addons, clock),
@@ -183,6 +182,8 @@ public final class App implements AutoCloseable {
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(),
                     settings.jobLimits().backupTimeout(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
+            var releaseWebhooks = new ReleaseWebhooks(releases,
+                    new io.autobus.release.AfterReleaseSnapshots(backupSettings, addons, snapshots, manualSnapshots, clock), json, clock);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
@@ -255,6 +256,7 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
+                config.routes.post("/dashboard/releases", dashboardActions::changeReleases);
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);

@@ -36,3 +36,6 @@ ALTER TABLE snapshot ADD COLUMN release_created_at timestamptz;
 
 -- The add-on's webhook subscription at Heroku (POST /addons/{id}/webhooks), once made.
 ALTER TABLE addon ADD COLUMN heroku_webhook_id text;
+
+-- Take a snapshot of each database when a release succeeds (at most one an hour per database).
+ALTER TABLE addon ADD COLUMN snapshot_after_release boolean DEFAULT false NOT NULL;

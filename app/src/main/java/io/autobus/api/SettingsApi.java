@@ -39,7 +39,8 @@ public final class SettingsApi {
     @JsonIgnoreProperties("token")
     record SettingsPatch(@JsonProperty("backup_hour") Integer backupHour, @JsonProperty("time_zone") String timeZone,
                          @JsonProperty("weekly_day") String weeklyDay, @JsonProperty("monthly") Boolean monthly,
-                         @JsonProperty("database") String database, @JsonProperty("exclude_tables") List<String> excludeTables) {
+                         @JsonProperty("database") String database, @JsonProperty("exclude_tables") List<String> excludeTables,
+                         @JsonProperty("snapshot_after_release") Boolean snapshotAfterRelease) {
     }
 
     /** {@code GET /api/settings} */
@@ -60,6 +61,9 @@ public final class SettingsApi {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
+        if (patch.snapshotAfterRelease() != null) {
+            settings.setSnapshotAfterRelease(addonId, patch.snapshotAfterRelease());
+        }
         ctx.json(current(addonId));
     }
 
@@ -71,6 +75,7 @@ public final class SettingsApi {
         json.put("time_zone", schedule.zone().getId());
         json.put("weekly_day", schedule.weeklyDay().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
         json.put("monthly", schedule.monthlyEnabled());
+        json.put("snapshot_after_release", settings.snapshotAfterRelease(addonId));
         var databases = new ArrayList<Map<String, Object>>();
         for (FoundDatabase database : addons.databases(addonId)) {
             var options = settings.dumpOptions(addonId, database.configVar());

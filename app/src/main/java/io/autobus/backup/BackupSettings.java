@@ -1,5 +1,7 @@
 package io.autobus.backup;
 
+import static io.autobus.db.generated.Tables.ADDON;
+
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
 import io.autobus.dump.DumpOptions;
@@ -85,6 +87,15 @@ public final class BackupSettings {
     }
 
     /** The database's dump options, as stored. */
+    /** "Snapshot after each successful release" (off by default). */
+    public boolean snapshotAfterRelease(UUID addonId) {
+        return dsl.select(ADDON.SNAPSHOT_AFTER_RELEASE).from(ADDON).where(ADDON.ID.eq(addonId)).fetchOptional(r -> r.value1()).orElse(false);
+    }
+
+    public void setSnapshotAfterRelease(UUID addonId, boolean on) {
+        dsl.update(ADDON).set(ADDON.SNAPSHOT_AFTER_RELEASE, on).where(ADDON.ID.eq(addonId)).execute();
+    }
+
     public DumpOptions dumpOptions(UUID addonId, String configVar) {
         return addons.databaseEntry(addonId, configVar).map(entry -> DumpOptions.fromJson(entry.dumpOptions()))
                 .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));

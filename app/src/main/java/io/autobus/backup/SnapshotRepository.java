@@ -127,6 +127,12 @@ public final class SnapshotRepository {
         });
     }
 
+    /** Whether a snapshot of the database whose description starts with {@code prefix} was asked for since {@code since}. */
+    public boolean describedSince(UUID addonId, String configVar, String prefix, Instant since) {
+        return dsl.fetchExists(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addonId), SNAPSHOT.CONFIG_VAR.eq(configVar),
+                SNAPSHOT.DESCRIPTION.startsWith(prefix), SNAPSHOT.CREATED_AT.ge(at(since)));
+    }
+
     public Optional<Snapshot> find(String id) {
         return dsl.selectFrom(SNAPSHOT).where(SNAPSHOT.ID.eq(id)).fetchOptional().map(SnapshotRepository::toSnapshot);
     }

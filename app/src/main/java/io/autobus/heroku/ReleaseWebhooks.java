@@ -27,11 +27,18 @@ import java.util.UUID;
  */
 public final class ReleaseWebhooks {
     private final ReleaseRepository releases;
+    private final AfterRelease afterRelease;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ReleaseWebhooks(ReleaseRepository releases, ObjectMapper json, Clock clock) {
+    /** What follows a release that succeeded (snapshots, when the add-on asked for them). */
+    public interface AfterRelease {
+        void succeeded(UUID addonId, int version);
+    }
+
+    public ReleaseWebhooks(ReleaseRepository releases, AfterRelease afterRelease, ObjectMapper json, Clock clock) {
         this.releases = releases;
+        this.afterRelease = afterRelease;
         this.json = json;
         this.clock = clock;
     }
@@ -81,7 +88,9 @@ public final class ReleaseWebhooks {
         String status = data.path("status").asText("");
         var release = new Release(data.path("version").asInt(), status.equals("succeeded") || status.equals("failed") ? status : "pending",
                 description, Release.commitOf(description), created);
-        releases.record(addonId, release, now);
+        if (releases.record(addonId, release, now)) {
+            afterRelease.succeeded(addonId, release.version());
+        }
         ctx.json(Map.of("message", "Release v" + release.version() + " (" + release.status() + ") recorded."));
     }
 

@@ -74,8 +74,14 @@ public final class ReleaseRepository {
         return dsl.fetchExists(APP_RELEASE, APP_RELEASE.ADDON_ID.eq(addonId));
     }
 
-    /** Records a release, or its newer state (pending, then succeeded or failed). */
-    public void record(UUID addonId, Release release, Instant now) {
+    /**
+     * Records a release, or its newer state (pending, then succeeded or failed).
+     *
+     * @return true when this made the release succeeded (it was unknown or pending before)
+     */
+    public boolean record(UUID addonId, Release release, Instant now) {
+        String before = dsl.select(APP_RELEASE.STATUS).from(APP_RELEASE)
+                .where(APP_RELEASE.ADDON_ID.eq(addonId), APP_RELEASE.VERSION.eq(release.version())).fetchOptional(r -> r.value1()).orElse(null);
         dsl.insertInto(APP_RELEASE)
                 .set(APP_RELEASE.ADDON_ID, addonId)
                 .set(APP_RELEASE.VERSION, release.version())
@@ -91,6 +97,7 @@ public final class ReleaseRepository {
                 .set(APP_RELEASE.GIT_COMMIT, release.commit())
                 .set(APP_RELEASE.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
                 .execute();
+        return release.status().equals("succeeded") && (before == null || before.equals("pending"));
     }
 
     private static String purpose(UUID addonId, String what) {

@@ -146,6 +146,7 @@ public final class Dashboard {
         model.put("apiEnabled", apiTokens.enabled(addon.id()));
         model.put("newToken", newToken);
         model.put("releaseScript", RELEASE_SCRIPT);
+        model.put("snapshotAfterRelease", settings.snapshotAfterRelease(addon.id()));
         pages.render(ctx, 200, "settings", model);
     }
 

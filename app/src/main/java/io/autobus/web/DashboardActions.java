@@ -64,6 +64,13 @@ public final class DashboardActions {
         ctx.redirect("/dashboard/settings#schedule-settings");
     }
 
+    /** {@code POST /dashboard/releases}: "snapshot after each successful release" on or off. */
+    public void changeReleases(Context ctx) {
+        UUID addonId = formSession(ctx);
+        settings.setSnapshotAfterRelease(addonId, "on".equals(ctx.formParam("snapshot_after_release")));
+        ctx.redirect("/dashboard/settings#release-phase");
+    }
+
     /** {@code POST /dashboard/notifications} */
     public void changeNotifications(Context ctx) {
         UUID addonId = formSession(ctx);

@@ -102,6 +102,35 @@ class ReleaseWebhooksTest {
         assertThat(browser.get("/dashboard/snapshots/" + first).body()).contains("v42 <code>4242424</code> — Deploy 4242424");
     }
 
+    @Test
+    void with_the_setting_on_a_release_that_succeeds_is_followed_by_a_snapshot_at_most_once_an_hour() throws Exception {
+        UUID addon = provisioned();
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        String source = TestDatabase.create("after_release");
+        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
+                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(addon, "DATABASE", source);
+        var credentials = releases.credentials(addon);
+        var patched = app.http.send("PATCH", "/api/settings?token=" + token, "{\"snapshot_after_release\": true}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(JSON.readTree(patched.body()).path("snapshot_after_release").asBoolean()).as(patched.body()).isTrue();
+
+        deliver(addon, release("a-50", 50, "pending", "Deploy 5050505", app.clock.instant()), credentials.authorization(), credentials.secret());
+        assertThat(descriptions(token)).as("not while pending").isEmpty();
+        deliver(addon, release("a-50b", 50, "succeeded", "Deploy 5050505", app.clock.instant()), credentials.authorization(), credentials.secret());
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(app.http.send("GET", "/api/snapshots?status=completed&token=" + token,
+                null, Map.of()).body()).size() == 1); // done: only the hourly limit can hold the next one back
+        deliver(addon, release("a-51", 51, "succeeded", "Deploy 5151515", app.clock.instant()), credentials.authorization(), credentials.secret());
+
+        assertThat(descriptions(token)).as("one for the burst").containsExactly("after v50");
+    }
+
+    private java.util.List<String> descriptions(String token) throws Exception {
+        var list = JSON.readTree(app.http.send("GET", "/api/snapshots?token=" + token, null, Map.of()).body());
+        var descriptions = new java.util.ArrayList<String>();
+        list.forEach(s -> descriptions.add(s.path("description").asText()));
+        return descriptions;
+    }
+
     private UUID provisioned() {
         UUID id = UUID.randomUUID();
         HerokuPartner.of(app).provision(id, "travel", "grant-" + id);
