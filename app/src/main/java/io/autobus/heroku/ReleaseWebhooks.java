@@ -66,13 +66,19 @@ public final class ReleaseWebhooks {
             throw new BadRequestResponse("The delivery has no id.");
         }
         Instant now = clock.instant();
-        if (!releases.firstDelivery(deliveryId, addonId, now)) {
+        if (releases.delivered(deliveryId)) {
             ctx.json(Map.of("message", "This delivery was received before."));
             return;
         }
+        String message = apply(addonId, event, now);
+        // Recorded once applied: a delivery that failed half-way is applied again when Heroku retries it.
+        releases.firstDelivery(deliveryId, addonId, now);
+        ctx.json(Map.of("message", message));
+    }
+
+    private String apply(UUID addonId, JsonNode event, Instant now) {
         if (!"release".equals(event.path("resource").asText())) {
-            ctx.json(Map.of("message", "Ignored: only releases are kept."));
-            return;
+            return "Ignored: only releases are kept.";
         }
         JsonNode data = event.path("data");
         if (!data.path("version").canConvertToInt() || data.path("version").asInt() <= 0) {
@@ -91,7 +97,7 @@ public final class ReleaseWebhooks {
         if (releases.record(addonId, release, now)) {
             afterRelease.succeeded(addonId, release.version());
         }
-        ctx.json(Map.of("message", "Release v" + release.version() + " (" + release.status() + ") recorded."));
+        return "Release v" + release.version() + " (" + release.status() + ") recorded.";
     }
 
     /** The base64 HMAC-SHA256 of {@code body} under {@code secret}, as Heroku signs deliveries. */

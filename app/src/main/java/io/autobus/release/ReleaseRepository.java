@@ -60,6 +60,11 @@ public final class ReleaseRepository {
         dsl.update(ADDON).set(ADDON.HEROKU_WEBHOOK_ID, webhookId).where(ADDON.ID.eq(addonId)).execute();
     }
 
+    /** Whether a delivery with this id was applied already. */
+    public boolean delivered(String deliveryId) {
+        return dsl.fetchExists(WEBHOOK_DELIVERY, WEBHOOK_DELIVERY.DELIVERY_ID.eq(deliveryId));
+    }
+
     /** True the first time a delivery id is seen; false for a delivery taken before (Heroku's retries). */
     public boolean firstDelivery(String deliveryId, UUID addonId, Instant now) {
         return dsl.insertInto(WEBHOOK_DELIVERY)
