@@ -136,7 +136,10 @@ class ManualSnapshotQueueTest {
     void asking_again_later_for_a_snapshot_still_waiting_enqueues_its_own_job_again_which_jobrunr_already_has() throws Exception {
         UUID addon = addon("travel", "DATABASE", "STAGING");
         String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
-        app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+        var first = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of()).body());
+        // Running (stuck on the tarpit) before the second is asked for: otherwise a worker may pick the second first.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(
+                app.db.fetchValue(SNAPSHOT.STATUS, SNAPSHOT.ID.eq(first.path("snapshot_id").asText()))));
         // One backup of an add-on at a time: this one waits while DATABASE_URL's runs.
         var waiting = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of()).body());
         app.clock.advance(Duration.ofMinutes(2));
