@@ -3,6 +3,7 @@ package io.autobus.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.SnapshotRepository;
+import io.autobus.http.JsonBodies;
 import io.autobus.restore.Restore;
 import io.autobus.restore.RestoreRepository;
 import io.autobus.restore.RestoreRequests;
@@ -37,8 +38,8 @@ public final class RestoresApi {
     public void create(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
         JsonNode body = auth.body(ctx);
-        var request = new RestoreRequests.Request(string(body, "target"), tables(body), string(body, "mode"), string(body, "confirm"),
-                bool(body, "snapshot_first"));
+        var request = new RestoreRequests.Request(JsonBodies.optionalText(body, "target"), tables(body), JsonBodies.optionalText(body, "mode"),
+                JsonBodies.optionalText(body, "confirm"), bool(body, "snapshot_first"));
         Restore restore;
         try {
             restore = requests.request(addonId, ctx.pathParam("id"), request);
@@ -104,17 +105,6 @@ public final class RestoresApi {
         json.put("started_at", restore.startedAt());
         json.put("finished_at", restore.finishedAt());
         return json;
-    }
-
-    private static String string(JsonNode body, String name) {
-        JsonNode value = body.path(name);
-        if (value.isMissingNode() || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new UnprocessableContentResponse(name + " must be a string.");
-        }
-        return value.asText();
     }
 
     private static Boolean bool(JsonNode body, String name) {

@@ -27,7 +27,7 @@ public final class PgArchiveToc {
      * @param defn         its SQL, as pg_restore would run it
      * @param dependencies the ids of the entries it depends on
      */
-    public record Entry(int dumpId, String desc, String namespace, String tag, String defn, String copyStmt, List<Integer> dependencies) {
+    public record Entry(int dumpId, String desc, String namespace, String tag, String defn, List<Integer> dependencies) {
     }
 
     private PgArchiveToc(InputStream in) {
@@ -85,7 +85,7 @@ public final class PgArchiveToc {
             readInt(); // section
             String defn = readString();
             readString(); // dropStmt
-            String copyStmt = readString();
+            readString(); // copyStmt
             String namespace = readString();
             readString(); // tablespace
             readString(); // tableam
@@ -100,7 +100,7 @@ public final class PgArchiveToc {
             }
             next(); // data offset flag
             bytes(offSize);
-            entries.add(new Entry(dumpId, desc, namespace == null ? "" : namespace, tag, defn, copyStmt, List.copyOf(dependencies)));
+            entries.add(new Entry(dumpId, desc, namespace == null ? "" : namespace, tag, defn, List.copyOf(dependencies)));
         }
         return entries;
     }

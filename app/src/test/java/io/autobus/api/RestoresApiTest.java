@@ -236,6 +236,31 @@ class RestoresApiTest {
     }
 
     @Test
+    void a_restore_runs_as_the_target_urls_own_login_not_as_ours() throws Exception {
+        Tenant tenant = tenant();
+        String source = postgresWithShapes();
+        String role = "restorer_" + UUID.randomUUID().toString().substring(0, 8);
+        String target = TestDatabase.create("restore_login");
+        String targetName = target.substring(target.lastIndexOf('/') + 1);
+        try (var connection = SourceDatabases.postgres(target); var sql = connection.createStatement()) {
+            sql.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER");
+            sql.execute("ALTER DATABASE " + targetName + " OWNER TO " + role);
+            sql.execute("GRANT ALL ON SCHEMA public TO " + role);
+        }
+        attach(tenant, "DATABASE", source);
+        attach(tenant, "STAGING", "postgres://" + role + "@127.0.0.1:5432/" + targetName);
+        String snapshot = snapshot(tenant, "DATABASE_URL");
+
+        JsonNode done = restoreAndWait(tenant, snapshot, "{\"target\": \"STAGING_URL\", \"tables\": [\"items\"]}");
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        try (var connection = SourceDatabases.postgres(target)) {
+            assertThat(SourceDatabases.rows(connection, "SELECT tableowner FROM pg_tables WHERE schemaname = 'restored_" + snapshot + "'"))
+                    .as("what the restore made belongs to the URL's user: the tools logged in as it").contains(role);
+        }
+    }
+
+    @Test
     void quoted_mixed_case_names_restore_alongside() throws Exception {
         Tenant tenant = tenant();
         String source = TestDatabase.create("restore_quoted");
