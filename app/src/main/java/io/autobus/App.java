@@ -32,6 +32,7 @@ import io.autobus.backup.SnapshotObjectsRemover;
 import io.autobus.backup.SnapshotPruner;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.api.ApiAuth;
+import io.autobus.api.DatabasesApi;
 import io.autobus.api.ApiTokens;
 import io.autobus.api.RateLimiter;
 import io.autobus.api.RestoresApi;
@@ -133,8 +134,8 @@ public final class App implements AutoCloseable {
         var locks = new DatabaseLocks(database.dataSource());
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
-        var backupRunner = new BackupRunner(snapshots, addons, backupTargets,
-                Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads()), stores, locks, verification, settings.jobLimits(), clock);
+        var dumpers = Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads());
+        var backupRunner = new BackupRunner(snapshots, addons, backupTargets, dumpers, stores, locks, verification, settings.jobLimits(), clock);
         var restores = new RestoreRepository(dsl);
         var restoreRunner = new RestoreRunner(restores, snapshots, addons, backupTargets, backupRunner, stores, locks,
                 io.autobus.dump.Tools.installed(settings.home().resolve("tmp")), notifier, settings.jobLimits(), clock);
@@ -144,8 +145,8 @@ public final class App implements AutoCloseable {
             verification.cleanUpLeftovers();
         }
         var schedules = new ScheduleRepository(dsl);
-        var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), clock);
-        var pruner = new SnapshotPruner(snapshots, addons, stores, clock);
+        var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), notifier, clock);
+        var pruner = new SnapshotPruner(snapshots, stores, clock);
         var postponer = new JobPostponer(jobs.scheduler(), clock);
 
         jobs.start(
@@ -187,6 +188,8 @@ public final class App implements AutoCloseable {
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
+            var attacher = new DatabaseAttacher(addons, secrets, clock, customerAddresses, dumpers);
+            var databasesApi = new DatabasesApi(apiAuth, addons, attacher);
             var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(),
                     settings.jobLimits().backupTimeout(), clock);
             var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
@@ -194,7 +197,7 @@ public final class App implements AutoCloseable {
                     accessChecker, pages, settings.collaboratorEmail(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
-                    new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
+                    attacher, snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
             var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
@@ -238,6 +241,9 @@ public final class App implements AutoCloseable {
                 config.routes.get("/api/snapshots/{id}/tables", restoresApi::tables);
                 config.routes.post("/api/snapshots/{id}/restores", restoresApi::create);
                 config.routes.get("/api/restores/{restore_id}", restoresApi::show);
+                config.routes.get("/api/databases", databasesApi::list);
+                config.routes.post("/api/databases", databasesApi::attach);
+                config.routes.delete("/api/databases/{name}", databasesApi::detach);
                 config.routes.get("/api/settings", settingsApi::show);
                 config.routes.patch("/api/settings", settingsApi::change);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")

@@ -141,7 +141,7 @@ public final class AddonRepository {
         });
     }
 
-    /** Attaches a database by its URL (sealed), for running without Heroku; replaces one of the same name. */
+    /** Attaches a database by its URL (sealed), for running without Heroku; replaces one of the same name (the caller asked). */
     public void attach(UUID id, FoundDatabase database, byte[] urlSealed, Instant now) {
         upsert(dsl, id, database, SOURCE_ATTACHED, urlSealed, now);
     }
@@ -157,6 +157,7 @@ public final class AddonRepository {
                 .set(ADDON_DATABASE.DISCOVERED_AT, at(now))
                 .set(ADDON_DATABASE.SOURCE, source)
                 .set(ADDON_DATABASE.URL_SEALED, urlSealed)
+                .set(ADDON_DATABASE.FIRST_SEEN_AT, at(now))
                 .onConflict(ADDON_DATABASE.ADDON_ID, ADDON_DATABASE.CONFIG_VAR).doUpdate()
                 .set(ADDON_DATABASE.ENGINE, found.engine())
                 .set(ADDON_DATABASE.HOST, found.host())
@@ -188,11 +189,45 @@ public final class AddonRepository {
                 .execute() == 1;
     }
 
+    /** The add-on's databases: DATABASE_URL first, then in the order they first appeared (the order plans cover them). */
     public List<FoundDatabase> databases(UUID id) {
         return dsl.selectFrom(ADDON_DATABASE)
                 .where(ADDON_DATABASE.ADDON_ID.eq(id))
-                .orderBy(ADDON_DATABASE.CONFIG_VAR.ne("DATABASE_URL"), ADDON_DATABASE.CONFIG_VAR)
+                .orderBy(ADDON_DATABASE.CONFIG_VAR.ne("DATABASE_URL"), ADDON_DATABASE.FIRST_SEEN_AT, ADDON_DATABASE.CONFIG_VAR)
                 .fetch(r -> new FoundDatabase(r.getConfigVar(), r.getEngine(), r.getHost(), r.getPort(), r.getDatabaseName()));
+    }
+
+    /** Which of the add-on's databases its plan backs up. */
+    public PlanCoverage coverage(Addon addon) {
+        return PlanCoverage.of(addon.plan(), databases(addon.id()));
+    }
+
+    /** Removes an attached database (its snapshots stay, under their retention); false when no such attached database. */
+    public boolean detach(UUID id, String configVar) {
+        return dsl.deleteFrom(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar), ADDON_DATABASE.SOURCE.eq(SOURCE_ATTACHED))
+                .execute() == 1;
+    }
+
+    /**
+     * Records that the owner is being told a database is not covered by the plan; true only for the first call
+     * since it last was covered, so the owner is told once.
+     */
+    public boolean markNotCoveredNotice(UUID id, String configVar, Instant now) {
+        return dsl.update(ADDON_DATABASE)
+                .set(ADDON_DATABASE.NOT_COVERED_NOTICE_AT, at(now))
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.eq(configVar),
+                        ADDON_DATABASE.NOT_COVERED_NOTICE_AT.isNull())
+                .execute() == 1;
+    }
+
+    /** The databases are covered (again): should they fall out of the plan later, the owner is told again. */
+    public void clearNotCoveredNotices(UUID id, List<String> configVars) {
+        dsl.update(ADDON_DATABASE)
+                .setNull(ADDON_DATABASE.NOT_COVERED_NOTICE_AT)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.CONFIG_VAR.in(configVars),
+                        ADDON_DATABASE.NOT_COVERED_NOTICE_AT.isNotNull())
+                .execute();
     }
 
     /** An add-on due for an access check, and the due time that identifies this round. */

@@ -2,37 +2,38 @@ package io.autobus.addon;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The plans Heroku sells, and every limit that depends on the plan. Heroku names a plan
- * either bare ({@code travel}) or with the add-on's id ({@code autobus:travel}).
+ * either bare ({@code travel}) or with the add-on's id ({@code autobus:travel}). README's plan
+ * table states the same (PlanTableTest holds them together).
+ *
+ * <p>Every limit is enforced where the customer acts, never by leaving something out quietly:
+ * a database beyond {@link #databases()} cannot be attached and is shown as not covered; a
+ * manual snapshot beyond {@link #manualSnapshots()} is refused, and none is ever pruned (the
+ * seed's retention table says Manual: Unlimited).
  *
  * @param databases        how many of the app's databases are backed up
- * @param manualSnapshots  how many manual snapshots are kept
+ * @param manualSnapshots  how many manual snapshots the add-on may hold at once; empty: no cap
  * @param monthlySnapshots whether monthly snapshots can be turned on
- * @param queuedSnapshots  manual snapshots the add-on may have waiting or running at once, across its databases
- *                         (and never two of one database). Each is a whole dump on our workers and one
- *                         backup of an add-on runs at a time, so a longer queue only waits longer: free
- *                         covers one database, so two (it and one more, say staging's); travel covers five,
- *                         so all five at once before a deploy, and as many again for databases it does
- *                         not schedule. Scheduled snapshots are bounded by the dispatcher (one per database a day).
  */
 public enum Plan {
-    FREE("free", 1, 5, false, 2),
-    TRAVEL("travel", 5, 100, true, 10);
+    FREE("free", "free", 1, OptionalInt.of(5), false),
+    TRAVEL("travel", "$20/mo", 5, OptionalInt.empty(), true);
 
     private final String slug;
+    private final String price;
     private final int databases;
-    private final int manualSnapshots;
+    private final OptionalInt manualSnapshots;
     private final boolean monthlySnapshots;
-    private final int queuedSnapshots;
 
-    Plan(String slug, int databases, int manualSnapshots, boolean monthlySnapshots, int queuedSnapshots) {
+    Plan(String slug, String price, int databases, OptionalInt manualSnapshots, boolean monthlySnapshots) {
         this.slug = slug;
+        this.price = price;
         this.databases = databases;
         this.manualSnapshots = manualSnapshots;
         this.monthlySnapshots = monthlySnapshots;
-        this.queuedSnapshots = queuedSnapshots;
     }
 
     public static Optional<Plan> named(String name) {
@@ -44,23 +45,49 @@ public enum Plan {
         return String.join(", ", Arrays.stream(values()).map(Plan::slug).toList());
     }
 
+    /** The cheapest plan that covers this many databases, if any does. */
+    public static Optional<Plan> covering(int databases) {
+        return Arrays.stream(values()).filter(plan -> plan.databases >= databases).findFirst();
+    }
+
+    /** The cheapest plan above this one that holds more manual snapshots. */
+    public Optional<Plan> withMoreManualSnapshots() {
+        return Arrays.stream(values()).filter(plan -> plan.ordinal() > ordinal() && (plan.manualSnapshots.isEmpty()
+                || plan.manualSnapshots.getAsInt() > manualSnapshots.orElse(Integer.MAX_VALUE))).findFirst();
+    }
+
+    /** The cheapest plan that offers monthly snapshots. */
+    public static Plan withMonthlySnapshots() {
+        return Arrays.stream(values()).filter(Plan::monthlySnapshots).findFirst().orElseThrow();
+    }
+
+    /** How customers upgrade to it. */
+    public String upgradeCommand() {
+        return "heroku addons:upgrade autobus:" + slug;
+    }
+
     public String slug() {
         return slug;
+    }
+
+    public String price() {
+        return price;
     }
 
     public int databases() {
         return databases;
     }
 
-    public int manualSnapshots() {
+    public OptionalInt manualSnapshots() {
         return manualSnapshots;
+    }
+
+    /** {@code up to 5} or {@code unlimited}, for pages. */
+    public String manualSnapshotsText() {
+        return manualSnapshots.isPresent() ? "up to " + manualSnapshots.getAsInt() : "unlimited";
     }
 
     public boolean monthlySnapshots() {
         return monthlySnapshots;
-    }
-
-    public int queuedSnapshots() {
-        return queuedSnapshots;
     }
 }

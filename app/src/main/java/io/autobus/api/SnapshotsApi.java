@@ -14,7 +14,6 @@ import io.autobus.storage.SnapshotStores;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnprocessableContentResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import java.util.UUID;
 /** The seed's REST API: {@code /api/snapshots} and its five companions. */
 public final class SnapshotsApi {
     private static final int MAX_DESCRIPTION = 500;
-    private static final long QUEUE_FULL_RETRY_AFTER_SECONDS = 60;
 
     private final ApiAuth auth;
     private final SnapshotRepository snapshots;
@@ -93,15 +91,12 @@ public final class SnapshotsApi {
             requested = manualSnapshots.take(addonId, database, description);
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
-        } catch (ManualSnapshots.QueueFullException e) {
-            // 429, not 422: the request is valid and succeeds unchanged once a snapshot has finished.
-            ctx.header("Retry-After", Long.toString(QUEUE_FULL_RETRY_AFTER_SECONDS));
-            throw new HttpResponseException(429, e.getMessage());
+        } catch (ManualSnapshots.CapReachedException e) {
+            // 409: it succeeds once the customer has deleted a manual snapshot (or upgraded), not by waiting.
+            throw new ConflictResponse(e.getMessage());
         }
         var answer = new LinkedHashMap<String, Object>();
-        answer.put("message", requested.alreadyInProgress()
-                ? "A snapshot of " + requested.configVar() + " is already in progress; this is that one"
-                : "Snapshot is in progress, it may take awhile");
+        answer.put("message", requested.alreadyAsked() ? requested.message() : "Snapshot is in progress, it may take awhile");
         answer.put("jid", requested.jobId().toString());
         answer.put("snapshot_id", requested.snapshotId());
         ctx.status(202).json(answer);

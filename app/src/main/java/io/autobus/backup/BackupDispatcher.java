@@ -1,7 +1,11 @@
 package io.autobus.backup;
 
 import io.autobus.addon.AddonRepository;
+import io.autobus.addon.AccessState;
+import io.autobus.addon.Addon;
 import io.autobus.addon.FoundDatabase;
+import io.autobus.addon.PlanCoverage;
+import io.autobus.notify.Notifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * recurring job per add-on, so 10,000 add-ons cost one query per round. A day's run of a
  * database is one snapshot row (unique per day) and one job with an id made of add-on,
  * database and day, so concurrent dispatchers and repeated rounds never enqueue it twice.
+ * Databases beyond the add-on's plan are not backed up, and the owner is told so once.
  */
 public final class BackupDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(BackupDispatcher.class);
@@ -25,14 +30,16 @@ public final class BackupDispatcher {
     private final AddonRepository addons;
     private final SnapshotRepository snapshots;
     private final JobRequestScheduler jobs;
+    private final Notifier notifier;
     private final Clock clock;
 
     public BackupDispatcher(ScheduleRepository schedules, AddonRepository addons, SnapshotRepository snapshots,
-                            JobRequestScheduler jobs, Clock clock) {
+                            JobRequestScheduler jobs, Notifier notifier, Clock clock) {
         this.schedules = schedules;
         this.addons = addons;
         this.snapshots = snapshots;
         this.jobs = jobs;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -57,10 +64,12 @@ public final class BackupDispatcher {
             SnapshotKind kind = schedule.kindOn(day);
             // Without access to the app's config vars its databases cannot be reached: their runs pause
             // (the owner was told once that access is lost) and resume with access. Attached ones run.
-            boolean access = addon.accessState() == io.autobus.addon.AccessState.ACTIVE;
-            var databases = addons.databases(addon.id()).stream()
+            boolean access = addon.accessState() == AccessState.ACTIVE;
+            var coverage = addons.coverage(addon);
+            tellNotCovered(addon, coverage);
+            var databases = coverage.covered().stream()
                     .filter(db -> access || addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))
-                    .limit(addon.plan().databases()).toList();
+                    .toList();
             for (FoundDatabase database : databases) {
                 UUID jobId = UUID.nameUUIDFromBytes(("backup:" + addon.id() + ":" + database.configVar() + ":" + day)
                         .getBytes(StandardCharsets.UTF_8));
@@ -71,8 +80,21 @@ public final class BackupDispatcher {
             }
             // Missed days (the service was down) are not caught up: the next run is the next one from now.
             schedules.advance(addon.id(), due.runAt(), schedule.nextRunAfter(now.isAfter(due.runAt()) ? now : due.runAt()));
-            LOG.info("event=backups_dispatched addon={} day={} kind={} databases={}", addon.id(), day, kind.dbValue(), databases.size());
+            LOG.info("event=backups_dispatched addon={} day={} kind={} databases={} not_covered={}", addon.id(), day, kind.dbValue(),
+                    databases.size(), coverage.notCovered().size());
         }
         return enqueued;
+    }
+
+    /** Once per database that falls outside the plan (again): the dashboard and the API list it all along. */
+    private void tellNotCovered(Addon addon, PlanCoverage coverage) {
+        addons.clearNotCoveredNotices(addon.id(), coverage.covered().stream().map(FoundDatabase::configVar).toList());
+        for (FoundDatabase database : coverage.notCovered()) {
+            if (addons.markNotCoveredNotice(addon.id(), database.configVar(), clock.instant())) {
+                notifier.notice(addon.id(), "plan:" + database.configVar(), "database_not_covered",
+                        database.configVar() + " is not backed up: your plan does not cover it",
+                        coverage.whyNotCovered(database.configVar()));
+            }
+        }
     }
 }

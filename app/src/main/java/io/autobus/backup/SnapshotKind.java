@@ -23,7 +23,7 @@ public enum SnapshotKind {
         return label;
     }
 
-    /** Empty for manual snapshots: kept until deleted (within the plan's count). */
+    /** Empty for manual snapshots: kept until the customer deletes them (a plan caps how many may be taken). */
     public Optional<Duration> retention() {
         return Optional.ofNullable(retention);
     }

@@ -1,46 +1,36 @@
 package io.autobus.backup;
 
-import io.autobus.addon.AddonRepository;
-import io.autobus.addon.Plan;
 import io.autobus.storage.SnapshotStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the seed's retention table: Daily 1 week, Weekly 4 weeks, Monthly 1 year, Manual
- * within the plan's count; failed records go after a month. The stored object is deleted
+ * unlimited (never pruned: only the customer deletes one); failed records go after a month. The stored object is deleted
  * first, then the record, so a crash in between is finished by the next round. The newest
- * completed snapshot of each database is always kept, however old.
+ * completed snapshot of each database is always kept, however old, while the add-on has that database.
  */
 public final class SnapshotPruner {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPruner.class);
     static final Duration FAILED_KEPT = Duration.ofDays(30);
 
     private final SnapshotRepository snapshots;
-    private final AddonRepository addons;
     private final SnapshotStores stores;
     private final Clock clock;
 
-    public SnapshotPruner(SnapshotRepository snapshots, AddonRepository addons, SnapshotStores stores, Clock clock) {
+    public SnapshotPruner(SnapshotRepository snapshots, SnapshotStores stores, Clock clock) {
         this.snapshots = snapshots;
-        this.addons = addons;
         this.stores = stores;
         this.clock = clock;
     }
 
     /** One round; returns how many snapshots it deleted. */
     public int prune() {
-        var plans = new HashMap<UUID, Integer>();
-        var expired = snapshots.expired(clock.instant(),
-                addonId -> plans.computeIfAbsent(addonId, id -> addons.find(id).map(a -> a.plan().manualSnapshots())
-                        .orElse(Plan.FREE.manualSnapshots())),
-                FAILED_KEPT);
+        var expired = snapshots.expired(clock.instant(), FAILED_KEPT);
         for (Snapshot snapshot : expired) {
             deleteObject(snapshot);
             snapshots.delete(snapshot.id());

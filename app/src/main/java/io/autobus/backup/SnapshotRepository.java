@@ -1,6 +1,7 @@
 package io.autobus.backup;
 
 import static io.autobus.db.generated.Tables.ADDON;
+import static io.autobus.db.generated.Tables.ADDON_DATABASE;
 import static io.autobus.db.generated.Tables.APP_RELEASE;
 import static io.autobus.db.generated.Tables.SNAPSHOT;
 import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
@@ -19,7 +20,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToIntFunction;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,43 +74,62 @@ public final class SnapshotRepository {
         record Created(String snapshotId) implements ManualRequest {
         }
 
-        /** A manual snapshot of the same database is still pending or running: this is it, nothing was inserted. */
-        record AlreadyInProgress(Snapshot snapshot) implements ManualRequest {
+        /**
+         * Nothing was inserted: this snapshot of the same database answers the request, because it is still pending
+         * or running, or because it was asked for with the same description moments ago (a double-clicked button,
+         * a retried POST).
+         */
+        record Existing(Snapshot snapshot) implements ManualRequest {
         }
 
-        /** The add-on already has {@code inProgress} manual snapshots pending or running, its plan's most. */
-        record QueueFull(int inProgress) implements ManualRequest {
+        /** The add-on holds {@code held} manual snapshots, its plan's most; {@code oldest} are the ones to delete first. */
+        record CapReached(int held, List<Snapshot> oldest) implements ManualRequest {
         }
     }
 
     /**
-     * Inserts a manual snapshot unless one of the same database is in progress (then returns that
-     * one) or the add-on has {@code queueCap} in progress. Race-safe across requests and processes:
-     * one transaction holding the add-on row's lock ({@code FOR NO KEY UPDATE}, the lock the
-     * snapshots_version trigger takes anyway), so concurrent requests run one after the other and
-     * each sees the rows of those before it. A lock rather than a partial unique index because the
-     * per-add-on count needs it anyway, and because a row left "running" by a worker that died must
-     * stop counting once it is older than any run can be ({@code runningSince}).
+     * The rules a manual snapshot request is held to.
      *
-     * @param runningSince running snapshots started before this no longer count as in progress
+     * @param runningSince  running snapshots started before this no longer count as in progress (their worker died)
+     * @param heldCap       manual snapshots (pending, running or completed) the add-on may hold; empty: no cap
+     * @param repeatedSince a request identical to one made since this answers with that one; null: none does
      */
-    public ManualRequest createManual(NewSnapshot snapshot, int queueCap, Instant runningSince) {
+    public record ManualRules(Instant runningSince, java.util.OptionalInt heldCap, Instant repeatedSince) {
+    }
+
+    /**
+     * Inserts a manual snapshot unless one of the same database is in progress or was just asked for (then returns
+     * that one) or the add-on holds its plan's most. Race-safe across requests
+     * and processes: one transaction holding the add-on row's lock ({@code FOR NO KEY UPDATE}, the lock the
+     * snapshots_version trigger takes anyway), so concurrent requests run one after the other and each sees the rows
+     * of those before it. A lock rather than a partial unique index because the per-add-on counts need it anyway,
+     * and because a row left "running" by a worker that died must stop counting once it is older than any run can be.
+     */
+    public ManualRequest createManual(NewSnapshot snapshot, ManualRules rules) {
         return dsl.transactionResult(tx -> {
             var db = tx.dsl();
             db.select(ADDON.ID).from(ADDON).where(ADDON.ID.eq(snapshot.addonId())).forNoKeyUpdate().fetchOptional();
-            var inProgress = SNAPSHOT.ADDON_ID.eq(snapshot.addonId())
-                    .and(SNAPSHOT.KIND.eq(SnapshotKind.MANUAL.dbValue()))
-                    .and(SNAPSHOT.STATUS.eq(SnapshotStatus.PENDING.dbValue())
-                            .or(SNAPSHOT.STATUS.eq(SnapshotStatus.RUNNING.dbValue()).and(SNAPSHOT.STARTED_AT.ge(at(runningSince)))));
-            var same = db.selectFrom(SNAPSHOT).where(inProgress, SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar()))
+            var manual = SNAPSHOT.ADDON_ID.eq(snapshot.addonId()).and(SNAPSHOT.KIND.eq(SnapshotKind.MANUAL.dbValue()));
+            var inProgress = manual.and(SNAPSHOT.STATUS.eq(SnapshotStatus.PENDING.dbValue())
+                    .or(SNAPSHOT.STATUS.eq(SnapshotStatus.RUNNING.dbValue()).and(SNAPSHOT.STARTED_AT.ge(at(rules.runningSince())))));
+            var sameDatabase = SNAPSHOT.CONFIG_VAR.eq(snapshot.configVar());
+            var repeated = rules.repeatedSince() == null ? DSL.falseCondition() : sameDatabase.and(manual)
+                    .and(SNAPSHOT.CREATED_AT.ge(at(rules.repeatedSince())))
+                    .and(SNAPSHOT.DESCRIPTION.isNotDistinctFrom(snapshot.description()));
+            var existing = db.selectFrom(SNAPSHOT).where(inProgress.and(sameDatabase).or(repeated))
                     .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID).limit(1)
                     .fetchOptional().map(SnapshotRepository::toSnapshot);
-            if (same.isPresent()) {
-                return new ManualRequest.AlreadyInProgress(same.get());
+            if (existing.isPresent()) {
+                return new ManualRequest.Existing(existing.get());
             }
-            int count = db.fetchCount(SNAPSHOT, inProgress);
-            if (count >= queueCap) {
-                return new ManualRequest.QueueFull(count);
+            if (rules.heldCap().isPresent()) {
+                var held = manual.and(SNAPSHOT.STATUS.ne(SnapshotStatus.FAILED.dbValue()));
+                int heldCount = db.fetchCount(SNAPSHOT, held);
+                if (heldCount >= rules.heldCap().getAsInt()) {
+                    return new ManualRequest.CapReached(heldCount, db.selectFrom(SNAPSHOT).where(held)
+                            .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID).limit(heldCount - rules.heldCap().getAsInt() + 1)
+                            .fetch(SnapshotRepository::toSnapshot));
+                }
             }
             db.insertInto(SNAPSHOT)
                     .set(SNAPSHOT.ID, snapshot.id())
@@ -367,42 +386,30 @@ public final class SnapshotRepository {
     }
 
     /**
-     * Snapshots past their retention at {@code now}: scheduled ones older than their kind keeps,
-     * manual ones beyond the newest {@code manualKept} of their add-on, failed ones older than
-     * {@code failedKept}. The newest completed snapshot of each database is never among them.
+     * Snapshots past their retention at {@code now}: scheduled ones older than their kind keeps, failed records older
+     * than {@code failedKept}. Completed manual snapshots are never among them (the seed keeps them: Unlimited; a plan
+     * caps how many may be taken instead), nor the newest completed snapshot of each database the add-on still has.
      */
-    public List<Snapshot> expired(Instant now, ToIntFunction<UUID> manualKept, Duration failedKept) {
+    public List<Snapshot> expired(Instant now, Duration failedKept) {
         var newest = SNAPSHOT.as("newest");
         var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
                 .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
                         newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
-        var isNewest = DSL.field(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue())
-                .and(SNAPSHOT.CREATED_AT.eq(newestPerDatabase)));
-        var rows = dsl.select(SNAPSHOT.asterisk(), isNewest.as("is_newest"))
-                .from(SNAPSHOT)
-                .where(SNAPSHOT.STATUS.in(SnapshotStatus.COMPLETED.dbValue(), SnapshotStatus.FAILED.dbValue()))
-                .orderBy(SNAPSHOT.ADDON_ID, SNAPSHOT.CREATED_AT.desc(), SNAPSHOT.ID)
-                .fetch();
+        var stillAttached = DSL.exists(DSL.selectOne().from(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), ADDON_DATABASE.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR)));
         var expired = new ArrayList<Snapshot>();
-        UUID addon = null;
-        int manualSeen = 0;
-        for (var row : rows) {
-            Snapshot snapshot = toSnapshot(row.into(SNAPSHOT));
-            boolean keep = Boolean.TRUE.equals(row.get("is_newest", Boolean.class));
-            if (!snapshot.addonId().equals(addon)) {
-                addon = snapshot.addonId();
-                manualSeen = 0;
-            }
-            boolean past = switch (snapshot.status()) {
-                case FAILED -> snapshot.createdAt().isBefore(now.minus(failedKept));
-                default -> snapshot.kind() == SnapshotKind.MANUAL
-                        ? ++manualSeen > manualKept.applyAsInt(snapshot.addonId())
-                        : snapshot.createdAt().isBefore(now.minus(snapshot.kind().retention().orElseThrow()));
-            };
-            if (past && !keep) {
-                expired.add(snapshot);
-            }
+        for (SnapshotKind kind : SnapshotKind.values()) {
+            kind.retention().ifPresent(kept -> expired.addAll(dsl.selectFrom(SNAPSHOT)
+                    .where(SNAPSHOT.KIND.eq(kind.dbValue()), SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()),
+                            SNAPSHOT.CREATED_AT.lt(at(now.minus(kept))),
+                            DSL.not(SNAPSHOT.CREATED_AT.eq(newestPerDatabase).and(stillAttached)))
+                    .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
+                    .fetch(SnapshotRepository::toSnapshot)));
         }
+        expired.addAll(dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.STATUS.eq(SnapshotStatus.FAILED.dbValue()), SNAPSHOT.CREATED_AT.lt(at(now.minus(failedKept))))
+                .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
+                .fetch(SnapshotRepository::toSnapshot));
         return expired;
     }
 

@@ -13,6 +13,21 @@ public interface Dumper {
      */
     Dump start(DatabaseUrl url, InetAddress address, DumpOptions options);
 
+    /**
+     * Connects and checks what a dump needs (the server answers, a tool here can dump it, the login can read the
+     * tables), without dumping: what attaching a database tests before saving it.
+     *
+     * @throws DumpException saying what failed, in words for the customer
+     */
+    Reachable check(DatabaseUrl url, InetAddress address);
+
+    /**
+     * @param server like {@code PostgreSQL 15.4} or {@code MariaDB 10.11.6}
+     * @param tool   the dump tool that would dump it, e.g. {@code pg_dump 15.4}
+     */
+    record Reachable(String server, String tool) {
+    }
+
     /** The snapshot file's extension: {@code dump} (pg_dump custom format) or {@code sql.gz}. */
     String fileExtension();
 }

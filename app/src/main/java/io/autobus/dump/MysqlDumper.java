@@ -192,6 +192,21 @@ public final class MysqlDumper implements Dumper {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    @Override
+    public Reachable check(DatabaseUrl url, InetAddress address) {
+        Path client = tools.first("mariadb-dump", "mysqldump").orElseThrow(() -> new DumpException(
+                "mysqldump is not installed on this machine (install mariadb-client; on Heroku it comes from the Aptfile)"));
+        tools.first("pigz", "gzip").orElseThrow(() -> new DumpException("gzip is not installed on this machine"));
+        try (Connection connection = connect(url, address)) {
+            String serverVersion = RunningDump.queryString(connection, "SELECT VERSION()");
+            tableNames(connection, url.database()); // the login may list the database's tables
+            String product = serverVersion.contains("MariaDB") ? "MariaDB " : "MySQL ";
+            return new Reachable(product + serverVersion.split("-")[0], Tools.describe(client));
+        } catch (SQLException e) {
+            throw new DumpException("could not read the MySQL server: " + e.getMessage(), e);
+        }
+    }
+
     public static Connection connect(DatabaseUrl url, InetAddress address) {
         var properties = new Properties();
         properties.setProperty("user", url.user());

@@ -77,6 +77,42 @@ public final class PostgresDumper implements Dumper {
         }
     }
 
+    @Override
+    public Reachable check(DatabaseUrl url, InetAddress address) {
+        try (Connection connection = connect(url, address)) {
+            int serverMajor = connection.getMetaData().getDatabaseMajorVersion();
+            String serverVersion = RunningDump.queryString(connection, "SHOW server_version").split(" ")[0];
+            var installed = installedPgDumps();
+            var choice = PgDumpChoice.choose(serverMajor, installed.stream().map(PgDump::major).toList());
+            PgDump pgDump = installed.stream().filter(p -> p.major() == choice.major()).findFirst().orElseThrow();
+            var unreadable = unreadableTables(connection);
+            if (!unreadable.isEmpty()) {
+                throw new DumpException(url.user() + " cannot read " + String.join(", ", unreadable)
+                        + " (pg_dump would fail on it): grant it SELECT, or attach the database with a login that can read every table");
+            }
+            return new Reachable("PostgreSQL " + serverVersion, Tools.describe(pgDump.path()));
+        } catch (SQLException e) {
+            throw new DumpException("could not read the PostgreSQL server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to five tables or sequences the login may not read, schema-qualified. */
+    private static List<String> unreadableTables(Connection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("""
+                SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p', 'S', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND n.nspname NOT LIKE 'pg\\_toast%' AND NOT has_table_privilege(c.oid, 'SELECT')
+                ORDER BY 1 LIMIT 5""");
+             var rows = statement.executeQuery()) {
+            var names = new java.util.ArrayList<String>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
+    }
+
     private static void cleanUp(Connection connection, ToolRun run) {
         RunningDump.closeQuietly(connection);
         if (run != null) {

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,11 +121,13 @@ public final class RestoreRunner {
             Instant now = clock.instant();
             var outcome = snapshots.createManual(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), restore.addonId(),
                     restore.target(), target.engine(), SnapshotKind.MANUAL, "before restore of " + restoring.id(), null,
-                    UUID.randomUUID(), now), Integer.MAX_VALUE, now.minus(limits.backupTimeout()));
+                    UUID.randomUUID(), now), new SnapshotRepository.ManualRules(now.minus(limits.backupTimeout()),
+                    OptionalInt.empty(), null)); // ours, to protect the target: no plan cap, and never an earlier restore's
+
             safetyId = switch (outcome) {
                 case SnapshotRepository.ManualRequest.Created created -> created.snapshotId();
-                case SnapshotRepository.ManualRequest.AlreadyInProgress existing -> existing.snapshot().id();
-                case SnapshotRepository.ManualRequest.QueueFull full -> throw new IllegalStateException("no queue limit was set");
+                case SnapshotRepository.ManualRequest.Existing existing -> existing.snapshot().id();
+                case SnapshotRepository.ManualRequest.CapReached cap -> throw new IllegalStateException("no cap was set");
             };
             restores.recordSafetySnapshot(restore.id(), safetyId);
         }

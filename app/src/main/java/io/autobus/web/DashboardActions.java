@@ -123,10 +123,10 @@ public final class DashboardActions {
             requested = manualSnapshots.take(addonId, ctx.formParam("database"), ctx.formParam("description"));
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
-        } catch (ManualSnapshots.QueueFullException e) {
-            throw new HttpResponseException(429, e.getMessage());
+        } catch (ManualSnapshots.CapReachedException e) {
+            throw new HttpResponseException(409, e.getMessage());
         }
-        ctx.redirect(requested.alreadyInProgress() ? "/dashboard?done=already" : "/dashboard?done=created");
+        ctx.redirect(requested.alreadyAsked() ? "/dashboard?done=already" : "/dashboard?done=created");
     }
 
     /** {@code POST /dashboard/snapshots/{id}/delete}, from the confirmation page. */
@@ -159,7 +159,7 @@ public final class DashboardActions {
     public void attachDatabase(Context ctx) {
         UUID addonId = formSession(ctx);
         try {
-            attacher.attach(addonId, ctx.formParam("name"), ctx.formParam("url"));
+            attacher.attach(addonId, ctx.formParam("name"), ctx.formParam("url"), "on".equals(ctx.formParam("replace")));
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse("This database cannot be attached: " + e.getMessage());
         }

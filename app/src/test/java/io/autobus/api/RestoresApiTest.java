@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.addon.AddonRepository;
-import io.autobus.backup.DatabaseAttacher;
 import io.autobus.crypto.SecretBox;
 import io.autobus.restore.RestoreMode;
 import io.autobus.restore.RestoreRepository;
@@ -46,8 +45,7 @@ class RestoresApiTest {
     }
 
     private void attach(Tenant tenant, String name, String url) {
-        new DatabaseAttacher(addons, new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(tenant.addonId(), name, url);
+        app.attach(tenant.addonId(), name, url);
     }
 
     @Test

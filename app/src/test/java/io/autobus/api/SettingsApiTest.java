@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.addon.AddonRepository;
-import io.autobus.backup.DatabaseAttacher;
 import io.autobus.crypto.SecretBox;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.TestApp;
@@ -23,9 +22,7 @@ class SettingsApiTest {
     SettingsApiTest() throws Exception {
         UUID addonId = UUID.randomUUID();
         HerokuPartner.of(app).provision(addonId, "travel", "grant-" + addonId);
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks()))
-                .attach(addonId, "DATABASE", "postgres://postgres@127.0.0.1:5432/settings_api");
+        app.attach(addonId, "DATABASE", io.autobus.support.TestDatabase.create("settings_api"));
         token = new ApiTokens(app.db).enable(addonId, true).orElseThrow();
         var start = patch("{\"database\": \"DATABASE_URL\", \"exclude_tables\": [\"audit_log\"]}");
         assertThat(start.statusCode()).as(start.body()).isEqualTo(200);

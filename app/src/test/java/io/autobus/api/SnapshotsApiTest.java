@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotKind;
 import io.autobus.backup.SnapshotRepository;
@@ -51,8 +50,7 @@ class SnapshotsApiTest {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY)");
             statement.execute("INSERT INTO items SELECT generate_series(1, 12)");
         }
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(id, "DATABASE", source);
+        app.attach(id, "DATABASE", source);
         String token = tokens.enable(id, true).orElseThrow();
         return new Tenant(id, key, token);
     }

@@ -29,7 +29,9 @@ class BackupDispatcherTest {
 
     BackupDispatcherTest() {
         jobStorage.setJobMapper(new JobMapper(new JacksonJsonMapper()));
-        dispatcher = new BackupDispatcher(schedules, metadata.addons, snapshots, new JobRequestScheduler(jobStorage), clock);
+        var scheduler = new JobRequestScheduler(jobStorage);
+        dispatcher = new BackupDispatcher(schedules, metadata.addons, snapshots, scheduler,
+                new io.autobus.notify.Notifier(metadata.database.dsl(), scheduler, false, clock), clock);
     }
 
     @AfterEach
@@ -62,7 +64,8 @@ class BackupDispatcherTest {
                 "2026-11-30 Daily DATABASE_URL",
                 "2026-12-01 Monthly DATABASE_URL",
                 "2026-12-02 Daily DATABASE_URL");
-        assertThat(metadata.database.dsl().fetchCount(org.jooq.impl.DSL.table("jobrunr_jobs")))
+        assertThat(metadata.database.dsl().fetchCount(org.jooq.impl.DSL.table("jobrunr_jobs"),
+                org.jooq.impl.DSL.field("jobSignature", String.class).contains("BackupJob")))
                 .as("one job per snapshot, whatever the rounds").isEqualTo(6);
         assertThat(snapshots.ofAddon(addon)).allSatisfy(s -> assertThat(s.jobId()).isNotNull());
     }
@@ -101,6 +104,40 @@ class BackupDispatcherTest {
         assertThat(whileLost).isZero();
         assertThat(withAccess).isEqualTo(1);
         assertThat(snapshots.ofAddon(addon)).hasSize(1);
+    }
+
+    @Test
+    void databases_beyond_the_plan_are_not_backed_up_and_the_owner_is_told_once_each_time_they_fall_out() {
+        UUID addon = metadata.addon(Plan.FREE, clock.instant());
+        attach(addon, "ZEBRA_URL");
+        clock.advance(Duration.ofMinutes(1));
+        attach(addon, "ALPHA_URL"); // later, although first in alphabetical order: ZEBRA_URL keeps the plan's place
+        dispatcher.dispatch();
+
+        for (int day = 0; day < 3; day++) {
+            clock.advance(Duration.ofDays(1));
+            dispatcher.dispatch();
+        }
+        assertThat(snapshots.ofAddon(addon)).extracting(Snapshot::configVar).containsOnly("ZEBRA_URL").hasSize(3);
+        assertThat(notices(addon)).as("told once, not every night").containsExactly("ALPHA_URL is not backed up: your plan does not cover it");
+
+        metadata.addons.updatePlan(addon, Plan.TRAVEL, clock.instant());
+        clock.advance(Duration.ofDays(1));
+        dispatcher.dispatch();
+        assertThat(snapshots.ofAddon(addon)).extracting(Snapshot::configVar).contains("ALPHA_URL");
+
+        metadata.addons.updatePlan(addon, Plan.FREE, clock.instant());
+        clock.advance(Duration.ofDays(1));
+        dispatcher.dispatch();
+        assertThat(notices(addon)).as("out of the plan again: told again").hasSize(2);
+    }
+
+    private java.util.List<String> notices(UUID addon) {
+        var notification = org.jooq.impl.DSL.table("notification");
+        return metadata.database.dsl().select(org.jooq.impl.DSL.field("subject", String.class)).from(notification)
+                .where(org.jooq.impl.DSL.field("addon_id", UUID.class).eq(addon), org.jooq.impl.DSL.field("event", String.class)
+                        .eq("database_not_covered"))
+                .fetch(0, String.class);
     }
 
     private void attach(UUID addon, String configVar) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Manual snapshots are bounded: asking again for a database whose snapshot is still pending or
- * running answers with that snapshot, and an add-on has at most its plan's number in progress.
+ * running (or the same request moments later) answers with that snapshot; only databases the plan
+ * covers are snapshotted; a plan's cap on held manual snapshots refuses one more, naming the oldest.
  * The databases are tarpits (they accept and never answer), so a snapshot stays "running" for
  * the whole test, as a long dump would.
  */
@@ -55,7 +56,7 @@ class ManualSnapshotQueueTest {
         assertThat(answers).extracting(a -> a.path("snapshot_id").asText()).containsOnly(snapshotId);
         assertThat(answers.getFirst().path("message").asText()).isEqualTo("Snapshot is in progress, it may take awhile");
         assertThat(answers.subList(1, 30)).extracting(a -> a.path("message").asText())
-                .containsOnly("A snapshot of DATABASE_URL is already in progress; this is that one");
+                .containsOnly("A snapshot of DATABASE_URL is already in progress, so no other was queued; this is that one");
         assertOneSnapshotAndOneJob(addon, snapshotId);
     }
 
@@ -106,30 +107,81 @@ class ManualSnapshotQueueTest {
     }
 
     @Test
-    void a_free_addon_has_at_most_two_snapshots_in_progress_and_is_told_why_when_it_asks_for_more() throws Exception {
-        UUID addon = addon("free", "DATABASE", "STAGING", "REPORTS");
+    void a_free_addon_snapshots_the_database_its_plan_covers_and_is_told_which_plan_covers_the_others() throws Exception {
+        UUID addon = addon("free", "DATABASE", "STAGING");
         String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
 
         var first = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
-        var second = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of());
-        var third = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"REPORTS_URL\"}", Map.of());
-        var firstAgain = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+        var staging = app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"STAGING_URL\"}", Map.of());
         var browser = DashboardSession.open(app.http, addon, app.clock.instant(), TestApp.SSO_SALT, "app-" + addon);
-        var fromDashboard = browser.post("/dashboard/snapshots", Map.of("database", "REPORTS_URL"));
+        var fromDashboard = browser.post("/dashboard/snapshots", Map.of("database", "STAGING_URL"));
 
         assertThat(first.statusCode()).isEqualTo(202);
-        assertThat(second.statusCode()).isEqualTo(202);
-        assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
-        assertThat(JSON.readTree(third.body()).path("message").asText()).isEqualTo(
-                "This add-on already has 2 snapshots waiting or running, the most the free plan allows at once."
-                        + " Take another when one of them has finished.");
-        assertThat(third.headers().firstValue("Retry-After")).hasValue("60");
-        assertThat(firstAgain.statusCode()).as("asking again for one in progress is still answered with it").isEqualTo(202);
-        assertThat(JSON.readTree(firstAgain.body()).path("jid").asText()).isEqualTo(JSON.readTree(first.body()).path("jid").asText());
-        assertThat(fromDashboard.statusCode()).isEqualTo(429);
-        assertThat(fromDashboard.body()).contains("the most the free plan allows at once");
-        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getConfigVar())
-                .containsExactlyInAnyOrder("DATABASE_URL", "STAGING_URL");
+        assertThat(staging.statusCode()).as(staging.body()).isEqualTo(422);
+        assertThat(JSON.readTree(staging.body()).path("message").asText()).isEqualTo(
+                "STAGING_URL is not covered by your plan: the free plan backs up 1 database (DATABASE_URL)."
+                        + " Upgrade to travel (5 databases) to back it up: heroku addons:upgrade autobus:travel.");
+        assertThat(fromDashboard.statusCode()).isEqualTo(422);
+        assertThat(fromDashboard.body()).contains("STAGING_URL is not covered by your plan");
+        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getConfigVar()).containsExactly("DATABASE_URL");
+    }
+
+    @Test
+    void beyond_the_free_plans_five_manual_snapshots_a_new_one_is_refused_naming_the_oldest_to_delete() throws Exception {
+        UUID addon = addon("free", "DATABASE");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        var snapshots = new SnapshotRepository(app.db);
+        var held = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "DATABASE_URL",
+                    "postgresql", SnapshotKind.MANUAL, i == 0 ? "before the big migration" : "deploy " + i, null, UUID.randomUUID(),
+                    app.clock.instant().minus(Duration.ofDays(10 - i))));
+            snapshots.complete(id, new SnapshotRepository.Completion("15.4", 3, "x", "local", "key-" + id, null, null),
+                    app.clock.instant(), app.clock.instant());
+            held.add(id);
+        }
+
+        var refused = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"one more\"}", Map.of());
+        var browser = DashboardSession.open(app.http, addon, app.clock.instant(), TestApp.SSO_SALT, "app-" + addon);
+        var fromDashboard = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "description", "one more"));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        String message = JSON.readTree(refused.body()).path("message").asText();
+        assertThat(message).startsWith("The free plan keeps up to 5 manual snapshots and this add-on has 5, so no other was taken."
+                + " Delete one to take another; the oldest: " + held.getFirst() + " (DATABASE_URL, ")
+                .contains("\"before the big migration\"")
+                .endsWith("Or upgrade to travel (unlimited manual snapshots): heroku addons:upgrade autobus:travel.");
+        assertThat(fromDashboard.statusCode()).isEqualTo(409);
+        assertThat(fromDashboard.body()).contains("Delete one to take another").contains(held.getFirst());
+        assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getId()).containsExactlyInAnyOrderElementsOf(held);
+
+        var deleted = app.http.send("DELETE", "/api/snapshots/" + held.getFirst() + "?token=" + token, null, Map.of());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"one more\"}", Map.of()).statusCode())
+                .as("once one is deleted").isEqualTo(202);
+    }
+
+    @Test
+    void the_same_request_repeated_moments_after_its_snapshot_finished_answers_with_that_snapshot() throws Exception {
+        UUID addon = addon("travel", "DATABASE");
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        var first = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}",
+                Map.of()).body());
+        app.db.update(SNAPSHOT).set(SNAPSHOT.STATUS, "failed").set(SNAPSHOT.ERROR, "could not connect")
+                .where(SNAPSHOT.ID.eq(first.path("snapshot_id").asText())).execute(); // it ended at once
+
+        var repeated = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}", Map.of());
+        var other = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"another\"}", Map.of());
+
+        assertThat(JSON.readTree(repeated.body()).path("snapshot_id").asText()).isEqualTo(first.path("snapshot_id").asText());
+        assertThat(JSON.readTree(repeated.body()).path("message").asText())
+                .isEqualTo("The same snapshot of DATABASE_URL was asked for moments ago, so no other was taken; this is that one");
+        assertThat(JSON.readTree(other.body()).path("snapshot_id").asText()).as("a different request is a new snapshot")
+                .isNotEqualTo(first.path("snapshot_id").asText());
+        app.clock.advance(ManualSnapshots.REPEATED_WITHIN.plusSeconds(1));
+        var later = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}", Map.of());
+        assertThat(JSON.readTree(later.body()).path("snapshot_id").asText()).as("asked again later: a new snapshot")
+                .isNotEqualTo(first.path("snapshot_id").asText());
     }
 
     @Test
@@ -162,7 +214,7 @@ class ManualSnapshotQueueTest {
     private UUID addon(String plan, String... databases) {
         UUID id = app.provisionedAddon(plan);
         for (String database : databases) {
-            app.attach(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
+            app.attachedEarlier(id, database, "postgres://u:p@127.0.0.1:" + tarpit.port() + "/" + database.toLowerCase());
         }
         return id;
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seed's retention table over a simulated year and a half of daily runs. */
+/** The seed's retention table over simulated years of daily runs: scheduled ones go by kind, manual ones never. */
 class RetentionTest {
     private static final LocalDate FIRST_DAY = LocalDate.parse("2026-01-01");
 
@@ -44,8 +44,9 @@ class RetentionTest {
         var store = new LocalSnapshotStore(storage, URI.create("http://localhost"), new byte[32], clock);
         var stores = SnapshotStores.local(store, new LocalDownloads(storage, new byte[32], clock));
         UUID addon = metadata.addon(Plan.TRAVEL, FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC));
+        metadata.addons.replaceDatabases(addon, List.of(DATABASE), clock.instant());
         var schedule = new BackupSchedule(3, 0, ZoneId.of("UTC"), DayOfWeek.SUNDAY, true);
-        var pruner = new SnapshotPruner(snapshots, metadata.addons, stores, clock);
+        var pruner = new SnapshotPruner(snapshots, stores, clock);
         var all = new ArrayList<String>();
 
         // 500 days of runs; the last 20 fail (the database went away), pruning after each day.
@@ -92,27 +93,68 @@ class RetentionTest {
     }
 
     @Test
-    void manual_snapshots_are_kept_up_to_the_plan_s_count_newest_first() throws Exception {
+    void over_a_year_of_daily_pruning_no_manual_snapshot_is_ever_deleted() throws Exception {
         var store = new LocalSnapshotStore(storage, URI.create("http://localhost"), new byte[32], clock);
         var stores = SnapshotStores.local(store, new LocalDownloads(storage, new byte[32], clock));
-        UUID addon = metadata.addon(Plan.FREE, clock.instant());
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < Plan.FREE.manualSnapshots() + 3; i++) {
-            clock.advance(Duration.ofDays(40));
-            String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "DATABASE_URL",
-                    "postgresql", SnapshotKind.MANUAL, "before deploy " + i, null, UUID.randomUUID(), clock.instant()));
-            String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", id, "postgresql");
-            store.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}));
-            snapshots.complete(id, new SnapshotRepository.Completion("15.4", 3, "x", store.region(), key, null, null),
-                    clock.instant(), clock.instant());
-            ids.add(id);
+        UUID addon = metadata.addon(Plan.FREE, FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC));
+        metadata.addons.replaceDatabases(addon, List.of(DATABASE), clock.instant());
+        var schedule = new BackupSchedule(3, 0, ZoneId.of("UTC"), DayOfWeek.SUNDAY, false);
+        var pruner = new SnapshotPruner(snapshots, stores, clock);
+        var manual = new ArrayList<String>();
+
+        for (int day = 0; day < 365; day++) {
+            LocalDate date = FIRST_DAY.plusDays(day);
+            Instant runAt = date.atTime(3, 0).toInstant(ZoneOffset.UTC);
+            setClock(runAt);
+            storedSnapshot(store, addon, schedule.kindOn(date), null, date);
+            if (day % 9 == 0) {
+                setClock(runAt.plus(Duration.ofHours(8)));
+                manual.add(storedSnapshot(store, addon, SnapshotKind.MANUAL, day == 0 ? "before the big migration" : "deploy " + day, null));
+            }
+            pruner.prune();
         }
 
-        new SnapshotPruner(snapshots, metadata.addons, stores, clock).prune();
+        var kept = snapshots.ofAddon(addon);
+        assertThat(kept).filteredOn(s -> s.kind() == SnapshotKind.MANUAL).extracting(Snapshot::id)
+                .as("the seed keeps manual snapshots: Unlimited").containsExactlyInAnyOrderElementsOf(manual);
+        assertThat(kept).filteredOn(s -> s.kind() == SnapshotKind.MANUAL)
+                .allSatisfy(s -> assertThat(store.exists(s.storageKey())).as(s.description()).isTrue());
+        assertThat(kept).filteredOn(s -> s.kind() == SnapshotKind.DAILY).as("daily ones still go after a week").hasSizeLessThanOrEqualTo(7);
+    }
 
-        assertThat(snapshots.ofAddon(addon)).extracting(Snapshot::id)
-                .as("old manual snapshots are not pruned by age, only by count")
-                .containsExactlyElementsOf(ids.reversed().subList(0, Plan.FREE.manualSnapshots()));
+    @Test
+    void a_detached_database_s_snapshots_go_when_their_retention_ends_its_manual_ones_stay() throws Exception {
+        var store = new LocalSnapshotStore(storage, URI.create("http://localhost"), new byte[32], clock);
+        var stores = SnapshotStores.local(store, new LocalDownloads(storage, new byte[32], clock));
+        UUID addon = metadata.addon(Plan.TRAVEL, clock.instant());
+        metadata.addons.replaceDatabases(addon, List.of(DATABASE), clock.instant());
+        String daily = storedSnapshot(store, addon, SnapshotKind.DAILY, null, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        String manual = storedSnapshot(store, addon, SnapshotKind.MANUAL, "before the big migration", null);
+        var pruner = new SnapshotPruner(snapshots, stores, clock);
+
+        clock.advance(Duration.ofDays(30));
+        pruner.prune();
+        assertThat(snapshots.find(daily)).as("the newest of a database the add-on has is kept, however old").isPresent();
+
+        metadata.addons.replaceDatabases(addon, List.of(), clock.instant()); // the app no longer has it
+        pruner.prune();
+        assertThat(snapshots.find(daily)).as("past its week, and the database is gone").isEmpty();
+        assertThat(snapshots.find(manual)).isPresent();
+    }
+
+    private static final io.autobus.addon.FoundDatabase DATABASE =
+            new io.autobus.addon.FoundDatabase("DATABASE_URL", "postgresql", "db.example.com", 5432, "app");
+
+    /** A completed snapshot of DATABASE_URL, taken now, with its object in the store. */
+    private String storedSnapshot(LocalSnapshotStore store, UUID addon, SnapshotKind kind, String description, LocalDate day)
+            throws Exception {
+        String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "DATABASE_URL",
+                "postgresql", kind, description, day, UUID.randomUUID(), clock.instant()));
+        String key = SnapshotKeys.objectKey(addon, "DATABASE_URL", id, "postgresql");
+        store.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}));
+        snapshots.complete(id, new SnapshotRepository.Completion("15.4", 3, "x", store.region(), key, null, null),
+                clock.instant(), clock.instant());
+        return id;
     }
 
     private void setClock(Instant instant) {

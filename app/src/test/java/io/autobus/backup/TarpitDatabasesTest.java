@@ -82,7 +82,7 @@ class TarpitDatabasesTest {
     }
 
     private void attach(UUID addon, String name, String url) {
-        app.attach(addon, name, url);
+        app.attachedEarlier(addon, name, url);
     }
 
     private void backUpNow(UUID addon, String database) {

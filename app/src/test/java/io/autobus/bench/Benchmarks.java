@@ -95,7 +95,9 @@ public final class Benchmarks {
             customer.scheduleAwayFromNow();
             for (DataSet data : group.dataSets()) {
                 customer.attach(data.attachName(), data.url());
+                data.createEmpty(RESTORED); // attaching tests the connection: the database must be there
                 customer.attach(restoreTarget(data), data.urlOf(RESTORED));
+                data.drop(RESTORED);
             }
             for (int run = 1; run <= options.runs; run++) {
                 for (DataSet data : group.dataSets()) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.addon.AddonRepository;
 import io.autobus.api.ApiTokens;
-import io.autobus.backup.DatabaseAttacher;
 import io.autobus.crypto.SecretBox;
 import io.autobus.release.ReleaseRepository;
 import io.autobus.support.HerokuPartner;
@@ -72,8 +71,7 @@ class ReleaseWebhooksTest {
         try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
             sql.execute("CREATE TABLE t (id int)");
         }
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(addon, "DATABASE", source);
+        app.attach(addon, "DATABASE", source);
         var credentials = releases.credentials(addon);
         deliver(addon, release("t-42", 42, "succeeded", "Deploy 4242424", app.clock.instant().minusSeconds(60)),
                 credentials.authorization(), credentials.secret());
@@ -107,8 +105,7 @@ class ReleaseWebhooksTest {
         UUID addon = provisioned();
         String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
         String source = TestDatabase.create("after_release");
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(addon, "DATABASE", source);
+        app.attach(addon, "DATABASE", source);
         var credentials = releases.credentials(addon);
         var patched = app.http.send("PATCH", "/api/settings?token=" + token, "{\"snapshot_after_release\": true}",
                 Map.of("Content-Type", "application/json"));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.addon.AddonRepository;
-import io.autobus.backup.DatabaseAttacher;
 import io.autobus.crypto.SecretBox;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.SourceDatabases;
@@ -63,8 +62,7 @@ class ReleasePhaseScriptTest {
         UUID id = UUID.randomUUID();
         var provision = HerokuPartner.of(app).provision(id, "travel", "grant-" + id);
         String key = JSON.readTree(provision.body()).path("config").path("AUTOBUS_URL").asText().replaceAll("^https://addon:([^@]+)@.*$", "$1");
-        new DatabaseAttacher(new AddonRepository(app.db), new SecretBox(TestApp.SECRET_KEY), app.clock,
-                new io.autobus.net.CustomerAddresses(app.settings.privateNetworks())).attach(id, "DATABASE", database);
+        app.attach(id, "DATABASE", database);
         return app.http.baseUrl().replace("http://", "http://addon:" + key + "@") + "/";
     }
 

@@ -41,6 +41,7 @@ public final class BackupHarness {
     public final AddonRepository addons = new AddonRepository(app.db);
     public final SnapshotRepository snapshots = new SnapshotRepository(app.db);
     private final SecretBox secrets = new SecretBox(TestApp.SECRET_KEY);
+    private final PrivateNetworks privateNetworks;
     private final CustomerAddresses addresses;
 
     /** As the test app is configured: private networks allowed, off a dyno. */
@@ -50,6 +51,7 @@ public final class BackupHarness {
 
     /** Attaches and backs up under this {@code AUTOBUS_PRIVATE_NETWORKS}. */
     public BackupHarness(PrivateNetworks privateNetworks) {
+        this.privateNetworks = privateNetworks;
         this.addresses = new CustomerAddresses(privateNetworks);
     }
 
@@ -59,7 +61,7 @@ public final class BackupHarness {
     }
 
     public void attach(UUID addonId, String name, String url) {
-        new DatabaseAttacher(addons, secrets, app.clock, addresses).attach(addonId, name, url);
+        app.attacher(privateNetworks).attach(addonId, name, url, false);
     }
 
     /** Takes a manual snapshot now, in this thread, and returns it as recorded. */

@@ -97,8 +97,29 @@ public final class TestApp {
 
     /** Attaches a database by URL, as the dashboard does, under this app's AUTOBUS_PRIVATE_NETWORKS. */
     public void attach(java.util.UUID addonId, String name, String url) {
-        new io.autobus.backup.DatabaseAttacher(new io.autobus.addon.AddonRepository(db), new io.autobus.crypto.SecretBox(SECRET_KEY),
-                clock, new io.autobus.net.CustomerAddresses(settings.privateNetworks())).attach(addonId, name, url);
+        attacher(settings.privateNetworks()).attach(addonId, name, url, false);
+    }
+
+    /**
+     * Records an attached database as if its connection test had passed when it was attached: for databases that
+     * stall or fail later (tarpits, servers stopped on purpose), which the attacher's test would refuse today.
+     */
+    public void attachedEarlier(java.util.UUID addonId, String name, String url) {
+        var addons = new io.autobus.addon.AddonRepository(db);
+        var addon = addons.find(addonId).orElseThrow();
+        var parsed = io.autobus.db.DatabaseUrl.parse(url);
+        var database = new io.autobus.addon.FoundDatabase(name + "_URL",
+                parsed.engine() == io.autobus.db.DatabaseUrl.Engine.POSTGRESQL ? "postgresql" : "mysql",
+                parsed.host(), parsed.port(), parsed.database());
+        addons.attach(addonId, database, new io.autobus.crypto.SecretBox(SECRET_KEY)
+                .seal(io.autobus.backup.BackupTargets.urlPurpose(addon, database.configVar()), url), clock.instant());
+    }
+
+    /** The dashboard's attacher (connection test included) under {@code AUTOBUS_PRIVATE_NETWORKS}. */
+    public io.autobus.backup.DatabaseAttacher attacher(io.autobus.net.PrivateNetworks privateNetworks) {
+        return new io.autobus.backup.DatabaseAttacher(new io.autobus.addon.AddonRepository(db), new io.autobus.crypto.SecretBox(SECRET_KEY),
+                clock, new io.autobus.net.CustomerAddresses(privateNetworks),
+                io.autobus.dump.Dumpers.installed(java.nio.file.Path.of(settings.home().toString(), "tmp"), 1));
     }
 
     private static String temporaryHome() {
