@@ -74,6 +74,7 @@ import io.autobus.verify.Verification;
 import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.web.DashboardActions;
+import io.autobus.web.DetachPage;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.Pages;
@@ -199,6 +200,7 @@ public final class App implements AutoCloseable {
                     manualSnapshots,
                     attacher, snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard);
+            var detachPage = new DetachPage(sessions, addons, attacher, pages);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
             var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
             var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
@@ -260,6 +262,8 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/snapshots", dashboardActions::takeSnapshot);
                 config.routes.post("/dashboard/databases", dashboardActions::attachDatabase);
                 config.routes.post("/dashboard/databases/options", dashboardActions::changeDumpOptions);
+                config.routes.get("/dashboard/databases/{name}/detach", detachPage::confirm);
+                config.routes.post("/dashboard/databases/{name}/detach", detachPage::detach);
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
                 config.routes.post("/dashboard/releases", dashboardActions::changeReleases);

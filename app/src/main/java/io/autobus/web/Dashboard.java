@@ -76,6 +76,10 @@ public final class Dashboard {
         }
         all.forEach(s -> byDatabase.computeIfAbsent(s.configVar(), k -> new ArrayList<>()).add(s));
         model.put("byDatabase", byDatabase);
+        model.put("coverage", addons.coverage(addon));
+        model.put("attached", addons.databases(addon.id()).stream().map(FoundDatabase::configVar)
+                .filter(name -> addons.databaseEntry(addon.id(), name).map(AddonRepository.DatabaseEntry::attached).orElse(false))
+                .toList());
         var recentRestores = restores.ofAddon(addon.id(), RECENT_RESTORES);
         model.put("restores", recentRestores);
         model.put("inProgress", all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING || s.status() == SnapshotStatus.RUNNING
@@ -147,6 +151,7 @@ public final class Dashboard {
         model.put("newToken", newToken);
         model.put("releaseScript", RELEASE_SCRIPT);
         model.put("snapshotAfterRelease", settings.snapshotAfterRelease(addon.id()));
+        model.put("plans", io.autobus.addon.Plan.values());
         pages.render(ctx, 200, "settings", model);
     }
 

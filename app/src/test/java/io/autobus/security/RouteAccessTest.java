@@ -49,7 +49,9 @@ class RouteAccessTest {
         var routes = List.of(new String[] {"GET", "/api/snapshots"}, new String[] {"POST", "/api/snapshots"},
                 new String[] {"GET", "/api/snapshots/latest"}, new String[] {"GET", "/api/snapshots/check_snapshot?jid=" + UUID.randomUUID()},
                 new String[] {"GET", "/api/snapshots/" + id}, new String[] {"DELETE", "/api/snapshots/" + id},
-                new String[] {"GET", "/api/settings"}, new String[] {"PATCH", "/api/settings"});
+                new String[] {"GET", "/api/settings"}, new String[] {"PATCH", "/api/settings"},
+                new String[] {"GET", "/api/databases"}, new String[] {"POST", "/api/databases"},
+                new String[] {"DELETE", "/api/databases/VICTIM_URL"});
 
         for (String[] route : routes) {
             var none = http.send(route[0], route[1], route[0].equals("GET") || route[0].equals("DELETE") ? null : "{}", Map.of());
@@ -66,6 +68,7 @@ class RouteAccessTest {
             }
         }
         assertThat(harness.snapshots.find(id)).as("nothing of the victim's was deleted").isPresent();
+        assertThat(new io.autobus.addon.AddonRepository(app.db).databases(victim.addonId())).as("nor detached").isNotEmpty();
     }
 
     @Test
@@ -79,7 +82,7 @@ class RouteAccessTest {
 
         for (String page : List.of("/dashboard", "/dashboard/statistics", "/dashboard/settings", "/dashboard/snapshots/" + id,
                 "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete", "/dashboard/snapshots/" + id + "/restore",
-                "/dashboard/restores/" + restore)) {
+                "/dashboard/restores/" + restore, "/dashboard/databases/DATABASE_URL/detach")) {
             assertThat(http.get(page, null).statusCode()).as(page + " without a session").isEqualTo(401);
             assertThat(http.get(page, "autobus_session=forged").statusCode()).as(page + " with a forged session").isEqualTo(401);
         }
@@ -91,7 +94,7 @@ class RouteAccessTest {
         }
         for (String form : List.of("/dashboard/snapshots", "/dashboard/databases", "/dashboard/databases/options", "/dashboard/schedule",
                 "/dashboard/notifications", "/dashboard/api", "/dashboard/snapshots/" + id + "/verify", "/dashboard/snapshots/" + id + "/delete",
-                "/dashboard/snapshots/" + id + "/restore")) {
+                "/dashboard/snapshots/" + id + "/restore", "/dashboard/databases/DATABASE_URL/detach")) {
             var withoutToken = http.postFormWithCookie(form, Map.of("database", "DATABASE_URL"), victim.browser().cookie());
             var withAttackersToken = http.postFormWithCookie(form, Map.of("csrf", attacker.browser().csrf()), victim.browser().cookie());
             assertThat(withoutToken.statusCode()).as(form + " without the form token").isEqualTo(401);
