@@ -138,6 +138,20 @@ export interface Settings {
  * Plain fetch, never the Heroku client: the user's Heroku token must never reach Autobus.
  * Every string in an answer, and in an error, is made `printable` here, before any command sees it.
  */
+/** One of the add-on's databases (GET /api/databases). */
+export interface Database {
+  database: string
+  engine: string
+  host: string
+  port: number
+  name: string
+  source: 'config_var' | 'attached'
+  covered: boolean
+  not_covered_reason: string | null
+  server?: string
+  dump_tool?: string
+}
+
 export class AutobusClient {
   private readonly origin: string
   private readonly authorization: string
@@ -217,6 +231,18 @@ export class AutobusClient {
 
   changeSettings(change: Record<string, unknown>): Promise<Settings> {
     return this.request('PATCH', '/api/settings', change)
+  }
+
+  databases(): Promise<Database[]> {
+    return this.request('GET', '/api/databases')
+  }
+
+  attach(name: string, url: string, replace: boolean): Promise<Database> {
+    return this.request('POST', '/api/databases', {name, url, replace})
+  }
+
+  detach(name: string): Promise<{message: string}> {
+    return this.request('DELETE', `/api/databases/${encodeURIComponent(name)}`)
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
