@@ -200,7 +200,7 @@ public final class App implements AutoCloseable {
                     new DatabaseAttacher(addons, secrets, clock, customerAddresses), snapshots, stores, backupSettings, notificationSettings,
                     verification, snapshotDeleter, apiTokens, dashboard, flash);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
-            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
+            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages, flash);
             var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
 
             var httpLimits = settings.http();
