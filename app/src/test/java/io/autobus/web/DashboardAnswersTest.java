@@ -95,6 +95,14 @@ class DashboardAnswersTest {
     }
 
     @Test
+    void a_refused_snapshot_request_keeps_its_description_beside_the_create_form() {
+        var refused = browser.post("/dashboard/snapshots", Map.of("database", "GONE_URL", "description", "before the big migration"));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(formOf(refused.body(), "create-snapshot")).contains("GONE_URL").contains("value=\"before the big migration\"");
+    }
+
+    @Test
     void verify_again_says_it_is_queued_on_the_page_that_follows_it() {
         var harness = new io.autobus.support.BackupHarness();
         UUID addon = harness.provisionedAddon();
