@@ -63,7 +63,7 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#attach-database button")).click();
         waitFor(By.cssSelector("#create-snapshot input[name=description]")).sendKeys("before the migration");
         browser.findElement(By.cssSelector("#create-snapshot button")).click();
-        assertThat(waitFor(By.id("flash")).getText()).isEqualTo("Snapshot of DATABASE_URL queued; this page follows it until it is done and verified.");
+        assertThat(flash("Snapshot of")).isEqualTo("Snapshot of DATABASE_URL queued; this page follows it until it is done and verified.");
 
         // The page refreshes itself while the snapshot is taken and verified.
         try {
@@ -100,8 +100,10 @@ class DashboardBrowserTest {
         browser.get(base + "/dashboard/settings");
         new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).selectByValue("22");
         browser.findElement(By.cssSelector("#schedule button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> "22".equals(new Select(driver.findElement(
-                By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption().getAttribute("value")));
+        // The next page, not the one the click left: it says what was saved (waiting for the select raced the navigation).
+        flash("Schedule saved: daily at 22:");
+        assertThat(new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption()
+                .getAttribute("value")).isEqualTo("22");
         browser.findElement(By.cssSelector("#api button[value=enable]")).click();
         assertThat(waitFor(By.id("api-token")).getText()).matches("[A-Za-z0-9_-]{43}");
         screenshot("5-settings");
@@ -111,7 +113,7 @@ class DashboardBrowserTest {
         waitFor(By.id("confirm"));
         screenshot("6-delete-confirmation");
         browser.findElement(By.id("confirm")).click();
-        assertThat(waitFor(By.id("flash")).getText()).isEqualTo("Snapshot " + snapshotId + " was deleted, with its file.");
+        assertThat(flash("Snapshot " + snapshotId)).isEqualTo("Snapshot " + snapshotId + " was deleted, with its file.");
         assertThat(browser.findElements(By.cssSelector("tr.snapshot"))).isEmpty();
         screenshot("7-snapshots-after-delete");
     }
@@ -132,7 +134,7 @@ class DashboardBrowserTest {
         screenshot("8-attach-refused");
         browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys(source);
         browser.findElement(By.cssSelector("#attach-database button")).click();
-        assertThat(waitFor(By.id("flash")).getText()).startsWith("Database LOCAL_URL attached");
+        flash("Database LOCAL_URL attached");
         browser.navigate().refresh();
         assertThat(browser.findElements(By.id("flash"))).as("shown once").isEmpty();
 
@@ -164,7 +166,7 @@ class DashboardBrowserTest {
         zone.clear();
         zone.sendKeys("Europe/Berlin");
         browser.findElement(By.cssSelector("#schedule button")).click();
-        assertThat(waitFor(By.id("flash")).getText()).matches("Schedule saved: daily at 05:\\d\\d Europe/Berlin; the run on Sunday is kept as Weekly\\.");
+        assertThat(flash("Schedule saved")).matches("Schedule saved: daily at 05:\\d\\d Europe/Berlin; the run on Sunday is kept as Weekly\\.");
         screenshot("11-schedule-saved");
 
         var level = browser.findElement(By.cssSelector("#options-LOCAL_URL input[name=compression_level]"));
@@ -182,10 +184,10 @@ class DashboardBrowserTest {
         webhook.clear();
         webhook.sendKeys("https://example.com/hook");
         browser.findElement(By.cssSelector("#notify button")).click();
-        assertThat(waitFor(By.id("flash")).getText()).isEqualTo("Notifications saved: e-mails go to the app owner, and each message is posted to https://example.com/hook.");
+        assertThat(flash("Notifications saved")).isEqualTo("Notifications saved: e-mails go to the app owner, and each message is posted to https://example.com/hook.");
 
         browser.findElement(By.cssSelector("#api button[value=enable]")).click();
-        assertThat(waitFor(By.id("flash")).getText()).startsWith("API enabled");
+        flash("API enabled");
         String first = browser.findElement(By.id("api-token")).getText();
         browser.findElement(By.id("regenerate")).click();
         assertThat(waitFor(By.id("confirm-regenerate")).getText()).contains("The current token stops working at once");
@@ -203,6 +205,18 @@ class DashboardBrowserTest {
         browser.findElement(By.id("back")).click();
         waitFor(By.id("databases"));
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/dashboard");
+    }
+
+    /** The message the page after an action shows, once it starts with {@code start} (the page the click left may show another). */
+    private String flash(String start) {
+        try {
+            return new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(driver -> driver.findElements(By.id("flash")).stream().map(org.openqa.selenium.WebElement::getText)
+                            .filter(text -> text.startsWith(start)).findFirst().orElse(null));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no message starting \"" + start + "\"; " + browser.getCurrentUrl() + " shows:\n"
+                    + browser.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     /** Form posts navigate; wait for the next page's element rather than racing it. */
