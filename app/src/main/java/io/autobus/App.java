@@ -77,6 +77,8 @@ import io.autobus.web.DashboardActions;
 import io.autobus.web.DetachPage;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
+import io.autobus.web.ErrorPage;
+import io.autobus.web.Flash;
 import io.autobus.web.Pages;
 import io.autobus.web.RestoreForm;
 import io.autobus.web.RestorePage;
@@ -165,9 +167,11 @@ public final class App implements AutoCloseable {
 
         Javalin web = null;
         if (roles.contains(Role.WEB)) {
-            var pages = new Pages();
+            var flash = new Flash(settings.secureCookies());
+            var pages = new Pages(flash);
+            var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var securityHeaders = new SecurityHeaders(settings.secureCookies());
-            var errors = new ErrorResponses(pages);
+            var errors = new ErrorResponses(new ErrorPage(sessions, addons, pages));
             var bodies = new JsonBodies(json);
             var partnerAuth = new PartnerAuth(settings.addonId(), settings.password());
             var partnerApi = new PartnerApi(bodies,
@@ -176,7 +180,6 @@ public final class App implements AutoCloseable {
                     new AddonDeprovisioner(addons, new SnapshotObjectsRemover(snapshots, stores),
                             addonId -> releaseSubscriptions.remove(addonId, () -> partnerTokens.accessToken(addonId)), clock),
                     settings.publicUrl(), settings.collaboratorEmail());
-            var sessions = new WebSessions(dsl, clock, settings.secureCookies());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
             var backupSettings = new BackupSettings(addons, schedules, dsl, clock);
             var notificationSettings = new NotificationSettings(dsl, secrets, customerAddresses);
@@ -195,14 +198,14 @@ public final class App implements AutoCloseable {
                     settings.jobLimits().backupTimeout(), clock);
             var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
             var dashboard = new Dashboard(sessions, addons, snapshots, restores, backupSettings, notificationSettings, apiTokens,
-                    accessChecker, pages, settings.collaboratorEmail(), clock);
+                    accessChecker, pages, settings.collaboratorEmail(), settings.publicUrl(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
                     attacher, snapshots, stores, backupSettings, notificationSettings,
-                    verification, snapshotDeleter, apiTokens, dashboard);
-            var detachPage = new DetachPage(sessions, addons, attacher, pages);
+                    verification, snapshotDeleter, apiTokens, dashboard, flash);
+            var detachPage = new DetachPage(sessions, addons, attacher, flash, pages);
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
-            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages);
+            var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages, flash);
             var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
 
             var httpLimits = settings.http();
@@ -257,6 +260,7 @@ public final class App implements AutoCloseable {
                 config.routes.get("/dashboard/statistics", dashboard::statistics);
                 config.routes.get("/dashboard/settings", dashboard::settings);
                 config.routes.post("/dashboard/api", dashboardActions::changeApi);
+                config.routes.get("/dashboard/api/regenerate", dashboard::confirmRegenerate);
                 config.routes.get("/dashboard/snapshots/{id}/delete", snapshotPage::confirmDelete);
                 config.routes.post("/dashboard/snapshots/{id}/delete", dashboardActions::deleteSnapshot);
                 config.routes.post("/dashboard/snapshots", dashboardActions::takeSnapshot);

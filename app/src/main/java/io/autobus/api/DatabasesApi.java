@@ -56,7 +56,7 @@ public final class DatabasesApi {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        var json = json(addon, attached.database(), addons.coverage(addon));
+        var json = json(addon, attached.database(), addons.coverage(addon)); // covered as attached.covered() says
         json.put("server", attached.reachable().server());
         json.put("dump_tool", attached.reachable().tool());
         ctx.status(attached.replaced() ? 200 : 201).json(json);

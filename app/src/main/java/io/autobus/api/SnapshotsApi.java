@@ -96,7 +96,7 @@ public final class SnapshotsApi {
             throw new ConflictResponse(e.getMessage());
         }
         var answer = new LinkedHashMap<String, Object>();
-        answer.put("message", requested.alreadyAsked() ? requested.message() : "Snapshot is in progress, it may take awhile");
+        answer.put("message", requested.alreadyAsked() ? requested.message() + "; this is that one" : "Snapshot is in progress, it may take awhile");
         answer.put("jid", requested.jobId().toString());
         answer.put("snapshot_id", requested.snapshotId());
         ctx.status(202).json(answer);

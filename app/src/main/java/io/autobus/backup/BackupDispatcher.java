@@ -61,7 +61,7 @@ public final class BackupDispatcher {
                 continue;
             }
             LocalDate day = schedule.dateOf(due.runAt());
-            SnapshotKind kind = schedule.kindOn(day);
+            SnapshotKind kind = schedule.on(addon.plan()).kindOn(day);
             // Without access to the app's config vars its databases cannot be reached: their runs pause
             // (the owner was told once that access is lost) and resume with access. Attached ones run.
             boolean access = addon.accessState() == AccessState.ACTIVE;

@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.addon.Plan;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,6 +42,11 @@ public record BackupSchedule(int hour, int minute, ZoneId zone, DayOfWeek weekly
             run = run.toLocalDate().plusDays(1).atTime(hour, minute).atZone(zone);
         }
         return run.toInstant();
+    }
+
+    /** This schedule as {@code plan} allows it: no monthly snapshots on a plan without them (say, after a downgrade). */
+    public BackupSchedule on(Plan plan) {
+        return monthlyEnabled && !plan.monthlySnapshots() ? new BackupSchedule(hour, minute, zone, weeklyDay, false) : this;
     }
 
     /** The kind a run on {@code date} (in the add-on's zone) is kept as. */

@@ -54,9 +54,10 @@ public final class BackupSettings {
         });
     }
 
-    /** The add-on's schedule (the default until it is first dispatched or changed). */
+    /** The add-on's schedule (the default until it is first dispatched or changed), as its plan allows it. */
     public BackupSchedule schedule(UUID addonId) {
-        return schedules.schedule(addonId).orElse(BackupSchedule.defaultFor(addonId));
+        BackupSchedule schedule = schedules.schedule(addonId).orElse(BackupSchedule.defaultFor(addonId));
+        return addons.find(addonId).map(addon -> schedule.on(addon.plan())).orElse(schedule);
     }
 
     /**

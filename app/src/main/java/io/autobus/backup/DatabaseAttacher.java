@@ -40,8 +40,8 @@ public final class DatabaseAttacher {
         this.dumpers = dumpers;
     }
 
-    /** The database as saved, and what the connection test found. */
-    public record Attached(FoundDatabase database, Dumper.Reachable reachable, boolean replaced) {
+    /** The database as saved, what the connection test found, and whether the plan backs it up. */
+    public record Attached(FoundDatabase database, Dumper.Reachable reachable, boolean replaced, boolean covered) {
     }
 
     /**
@@ -82,7 +82,7 @@ public final class DatabaseAttacher {
                 : reachable.server().startsWith("MariaDB") ? "mariadb" : "mysql";
         var database = new FoundDatabase(configVar, engine, parsed.host(), parsed.port(), parsed.database());
         addons.attach(addonId, database, secrets.seal(BackupTargets.urlPurpose(addon, configVar), url.trim()), clock.instant());
-        return new Attached(database, reachable, existing.isPresent());
+        return new Attached(database, reachable, existing.isPresent(), addons.coverage(addon).covers(configVar));
     }
 
     /**

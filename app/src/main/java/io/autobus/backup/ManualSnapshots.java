@@ -53,14 +53,11 @@ public final class ManualSnapshots {
             return existing != null;
         }
 
-        /** What the customer is told. */
+        /** What the customer is told when this request was answered by an earlier snapshot. */
         public String message() {
-            if (existing == null) {
-                return "Snapshot of " + configVar + " is in progress, it may take awhile";
-            }
             return switch (existing.status()) {
-                case PENDING, RUNNING -> "A snapshot of " + configVar + " is already in progress, so no other was queued; this is that one";
-                default -> "The same snapshot of " + configVar + " was asked for moments ago, so no other was taken; this is that one";
+                case PENDING, RUNNING -> "A snapshot of " + configVar + " is already in progress, so no other was queued";
+                default -> "The same snapshot of " + configVar + " was asked for moments ago, so no other was taken";
             };
         }
     }

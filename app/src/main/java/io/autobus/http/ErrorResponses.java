@@ -1,6 +1,6 @@
 package io.autobus.http;
 
-import io.autobus.web.Pages;
+import io.autobus.web.ErrorPage;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -16,36 +16,38 @@ import org.slf4j.LoggerFactory;
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-    private final Pages pages;
+    private final ErrorPage page;
 
-    public ErrorResponses(Pages pages) {
-        this.pages = pages;
+    public ErrorResponses(ErrorPage page) {
+        this.page = page;
     }
 
     public void register(RoutesConfig routes) {
-        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage()));
+        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),
+                e instanceof TitledResponse titled ? titled.title() : ErrorPage.title(e.getStatus()), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
             String reference = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("event=request_failed reference={} method={} path={}", reference, ctx.method(), ctx.path(), e);
-            respond(ctx, 500, "Something went wrong on our side. Please try again; if it persists, contact support@autobus.io with reference " + reference + ".");
+            respond(ctx, 500, ErrorPage.title(500),
+                    "Please try again; if it persists, contact support@autobus.io with reference " + reference + ".");
         });
         routes.error(404, ctx -> {
             if (ctx.resultInputStream() == null) {
-                respond(ctx, 404, "There is nothing at " + ctx.path() + ".");
+                respond(ctx, 404, ErrorPage.title(404), "There is nothing at " + ctx.path() + ".");
             }
         });
         routes.error(405, ctx -> {
             if (ctx.resultInputStream() == null) {
-                respond(ctx, 405, ctx.method() + " is not allowed on " + ctx.path() + ".");
+                respond(ctx, 405, ErrorPage.title(405), ctx.method() + " is not allowed on " + ctx.path() + ".");
             }
         });
     }
 
-    public void respond(Context ctx, int status, String message) {
+    private void respond(Context ctx, int status, String title, String message) {
         if (machineRoute(ctx)) {
-            ctx.status(status).json(Map.of("message", message));
+            ctx.status(status).json(Map.of("message", status >= 500 ? title + ". " + message : message));
         } else {
-            pages.error(ctx, status, message);
+            page.show(ctx, status, title, message);
         }
     }
 

@@ -1,9 +1,7 @@
 package io.autobus.storage;
 
+import io.autobus.http.TitledResponse;
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
-import io.javalin.http.GoneResponse;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -13,6 +11,8 @@ import java.time.Clock;
 
 /** Serves {@code GET /downloads/{token}}: the local store's answer to S3's presigned URLs. */
 public final class LocalDownloads {
+    private static final String BROKEN_LINK = "This download link does not work";
+
     private final LocalPaths paths;
     private final DownloadTokens tokens;
     private final Clock clock;
@@ -25,17 +25,18 @@ public final class LocalDownloads {
     }
 
     public void serve(Context ctx) throws IOException {
-        var download = tokens.verify(ctx.pathParam("token")).orElseThrow(() -> new ForbiddenResponse(
+        var download = tokens.verify(ctx.pathParam("token")).orElseThrow(() -> new TitledResponse(403, BROKEN_LINK,
                 "This download link is not valid: it was altered or cut short. Get a new one from the dashboard."));
         if (!clock.instant().isBefore(download.expiresAt())) {
-            throw new GoneResponse("This download link has expired (links are valid for 30 minutes). Get a new one from the dashboard.");
+            throw new TitledResponse(410, "This download link has expired",
+                    "This download link has expired: links are valid for 30 minutes. Get a new one from the dashboard.");
         }
         String disposition = ContentDisposition.attachment(download.fileName());
         FileChannel file;
         try {
             file = FileChannel.open(paths.of(download.key()));
         } catch (NoSuchFileException e) {
-            throw new NotFoundResponse("This snapshot no longer exists.");
+            throw new TitledResponse(404, BROKEN_LINK, "The snapshot of this link no longer exists.");
         }
         long size;
         try {

@@ -18,6 +18,7 @@ import io.autobus.notify.NotificationSettings;
 import io.autobus.restore.RestoreRepository;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
+import java.net.URI;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -47,11 +48,12 @@ public final class Dashboard {
     private final AccessChecker accessChecker;
     private final Pages pages;
     private final String collaboratorEmail;
+    private final URI publicUrl;
     private final Clock clock;
 
     public Dashboard(WebSessions sessions, AddonRepository addons, SnapshotRepository snapshots, RestoreRepository restores,
                      BackupSettings settings, NotificationSettings notifications, ApiTokens apiTokens, AccessChecker accessChecker,
-                     Pages pages, String collaboratorEmail, Clock clock) {
+                     Pages pages, String collaboratorEmail, URI publicUrl, Clock clock) {
         this.sessions = sessions;
         this.addons = addons;
         this.snapshots = snapshots;
@@ -62,11 +64,17 @@ public final class Dashboard {
         this.accessChecker = accessChecker;
         this.pages = pages;
         this.collaboratorEmail = collaboratorEmail;
+        this.publicUrl = publicUrl;
         this.clock = clock;
     }
 
     /** {@code GET /dashboard}: snapshots per database and the latest restores; refreshes itself while one is in progress. */
     public void snapshots(Context ctx) {
+        snapshots(ctx, Refused.NONE);
+    }
+
+    /** The Snapshots tab; with a refused form, answered 422 and not refreshed (that would lose what was typed). */
+    void snapshots(Context ctx, Refused refused) {
         var model = base(ctx, "snapshots");
         Addon addon = (Addon) model.get("addon");
         var all = snapshots.ofAddon(addon.id());
@@ -77,17 +85,19 @@ public final class Dashboard {
         all.forEach(s -> byDatabase.computeIfAbsent(s.configVar(), k -> new ArrayList<>()).add(s));
         model.put("byDatabase", byDatabase);
         model.put("coverage", addons.coverage(addon));
-        model.put("attached", addons.databases(addon.id()).stream().map(FoundDatabase::configVar)
-                .filter(name -> addons.databaseEntry(addon.id(), name).map(AddonRepository.DatabaseEntry::attached).orElse(false))
-                .toList());
         var recentRestores = restores.ofAddon(addon.id(), RECENT_RESTORES);
         model.put("restores", recentRestores);
-        model.put("inProgress", all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING || s.status() == SnapshotStatus.RUNNING
-                || "running".equals(s.verification())) || recentRestores.stream().anyMatch(r -> !r.status().finished()));
+        model.put("inProgress", refused == Refused.NONE && (all.stream().anyMatch(s -> s.status() == SnapshotStatus.PENDING
+                || s.status() == SnapshotStatus.RUNNING || "running".equals(s.verification()))
+                || recentRestores.stream().anyMatch(r -> !r.status().finished())));
         model.put("progress", progressOfRunning(all));
         model.put("messages", notifications.recent(addon.id(), 5));
-        model.put("done", ctx.queryParam("done"));
-        pages.render(ctx, 200, "dashboard", model);
+        model.put("attachedDatabases", addons.databases(addon.id()).stream()
+                .filter(db -> addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))
+                .map(FoundDatabase::configVar).toList());
+        refused.shownOn(List.of("create-snapshot", "attach-database"));
+        model.put("refused", refused);
+        pages.render(ctx, status(refused), "dashboard", model);
     }
 
     /** {@code GET /dashboard/statistics}: size and rows day by day, and the latest snapshot's tables. */
@@ -118,7 +128,19 @@ public final class Dashboard {
 
     /** {@code GET /dashboard/settings} */
     public void settings(Context ctx) {
-        settings(ctx, null);
+        settings(ctx, Refused.NONE, null, null);
+    }
+
+    /** The Settings tab with a refused form, answered 422. */
+    void settings(Context ctx, Refused refused) {
+        settings(ctx, refused, null, null);
+    }
+
+    /** {@code GET /dashboard/api/regenerate}: what a new token means for the old one, before it is made. */
+    public void confirmRegenerate(Context ctx) {
+        var model = base(ctx, "settings");
+        model.put("publicUrl", publicUrl());
+        pages.render(ctx, 200, "regenerate", model);
     }
 
     /** The release-phase recipe customers copy into their app (tested by ReleasePhaseScriptTest). */
@@ -132,8 +154,8 @@ public final class Dashboard {
         }
     }
 
-    /** The settings page; {@code newToken} is shown once, right after it was made. */
-    void settings(Context ctx, String newToken) {
+    /** The settings page; {@code newToken} is shown once, right after it was made, under {@code said}. */
+    void settings(Context ctx, Refused refused, String newToken, String said) {
         var model = base(ctx, "settings");
         Addon addon = (Addon) model.get("addon");
         var options = new HashMap<String, DumpOptions>();
@@ -143,16 +165,24 @@ public final class Dashboard {
         model.put("options", options);
         BackupSchedule schedule = settings.schedule(addon.id());
         model.put("schedule", schedule);
-        model.put("hours", java.util.stream.IntStream.range(0, 24).boxed().toList());
+        model.put("hours", java.util.stream.IntStream.range(0, 24).mapToObj(String::valueOf).toList());
         model.put("weekdays", Arrays.stream(DayOfWeek.values()).map(Dashboard::dayName).toList());
         model.put("weeklyDay", dayName(schedule.weeklyDay()));
         model.put("notify", notifications.current(addon.id()));
         model.put("apiEnabled", apiTokens.enabled(addon.id()));
         model.put("newToken", newToken);
+        model.put("publicUrl", publicUrl());
+        if (said != null) {
+            model.put("flash", said);
+        }
         model.put("releaseScript", RELEASE_SCRIPT);
         model.put("snapshotAfterRelease", settings.snapshotAfterRelease(addon.id()));
         model.put("plans", io.autobus.addon.Plan.values());
-        pages.render(ctx, 200, "settings", model);
+        var forms = new ArrayList<>(List.of("schedule", "after-release", "notifications"));
+        options.keySet().forEach(configVar -> forms.add("options:" + configVar));
+        refused.shownOn(forms);
+        model.put("refused", refused);
+        pages.render(ctx, status(refused), "settings", model);
     }
 
     private Map<String, Object> base(Context ctx, String tab) {
@@ -174,6 +204,16 @@ public final class Dashboard {
         model.put("collaboratorEmail", collaboratorEmail);
         model.put("csrf", sessions.csrfToken(ctx));
         return model;
+    }
+
+    private static int status(Refused refused) {
+        return refused == Refused.NONE ? 200 : 422;
+    }
+
+    /** The address customers call the API at, without a trailing slash. */
+    private String publicUrl() {
+        String url = publicUrl.toString();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Each running snapshot's progress, by id. */

@@ -15,12 +15,14 @@ public final class DetachPage {
     private final WebSessions sessions;
     private final AddonRepository addons;
     private final DatabaseAttacher attacher;
+    private final Flash flash;
     private final Pages pages;
 
-    public DetachPage(WebSessions sessions, AddonRepository addons, DatabaseAttacher attacher, Pages pages) {
+    public DetachPage(WebSessions sessions, AddonRepository addons, DatabaseAttacher attacher, Flash flash, Pages pages) {
         this.sessions = sessions;
         this.addons = addons;
         this.attacher = attacher;
+        this.flash = flash;
         this.pages = pages;
     }
 
@@ -47,6 +49,8 @@ public final class DetachPage {
         if (!detached) {
             throw new NotFoundResponse("No attached database " + ctx.pathParam("name") + ".");
         }
-        ctx.redirect("/dashboard?done=detached");
+        flash.say(ctx, "Database " + ctx.pathParam("name") + " was detached: it is no longer backed up, and its snapshots are kept"
+                + " until their retention ends.");
+        ctx.redirect("/dashboard#databases");
     }
 }

@@ -25,14 +25,16 @@ public final class RestoreForm {
     private final AddonRepository addons;
     private final RestoreRequests requests;
     private final Pages pages;
+    private final Flash flash;
 
     public RestoreForm(WebSessions sessions, SnapshotRepository snapshots, AddonRepository addons, RestoreRequests requests,
-                       Pages pages) {
+                       Pages pages, Flash flash) {
         this.sessions = sessions;
         this.snapshots = snapshots;
         this.addons = addons;
         this.requests = requests;
         this.pages = pages;
+        this.flash = flash;
     }
 
     /**
@@ -81,6 +83,7 @@ public final class RestoreForm {
         }
         try {
             Restore restore = requests.request(session.addonId(), snapshot.id(), input.request());
+            flash.say(ctx, "Restore of snapshot " + snapshot.id() + " into " + restore.target() + " queued; this page follows it until it is done.");
             ctx.redirect("/dashboard/restores/" + restore.id(), HttpStatus.SEE_OTHER);
         } catch (RestoreRequests.Refused e) {
             render(ctx, e.status(), session, snapshot, input, e.getMessage());

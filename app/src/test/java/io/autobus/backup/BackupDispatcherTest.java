@@ -62,7 +62,7 @@ class BackupDispatcherTest {
                 "2026-11-28 Daily DATABASE_URL",
                 "2026-11-29 Weekly DATABASE_URL",
                 "2026-11-30 Daily DATABASE_URL",
-                "2026-12-01 Monthly DATABASE_URL",
+                "2026-12-01 Daily DATABASE_URL", // the schedule says monthly, but the free plan has none
                 "2026-12-02 Daily DATABASE_URL");
         assertThat(metadata.database.dsl().fetchCount(org.jooq.impl.DSL.table("jobrunr_jobs"),
                 org.jooq.impl.DSL.field("jobSignature", String.class).contains("BackupJob")))
@@ -104,6 +104,25 @@ class BackupDispatcherTest {
         assertThat(whileLost).isZero();
         assertThat(withAccess).isEqualTo(1);
         assertThat(snapshots.ofAddon(addon)).hasSize(1);
+    }
+
+    @Test
+    void a_downgrade_to_a_plan_without_monthly_snapshots_keeps_the_1st_as_a_daily_one() {
+        setClock(Instant.parse("2026-11-30T12:00:00Z"));
+        UUID addon = metadata.addon(Plan.TRAVEL, clock.instant());
+        attach(addon, "DATABASE_URL");
+        var monthly = new BackupSchedule(2, 30, ZoneId.of("UTC"), DayOfWeek.SUNDAY, true);
+        schedules.save(addon, monthly, Instant.parse("2026-12-01T02:30:00Z"));
+        setClock(Instant.parse("2026-12-01T03:00:00Z"));
+        dispatcher.dispatch();
+
+        metadata.addons.updatePlan(addon, Plan.FREE, clock.instant());
+        schedules.save(addon, monthly, Instant.parse("2027-01-01T02:30:00Z"));
+        setClock(Instant.parse("2027-01-01T03:00:00Z"));
+        dispatcher.dispatch();
+
+        assertThat(snapshots.ofAddon(addon).reversed()).extracting(s -> s.scheduledFor() + " " + s.kind().label())
+                .containsExactly("2026-12-01 Monthly", "2027-01-01 Daily");
     }
 
     @Test

@@ -97,11 +97,8 @@ class ManualSnapshotQueueTest {
         var first = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "description", "first"));
         var second = browser.post("/dashboard/snapshots", Map.of("database", "DATABASE_URL", "description", "second"));
 
-        assertThat(first.statusCode()).isEqualTo(302);
-        assertThat(first.headers().firstValue("Location")).hasValue("/dashboard?done=created");
-        assertThat(second.statusCode()).isEqualTo(302);
-        assertThat(second.headers().firstValue("Location")).hasValue("/dashboard?done=already");
-        assertThat(browser.get("/dashboard?done=already").body()).contains("A snapshot of that database is already in progress");
+        assertThat(browser.follow(first).body()).contains("Snapshot of DATABASE_URL queued");
+        assertThat(browser.follow(second).body()).contains("A snapshot of DATABASE_URL is already in progress, so no other was queued");
         assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).singleElement()
                 .satisfies(row -> assertThat(row.getDescription()).isEqualTo("first"));
     }
@@ -151,7 +148,7 @@ class ManualSnapshotQueueTest {
                 + " Delete one to take another; the oldest: " + held.getFirst() + " (DATABASE_URL, ")
                 .contains("\"before the big migration\"")
                 .endsWith("Or upgrade to travel (unlimited manual snapshots): heroku addons:upgrade autobus:travel.");
-        assertThat(fromDashboard.statusCode()).isEqualTo(409);
+        assertThat(fromDashboard.statusCode()).as("refused beside the form, the description kept").isEqualTo(422);
         assertThat(fromDashboard.body()).contains("Delete one to take another").contains(held.getFirst());
         assertThat(app.db.fetch(SNAPSHOT, SNAPSHOT.ADDON_ID.eq(addon))).extracting(r -> r.getId()).containsExactlyInAnyOrderElementsOf(held);
 

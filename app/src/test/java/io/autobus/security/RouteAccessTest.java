@@ -80,7 +80,7 @@ class RouteAccessTest {
         new RestoreRepository(app.db).create(new RestoreRepository.NewRestore(restore, victim.addonId(), id, "DATABASE_URL",
                 RestoreMode.WHOLE, List.of(), true, UUID.randomUUID(), app.clock.instant()));
 
-        for (String page : List.of("/dashboard", "/dashboard/statistics", "/dashboard/settings", "/dashboard/snapshots/" + id,
+        for (String page : List.of("/dashboard", "/dashboard/statistics", "/dashboard/settings", "/dashboard/api/regenerate", "/dashboard/snapshots/" + id,
                 "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete", "/dashboard/snapshots/" + id + "/restore",
                 "/dashboard/restores/" + restore, "/dashboard/databases/DATABASE_URL/detach")) {
             assertThat(http.get(page, null).statusCode()).as(page + " without a session").isEqualTo(401);

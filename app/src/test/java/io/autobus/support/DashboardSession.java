@@ -29,6 +29,14 @@ public record DashboardSession(HttpDriver http, String cookie, String csrf) {
         return http.get(path, cookie);
     }
 
+    /** The page an action redirected to, as a browser opens it: with the cookies the action set (its message). */
+    public HttpResponse<String> follow(HttpResponse<String> action) {
+        assertThat(action.statusCode()).as(action.body()).isIn(302, 303);
+        var cookies = new StringBuilder(cookie);
+        action.headers().allValues("Set-Cookie").forEach(set -> cookies.append("; ").append(set.split(";")[0]));
+        return http.get(action.headers().firstValue("Location").orElseThrow().replaceFirst("#.*", ""), cookies.toString());
+    }
+
     /** Submits a dashboard form, with the session's token. */
     public HttpResponse<String> post(String path, Map<String, String> form) {
         var withToken = new HashMap<>(form);

@@ -63,7 +63,7 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#attach-database button")).click();
         waitFor(By.cssSelector("#create-snapshot input[name=description]")).sendKeys("before the migration");
         browser.findElement(By.cssSelector("#create-snapshot button")).click();
-        assertThat(waitFor(By.id("done")).getText()).contains("in progress");
+        assertThat(flash("Snapshot of")).isEqualTo("Snapshot of DATABASE_URL queued; this page follows it until it is done and verified.");
 
         // The page refreshes itself while the snapshot is taken and verified.
         try {
@@ -100,8 +100,10 @@ class DashboardBrowserTest {
         browser.get(base + "/dashboard/settings");
         new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).selectByValue("22");
         browser.findElement(By.cssSelector("#schedule button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> "22".equals(new Select(driver.findElement(
-                By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption().getAttribute("value")));
+        // The next page, not the one the click left: it says what was saved (waiting for the select raced the navigation).
+        flash("Schedule saved: daily at 22:");
+        assertThat(new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption()
+                .getAttribute("value")).isEqualTo("22");
         browser.findElement(By.cssSelector("#api button[value=enable]")).click();
         assertThat(waitFor(By.id("api-token")).getText()).matches("[A-Za-z0-9_-]{43}");
         screenshot("5-settings");
@@ -111,9 +113,110 @@ class DashboardBrowserTest {
         waitFor(By.id("confirm"));
         screenshot("6-delete-confirmation");
         browser.findElement(By.id("confirm")).click();
-        assertThat(waitFor(By.id("done")).getText()).contains("deleted");
+        assertThat(flash("Snapshot " + snapshotId)).isEqualTo("Snapshot " + snapshotId + " was deleted, with its file.");
         assertThat(browser.findElements(By.cssSelector("tr.snapshot"))).isEmpty();
         screenshot("7-snapshots-after-delete");
+    }
+
+    @Test
+    void every_form_says_what_it_did_or_why_it_refused_with_what_was_typed_kept() throws Exception {
+        UUID addonId = UUID.randomUUID();
+        assertThat(HerokuPartner.of(app).provision(addonId, "travel", "grant-" + addonId).statusCode()).isEqualTo(200);
+        String source = TestDatabase.create("answers");
+        signIn(addonId);
+
+        browser.findElement(By.cssSelector("#databases summary")).click();
+        browser.findElement(By.cssSelector("#attach-database input[name=name]")).sendKeys("LOCAL");
+        browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys("postgres://nowhere:5432");
+        browser.findElement(By.cssSelector("#attach-database button")).click();
+        assertThat(waitFor(By.cssSelector("#databases p.refused")).getText()).startsWith("This database cannot be attached");
+        assertThat(browser.findElement(By.cssSelector("#attach-database input[name=name]")).getAttribute("value")).isEqualTo("LOCAL");
+        screenshot("8-attach-refused");
+        browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys(source);
+        browser.findElement(By.cssSelector("#attach-database button")).click();
+        flash("Database LOCAL_URL attached");
+        browser.navigate().refresh();
+        assertThat(browser.findElements(By.id("flash"))).as("shown once").isEmpty();
+
+        var snapshots = new io.autobus.backup.SnapshotRepository(app.db);
+        String failed = snapshots.createOrFind(new io.autobus.backup.SnapshotRepository.NewSnapshot(io.autobus.backup.SnapshotKeys.newId(),
+                addonId, "LOCAL_URL", "postgresql", io.autobus.backup.SnapshotKind.MANUAL, null, null, UUID.randomUUID(), app.clock.instant()));
+        snapshots.fail(failed, "pg_dump: error: query failed: ERROR: permission denied for table " + "audit_log_partition_".repeat(12)
+                + " (pg_dump exited with 1)", app.clock.instant(), app.clock.instant());
+        browser.navigate().refresh();
+        var delete = waitFor(By.cssSelector("tr.snapshot[data-id='" + failed + "'] a.delete"));
+        var card = browser.findElement(By.id("snapshots"));
+        assertThat(delete.getRect().getX() + delete.getRect().getWidth()).as("Delete stays inside the card")
+                .isLessThanOrEqualTo(card.getRect().getX() + card.getRect().getWidth());
+        screenshot("9-long-error");
+
+        browser.get(base + "/dashboard/settings");
+        new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).selectByValue("5");
+        var zone = browser.findElement(By.cssSelector("#schedule input[name=time_zone]"));
+        zone.clear();
+        zone.sendKeys("Mars/Olympus");
+        browser.findElement(By.cssSelector("#schedule button")).click();
+        assertThat(waitFor(By.cssSelector("#schedule-settings p.refused")).getText()).contains("'Mars/Olympus' is not a time zone");
+        assertThat(browser.findElement(By.cssSelector("#schedule input[name=time_zone]")).getAttribute("value")).isEqualTo("Mars/Olympus");
+        assertThat(new Select(browser.findElement(By.cssSelector("#schedule select[name=hour]"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("5");
+        assertThat(browser.findElement(By.tagName("nav")).getText()).contains("Snapshots").contains("Settings");
+        screenshot("10-schedule-refused");
+        zone = browser.findElement(By.cssSelector("#schedule input[name=time_zone]"));
+        zone.clear();
+        zone.sendKeys("Europe/Berlin");
+        browser.findElement(By.cssSelector("#schedule button")).click();
+        assertThat(flash("Schedule saved")).matches("Schedule saved: daily at 05:\\d\\d Europe/Berlin; the run on Sunday is kept as Weekly\\.");
+        screenshot("11-schedule-saved");
+
+        var level = browser.findElement(By.cssSelector("#options-LOCAL_URL input[name=compression_level]"));
+        level.sendKeys("12");
+        browser.findElement(By.cssSelector("#options-LOCAL_URL button")).click();
+        assertThat(waitFor(By.cssSelector("#options-LOCAL_URL p.refused")).getText()).contains("compression");
+        assertThat(browser.findElement(By.cssSelector("#options-LOCAL_URL input[name=compression_level]")).getAttribute("value")).isEqualTo("12");
+        screenshot("12-options-refused");
+
+        browser.findElement(By.cssSelector("#notify input[name=webhook_url]")).sendKeys("http://example.com/hook");
+        browser.findElement(By.cssSelector("#notify button")).click();
+        assertThat(waitFor(By.cssSelector("#notifications p.refused")).getText()).contains("https");
+        var webhook = browser.findElement(By.cssSelector("#notify input[name=webhook_url]"));
+        assertThat(webhook.getAttribute("value")).isEqualTo("http://example.com/hook");
+        webhook.clear();
+        webhook.sendKeys("https://example.com/hook");
+        browser.findElement(By.cssSelector("#notify button")).click();
+        assertThat(flash("Notifications saved")).isEqualTo("Notifications saved: e-mails go to the app owner, and each message is posted to https://example.com/hook.");
+
+        browser.findElement(By.cssSelector("#api button[value=enable]")).click();
+        flash("API enabled");
+        String first = browser.findElement(By.id("api-token")).getText();
+        browser.findElement(By.id("regenerate")).click();
+        assertThat(waitFor(By.id("confirm-regenerate")).getText()).contains("The current token stops working at once");
+        screenshot("13-regenerate-confirmation");
+        browser.findElement(By.id("confirm")).click();
+        String second = waitFor(By.id("api-token")).getText();
+        assertThat(second).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(first);
+        assertThat(browser.findElement(By.id("api-example")).getText()).isEqualTo("curl \"" + TestApp.PUBLIC_URL + "/api/snapshots?token=" + second + "\"");
+        screenshot("14-new-token");
+
+        browser.get(base + "/downloads/tampered-link");
+        assertThat(waitFor(By.id("error-title")).getText()).isEqualTo("This download link does not work");
+        assertThat(browser.findElement(By.tagName("nav")).getText()).contains("Snapshots");
+        screenshot("15-bad-download-link");
+        browser.findElement(By.id("back")).click();
+        waitFor(By.id("databases"));
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/dashboard");
+    }
+
+    /** The message the page after an action shows, once it starts with {@code start} (the page the click left may show another). */
+    private String flash(String start) {
+        try {
+            return new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(driver -> driver.findElements(By.id("flash")).stream().map(org.openqa.selenium.WebElement::getText)
+                            .filter(text -> text.startsWith(start)).findFirst().orElse(null));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no message starting \"" + start + "\"; " + browser.getCurrentUrl() + " shows:\n"
+                    + browser.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     /** Form posts navigate; wait for the next page's element rather than racing it. */

@@ -63,6 +63,8 @@ class DashboardRestoreTest {
         assertThat(asked.statusCode()).as(asked.body()).isEqualTo(303);
         String location = asked.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith("/dashboard/restores/");
+        assertThat(browser.follow(asked).body()).contains("id=\"flash\" role=\"status\">Restore of snapshot " + snapshot
+                + " into DATABASE_URL queued; this page follows it until it is done.</p>");
         await().atMost(Duration.ofSeconds(90)).until(() -> !browser.get(location).body().contains("http-equiv=\"refresh\""));
         String done = browser.get(location).body();
         assertThat(done).as(done).contains("data-status=\"completed\"");

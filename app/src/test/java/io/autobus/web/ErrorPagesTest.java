@@ -42,6 +42,29 @@ class ErrorPagesTest {
     }
 
     @Test
+    void an_unexpected_failure_is_a_page_that_owns_up_and_gives_the_reference() {
+        var errors = new io.autobus.http.ErrorResponses(new ErrorPage(new WebSessions(app.db, app.clock, false),
+                new io.autobus.addon.AddonRepository(app.db), new Pages(new Flash(false))));
+        var server = io.javalin.Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            errors.register(config.routes);
+            config.routes.get("/boom", ctx -> {
+                throw new IllegalStateException("secret detail");
+            });
+        }).start("127.0.0.1", 0);
+        try {
+            var response = new io.autobus.support.HttpDriver("http://127.0.0.1:" + server.port()).get("/boom", null);
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).contains("<h1 id=\"error-title\">Something went wrong on our side</h1>")
+                    .containsPattern("reference [0-9a-f]{8}\\.").contains("href=\"/\" id=\"back\"").doesNotContain("secret detail");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void the_home_page_tells_how_to_get_the_addon() {
         var response = app.http.get("/", null);
 
