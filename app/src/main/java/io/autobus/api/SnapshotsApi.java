@@ -140,11 +140,7 @@ public final class SnapshotsApi {
         UUID addonId = auth.addonOf(ctx);
         Snapshot snapshot = snapshots.find(ctx.pathParam("id")).filter(s -> s.addonId().equals(addonId))
                 .orElseThrow(() -> new NotFoundResponse("No snapshot " + ctx.pathParam("id") + "."));
-        var previous = snapshots.previousCompleted(snapshot);
-        var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
-                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
-        var json = SnapshotJson.withStatistics(snapshot, changes, clock.instant());
+        var json = SnapshotJson.withStatistics(snapshot, SnapshotChanges.sincePrevious(snapshots, snapshot), clock.instant());
         if (snapshot.status() == SnapshotStatus.COMPLETED) {
             json.put("download_url", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()).toString());
         }

@@ -100,11 +100,8 @@ public final class Dashboard {
                     .map(p -> new SvgChart.Point(p.at(), p.databaseSizeBytes())).toList(), "bytes", "size"));
             chart.put("rowsChart", SvgChart.line(history.stream().map(p -> new SvgChart.Point(p.at(), p.rows())).toList(), "rows", "rows"));
             snapshots.page(addon.id(), database.configVar(), null, SnapshotStatus.COMPLETED, 1, 0).stream().findFirst().ifPresent(latest -> {
-                var previous = snapshots.previousCompleted(latest);
                 chart.put("latest", latest);
-                chart.put("changes", SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                        previous.map(p -> snapshots.tables(p.id())).orElse(List.of()), latest.databaseSizeBytes(),
-                        snapshots.tables(latest.id())));
+                chart.put("changes", SnapshotChanges.sincePrevious(snapshots, latest));
             });
             charts.add(chart);
         }
