@@ -73,9 +73,11 @@ export interface Progress {
 
 /** What check_snapshot answers about a capture's job. */
 export interface Check {
+  /** The job has ended, successfully or not: status says which. */
   completed: boolean
   snapshot_id: string
-  status: string
+  status: 'pending' | 'running' | 'completed' | 'failed'
+  /** Why it failed (only when status is failed). */
   error?: string
   progress?: Progress | null
 }

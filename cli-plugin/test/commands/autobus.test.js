@@ -251,7 +251,7 @@ describe('heroku autobus:*', () => {
     heroku()
     autobus()
       .post('/api/snapshots').reply(202, {message: 'x', jid: 'j2', snapshot_id: 's2'})
-      .get('/api/snapshots/check_snapshot?jid=j2').reply(200, {completed: false, snapshot_id: 's2', status: 'failed', error: 'pg_dump: connection refused'})
+      .get('/api/snapshots/check_snapshot?jid=j2').reply(200, {completed: true, snapshot_id: 's2', status: 'failed', error: 'pg_dump: connection refused'})
 
     const {error} = await runCommand(['autobus:capture', '-a', 'sushi', '--wait', '--interval', '0'])
 

@@ -91,7 +91,7 @@ describe('heroku autobus:* with escape sequences in every field Autobus answers'
     heroku()
     autobus()
       .post('/api/snapshots').reply(202, {message: 'started', jid: 'j1', snapshot_id: SNAPSHOT.id})
-      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, hostile({completed: true, snapshot_id: SNAPSHOT.id, status: 'running'}))
+      .get('/api/snapshots/check_snapshot?jid=j1').reply(200, hostile({completed: true, snapshot_id: SNAPSHOT.id, status: 'completed'}, ['completed']))
       .get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, hostile(SNAPSHOT_IN_FULL, ['failed']))
     // The spinner writes to the stream it found at its start, past the output runCommand captures.
     let spinner = ''

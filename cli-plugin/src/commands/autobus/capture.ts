@@ -24,7 +24,7 @@ export default class Capture extends AutobusCommand {
     const pause = () => new Promise(resolve => setTimeout(resolve, flags.interval * 1000))
     const progress = runProgress(`Taking snapshot ${started.snapshot_id} of ${flags.app}`, line => this.logToStderr(line))
     const state = await follow(progress, () => autobus.check(started.jid),
-      answer => (answer.status === 'failed' ? 'failed' : answer.completed ? 'done' : null), pause)
+      answer => (answer.status === 'failed' ? 'failed' : answer.status === 'completed' ? 'done' : null), pause)
     if (state.status === 'failed') throw new AutobusError(`The snapshot failed: ${state.error ?? 'no reason given'}`)
     ux.action.start('Verifying that it restores')
     let snapshot: Snapshot

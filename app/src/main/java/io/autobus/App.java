@@ -17,6 +17,7 @@ import io.autobus.addon.PlanChanger;
 import io.autobus.backup.BackupDispatcher;
 import io.autobus.backup.BackupJobHandler;
 import io.autobus.backup.BackupRunner;
+import io.autobus.backup.ExcludedDataCheck;
 import io.autobus.backup.BackupSettings;
 import io.autobus.backup.BackupTargets;
 import io.autobus.backup.DatabaseAttacher;
@@ -181,7 +182,7 @@ public final class App implements AutoCloseable {
                             addonId -> releaseSubscriptions.remove(addonId, () -> partnerTokens.accessToken(addonId)), clock),
                     settings.publicUrl(), settings.collaboratorEmail());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
-            var backupSettings = new BackupSettings(addons, schedules, dsl, clock);
+            var backupSettings = new BackupSettings(addons, schedules, dsl, clock, new ExcludedDataCheck(addons, backupTargets));
             var notificationSettings = new NotificationSettings(dsl, secrets, customerAddresses);
             var apiTokens = new ApiTokens(dsl);
             var manualSnapshots = new ManualSnapshots(addons, snapshots, jobs.scheduler(), jobs.bell(),

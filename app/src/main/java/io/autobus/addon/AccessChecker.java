@@ -62,7 +62,10 @@ public final class AccessChecker {
                 addon = addons.find(addonId).orElseThrow();
             }
         } catch (HerokuApiException e) {
-            LOG.warn("event=app_lookup_failed addon={} status={} error={}", addonId, e.status(), e.id());
+            if (!"not_configured".equals(e.id())) {
+                // Not configured (no HEROKU_OAUTH_SECRET, as in development) is said once at start, not at every round.
+                LOG.warn("event=app_lookup_failed addon={} status={} error={}", addonId, e.status(), e.id());
+            }
             if (addon.appName() == null) {
                 addons.recordAccess(addonId, AccessState.PENDING,
                         "Autobus could not learn which app it is attached to yet: " + e.getMessage(), now, now.plus(RETRY));

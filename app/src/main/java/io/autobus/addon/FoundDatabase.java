@@ -16,6 +16,21 @@ public record FoundDatabase(String configVar, String engine, String host, int po
         return new FoundDatabase(configVar, engine, url.host(), url.port(), url.database());
     }
 
+    /** {@code PostgreSQL}, {@code MySQL} or {@code MariaDB}, for pages (behaviour goes by {@link #engine()}). */
+    public String engineLabel() {
+        return engineLabel(engine);
+    }
+
+    /** An engine value as people write it: {@code mariadb} → {@code MariaDB}. */
+    public static String engineLabel(String engine) {
+        return switch (engine) {
+            case "postgresql" -> "PostgreSQL";
+            case "mariadb" -> "MariaDB";
+            case "mysql" -> "MySQL";
+            default -> engine;
+        };
+    }
+
     /** The name snapshots of this database carry: {@code DATABASE}, {@code PURPLE}, {@code JAWSDB}. */
     public String label() {
         return labelOf(configVar);

@@ -27,7 +27,7 @@ final class SnapshotJson {
         json.put("description", snapshot.description());
         json.put("size", snapshot.sizeBytes());
         json.put("verification", verification(snapshot));
-        json.put("engine", snapshot.engine());
+        json.put("engine", snapshot.engineShown());
         json.put("server_version", snapshot.serverVersion());
         json.put("dump_tool", snapshot.dumpTool());
         json.put("dump_tool_note", snapshot.dumpToolNote());
@@ -86,6 +86,7 @@ final class SnapshotJson {
             row.put("rows_change", table.rowsDelta());
             row.put("size", table.sizeBytes());
             row.put("size_change", table.sizeDelta());
+            row.put("left_out", table.leftOut());
             return row;
         }).toList());
         json.put("statistics", statistics);

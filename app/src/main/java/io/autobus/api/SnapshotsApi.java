@@ -117,7 +117,10 @@ public final class SnapshotsApi {
         }
         Snapshot snapshot = snapshots.findByJob(addonId, jobId).orElseThrow(() -> new NotFoundResponse("No snapshot job " + jid + "."));
         var answer = new LinkedHashMap<String, Object>();
-        answer.put("completed", snapshot.status() == SnapshotStatus.COMPLETED);
+        // The seed's "completed" says the job has ended, either way: a client that waits for it stops on a failure too;
+        // status says how it ended.
+        boolean ended = snapshot.status() == SnapshotStatus.COMPLETED || snapshot.status() == SnapshotStatus.FAILED;
+        answer.put("completed", ended);
         answer.put("snapshot_id", snapshot.id());
         answer.put("status", snapshot.state());
         if (snapshot.status() == SnapshotStatus.FAILED) {
@@ -132,11 +135,7 @@ public final class SnapshotsApi {
         UUID addonId = auth.addonOf(ctx);
         Snapshot snapshot = snapshots.find(ctx.pathParam("id")).filter(s -> s.addonId().equals(addonId))
                 .orElseThrow(() -> new NotFoundResponse("No snapshot " + ctx.pathParam("id") + "."));
-        var previous = snapshots.previousCompleted(snapshot);
-        var changes = SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
-                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id()));
-        var json = SnapshotJson.withStatistics(snapshot, changes, clock.instant());
+        var json = SnapshotJson.withStatistics(snapshot, SnapshotChanges.sincePrevious(snapshots, snapshot), clock.instant());
         if (snapshot.status() == SnapshotStatus.COMPLETED) {
             json.put("download_url", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()).toString());
         }
@@ -153,13 +152,13 @@ public final class SnapshotsApi {
         }
     }
 
-    /** A parameter from the query string, the JSON body or a form. */
     /** A release as people write it: {@code 143} or {@code v143}. */
     private static String release(String value) {
         String text = value.strip();
         return text.startsWith("v") || text.startsWith("V") ? text.substring(1) : text;
     }
 
+    /** A parameter from the query string, the JSON body or a form ({@code application/x-www-form-urlencoded}). */
     private static String text(Context ctx, JsonNode body, String name) {
         String query = ctx.queryParam(name);
         if (query != null) {
@@ -172,7 +171,12 @@ public final class SnapshotsApi {
             }
             return blankToNull(value.asText());
         }
-        return null;
+        return isForm(ctx) ? blankToNull(ctx.formParam(name)) : null;
+    }
+
+    private static boolean isForm(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private static <E extends Enum<E>> E parse(String value, String name, Class<E> type) {

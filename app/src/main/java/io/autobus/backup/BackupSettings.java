@@ -21,12 +21,15 @@ public final class BackupSettings {
     private final ScheduleRepository schedules;
     private final DSLContext dsl;
     private final Clock clock;
+    private final ExcludedDataCheck excludedData;
 
-    public BackupSettings(AddonRepository addons, ScheduleRepository schedules, DSLContext dsl, Clock clock) {
+    public BackupSettings(AddonRepository addons, ScheduleRepository schedules, DSLContext dsl, Clock clock,
+                          ExcludedDataCheck excludedData) {
         this.addons = addons;
         this.schedules = schedules;
         this.dsl = dsl;
         this.clock = clock;
+        this.excludedData = excludedData;
     }
 
     /**
@@ -37,8 +40,18 @@ public final class BackupSettings {
      * @throws IllegalArgumentException with a message for the customer
      */
     public void change(UUID addonId, ScheduleChange schedule, String configVar, List<String> excludeTables) {
+        // Checked before the transaction: the check reads the customer's database, which may take seconds.
+        DumpOptions changed = null;
+        if (excludeTables != null) {
+            DumpOptions options = dumpOptions(addonId, configVar);
+            changed = new DumpOptions(excludeTables, options.excludeTableData(), options.schemas(), options.excludeSchemas(),
+                    options.noOwner(), options.noAcl(), options.compressionLevel());
+            checked(addonId, configVar, changed);
+        }
+        DumpOptions newOptions = changed;
         dsl.transaction(tx -> {
-            var inTransaction = new BackupSettings(new AddonRepository(tx.dsl()), new ScheduleRepository(tx.dsl()), tx.dsl(), clock);
+            var inTransaction = new BackupSettings(new AddonRepository(tx.dsl()), new ScheduleRepository(tx.dsl()), tx.dsl(), clock,
+                    excludedData);
             if (!schedule.isEmpty()) {
                 BackupSchedule current = inTransaction.schedule(addonId);
                 inTransaction.changeSchedule(addonId, Objects.requireNonNullElse(schedule.hour(), current.hour()),
@@ -46,10 +59,8 @@ public final class BackupSettings {
                         Objects.requireNonNullElse(schedule.weeklyDay(), current.weeklyDay().name()),
                         Objects.requireNonNullElse(schedule.monthly(), current.monthlyEnabled()));
             }
-            if (excludeTables != null) {
-                DumpOptions options = inTransaction.dumpOptions(addonId, configVar);
-                inTransaction.changeDumpOptions(addonId, configVar, new DumpOptions(excludeTables, options.excludeTableData(),
-                        options.schemas(), options.excludeSchemas(), options.noOwner(), options.noAcl(), options.compressionLevel()));
+            if (newOptions != null) {
+                inTransaction.addons.setDumpOptions(addonId, configVar, newOptions.toJson());
             }
         });
     }
@@ -102,13 +113,21 @@ public final class BackupSettings {
                 .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));
     }
 
-    /** @throws IllegalArgumentException for an unknown database or options its engine does not take */
+    /**
+     * @throws IllegalArgumentException for an unknown database, options its engine does not take, or options that
+     *                                  leave out rows other tables' foreign keys need ({@link ExcludedDataCheck})
+     */
     public void changeDumpOptions(UUID addonId, String configVar, DumpOptions options) {
+        addons.setDumpOptions(addonId, configVar, checked(addonId, configVar, options).toJson());
+    }
+
+    private DumpOptions checked(UUID addonId, String configVar, DumpOptions options) {
         var entry = addons.databaseEntry(addonId, configVar)
                 .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));
         if (!"postgresql".equals(entry.database().engine())) {
             options.checkForMysql();
         }
-        addons.setDumpOptions(addonId, configVar, options.toJson());
+        excludedData.check(addonId, configVar, options);
+        return options;
     }
 }

@@ -56,6 +56,19 @@ public record Snapshot(
         DumpProgress.View progress,
         io.autobus.release.Release release) {
 
+    /**
+     * The engine as people know it: {@code mariadb} when the server said it is MariaDB (a {@code mysql://} URL does not
+     * say), otherwise {@link #engine()}. For showing only; behaviour goes by {@link #engine()}.
+     */
+    public String engineShown() {
+        return !"postgresql".equals(engine) && serverVersion != null && serverVersion.contains("MariaDB") ? "mariadb" : engine;
+    }
+
+    /** {@code PostgreSQL}, {@code MySQL} or {@code MariaDB}, for pages. */
+    public String engineLabel() {
+        return io.autobus.addon.FoundDatabase.engineLabel(engineShown());
+    }
+
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {
         return status.dbValue();

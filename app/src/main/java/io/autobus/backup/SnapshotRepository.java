@@ -201,21 +201,27 @@ public final class SnapshotRepository {
                 .fetch(SnapshotRepository::toSnapshot);
     }
 
-    /** One point of a database's history: its size and total rows at a snapshot. */
-    public record HistoryPoint(Instant at, Long databaseSizeBytes, long rows) {
+    /** One point of a database's history: its size and total rows at the last snapshot of a day. */
+    public record HistoryPoint(java.time.LocalDate day, Instant at, Long databaseSizeBytes, long rows) {
     }
 
-    /** The last {@code limit} completed snapshots of a database, oldest first, for charts. */
-    public List<HistoryPoint> history(UUID addonId, String configVar, int limit) {
+    /**
+     * The database's last {@code days} days with a completed snapshot, oldest first, one point per day (in
+     * {@code zone}): the day's last snapshot. For charts, whose x-axis is days.
+     */
+    public List<HistoryPoint> history(UUID addonId, String configVar, java.time.ZoneId zone, int days) {
         var rows = DSL.coalesce(DSL.sum(SNAPSHOT_TABLE.ROW_COUNT), java.math.BigDecimal.ZERO);
-        var points = dsl.select(SNAPSHOT.CREATED_AT, SNAPSHOT.DATABASE_SIZE_BYTES, rows)
+        var day = DSL.field("({0} AT TIME ZONE {1})::date", java.time.LocalDate.class, SNAPSHOT.CREATED_AT,
+                // Inline, not bound: DISTINCT ON and ORDER BY must be the same expression, and two parameters are not.
+                DSL.inline(zone.getId()));
+        var points = dsl.select(day, SNAPSHOT.CREATED_AT, SNAPSHOT.DATABASE_SIZE_BYTES, rows).distinctOn(day)
                 .from(SNAPSHOT).leftJoin(SNAPSHOT_TABLE).on(SNAPSHOT_TABLE.SNAPSHOT_ID.eq(SNAPSHOT.ID))
                 .where(SNAPSHOT.ADDON_ID.eq(addonId), SNAPSHOT.CONFIG_VAR.eq(configVar),
                         SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()))
                 .groupBy(SNAPSHOT.ID, SNAPSHOT.CREATED_AT, SNAPSHOT.DATABASE_SIZE_BYTES)
-                .orderBy(SNAPSHOT.CREATED_AT.desc())
-                .limit(limit)
-                .fetch(r -> new HistoryPoint(r.value1().toInstant(), r.value2(), r.value3().longValue()));
+                .orderBy(day.desc(), SNAPSHOT.CREATED_AT.desc())
+                .limit(days)
+                .fetch(r -> new HistoryPoint(r.value1(), r.value2().toInstant(), r.value3(), r.value4().longValue()));
         return points.reversed();
     }
 

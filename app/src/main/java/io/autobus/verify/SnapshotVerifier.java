@@ -215,10 +215,10 @@ public final class SnapshotVerifier {
             }
             Verdict failed = toolFailure == null ? null : restore.failure().verdict(toolFailure);
             if (failed != null) {
-                return failed;
+                return pointingAtLeftOutRows(snapshot, failed);
             }
             if (feedProblem != null) {
-                return Verdict.failed("the restore failed: " + feedProblem);
+                return pointingAtLeftOutRows(snapshot, Verdict.failed("the restore failed: " + feedProblem));
             }
         }
         var atDumpTime = snapshots.tables(snapshot.id());
@@ -233,6 +233,27 @@ public final class SnapshotVerifier {
         return differences.isEmpty()
                 ? Verdict.verified("restored " + atDumpTime.size() + " tables; every row count matches the dump")
                 : Verdict.failed("the restored database differs from the dump: " + String.join("; ", differences));
+    }
+
+    /**
+     * A restore that failed on a snapshot whose dump options leave rows out, with the options named: a foreign key
+     * pointing at rows (or a table) left out fails every restore, and the tool's message does not say why.
+     */
+    static Verdict pointingAtLeftOutRows(Snapshot snapshot, Verdict failed) {
+        var options = DumpOptions.fromJson(snapshot.dumpOptions());
+        var leftOut = new java.util.ArrayList<String>();
+        if (!options.excludeTableData().isEmpty()) {
+            leftOut.add("the data of " + String.join(", ", options.excludeTableData()) + " (exclude_table_data)");
+        }
+        if (!options.excludeTables().isEmpty()) {
+            leftOut.add(String.join(", ", options.excludeTables()) + " (exclude_tables)");
+        }
+        if (leftOut.isEmpty()) {
+            return failed;
+        }
+        return Verdict.failed(failed.detail().replaceAll("[.\\s]+$", "") + ". This database's dump options leave out " + String.join(" and ", leftOut)
+                + ": a foreign key that points at rows left out fails every restore. Also leave out the data of the tables "
+                + "that reference them, or drop the option (dashboard: Settings, Dump options).");
     }
 
     /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */

@@ -35,7 +35,7 @@ import java.util.Map;
 public final class Dashboard {
     /** Opening the dashboard re-checks access, but not more often than this per add-on. */
     private static final Duration RECHECK_AFTER = Duration.ofSeconds(15);
-    private static final int CHART_POINTS = 30;
+    private static final int CHART_DAYS = 30;
     private static final int RECENT_RESTORES = 5;
 
     private final WebSessions sessions;
@@ -105,20 +105,20 @@ public final class Dashboard {
         var model = base(ctx, "statistics");
         Addon addon = (Addon) model.get("addon");
         var charts = new ArrayList<Map<String, Object>>();
+        // Days as the customer's schedule counts them: the daily snapshot of a day is that day's point.
+        var zone = settings.schedule(addon.id()).zone();
         for (FoundDatabase database : addons.databases(addon.id())) {
-            var history = snapshots.history(addon.id(), database.configVar(), CHART_POINTS);
+            var history = snapshots.history(addon.id(), database.configVar(), zone, CHART_DAYS);
             var chart = new HashMap<String, Object>();
             chart.put("database", database);
             chart.put("points", history.size());
             chart.put("sizeChart", SvgChart.line(history.stream().filter(p -> p.databaseSizeBytes() != null)
-                    .map(p -> new SvgChart.Point(p.at(), p.databaseSizeBytes())).toList(), "bytes", "size"));
-            chart.put("rowsChart", SvgChart.line(history.stream().map(p -> new SvgChart.Point(p.at(), p.rows())).toList(), "rows", "rows"));
+                    .map(p -> new SvgChart.Point(p.day(), p.databaseSizeBytes())).toList(), SvgChart.Unit.BYTES, "size"));
+            chart.put("rowsChart", SvgChart.line(history.stream().map(p -> new SvgChart.Point(p.day(), p.rows())).toList(),
+                    SvgChart.Unit.COUNT, "rows"));
             snapshots.page(addon.id(), database.configVar(), null, SnapshotStatus.COMPLETED, 1, 0).stream().findFirst().ifPresent(latest -> {
-                var previous = snapshots.previousCompleted(latest);
                 chart.put("latest", latest);
-                chart.put("changes", SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                        previous.map(p -> snapshots.tables(p.id())).orElse(List.of()), latest.databaseSizeBytes(),
-                        snapshots.tables(latest.id())));
+                chart.put("changes", SnapshotChanges.sincePrevious(snapshots, latest));
             });
             charts.add(chart);
         }

@@ -41,9 +41,7 @@ public final class SnapshotPage {
         Snapshot snapshot = (Snapshot) model.get("snapshot");
         var previous = snapshots.previousCompleted(snapshot);
         model.put("previous", previous.orElse(null));
-        model.put("changes", SnapshotChanges.between(previous.map(Snapshot::databaseSizeBytes).orElse(null),
-                previous.map(p -> snapshots.tables(p.id())).orElse(List.of()),
-                snapshot.databaseSizeBytes(), snapshots.tables(snapshot.id())));
+        model.put("changes", SnapshotChanges.sincePrevious(snapshots, snapshot));
         addons.databaseEntry(snapshot.addonId(), snapshot.configVar()).ifPresent(entry -> model.put("database", entry.database()));
         model.put("progress", ProgressEstimate.of(snapshot, clock.instant()));
         if (snapshot.status() == SnapshotStatus.COMPLETED) {

@@ -10,8 +10,6 @@ import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotKind;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.dump.DumpProgress;
-import io.autobus.crypto.SecretBox;
-import io.autobus.addon.AddonRepository;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.HttpDriver;
 import io.autobus.support.SourceDatabases;
@@ -100,6 +98,38 @@ class SnapshotsApiTest {
         assertThat(JSON.readTree(deleted.body()).path("message").asText()).isEqualTo("Snapshot has been deleted");
         assertThat(JSON.readTree(get("/api/snapshots?token=" + tenant.token()).body())).isEmpty();
         assertThat(get("/api/snapshots/" + id + "?token=" + tenant.token()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void check_snapshot_says_completed_once_a_failed_snapshot_has_ended_and_status_says_it_failed() throws Exception {
+        Tenant tenant = tenant();
+        // A database that was there when it was attached, and is gone now.
+        app.attachedEarlier(tenant.addonId(), "GONE", "postgres://postgres@127.0.0.1:5432/no_such_database_" + UUID.randomUUID().toString().substring(0, 8));
+        String jid = JSON.readTree(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"database\": \"GONE_URL\"}", Map.of()).body()).path("jid").asText();
+
+        // What a client that knows only the seed does: wait for completed.
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + tenant.token()).body()).path("completed").asBoolean());
+        JsonNode check = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jid + "&token=" + tenant.token()).body());
+
+        assertThat(check.path("status").asText()).isEqualTo("failed");
+        assertThat(check.path("error").asText()).contains("no_such_database");
+        assertThat(check.path("progress").isNull()).isTrue();
+    }
+
+    @Test
+    void a_form_encoded_post_keeps_its_database_and_description() throws Exception {
+        Tenant tenant = tenant();
+
+        var created = app.http.postForm("/api/snapshots", Map.of("token", tenant.token(), "database", "DATABASE_URL",
+                "description", "before the form deploy"));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = JSON.readTree(created.body()).path("snapshot_id").asText();
+        JsonNode shown = JSON.readTree(get("/api/snapshots/" + id + "?token=" + tenant.token()).body());
+        assertThat(shown.path("description").asText()).isEqualTo("before the form deploy");
+        assertThat(shown.path("database").asText()).isEqualTo("DATABASE_URL");
+        assertError(app.http.postForm("/api/snapshots", Map.of("token", tenant.token(), "database", "NOPE_URL")), 422, "No database NOPE_URL");
     }
 
     @Test

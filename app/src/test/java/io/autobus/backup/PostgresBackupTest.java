@@ -91,7 +91,7 @@ public class PostgresBackupTest {
         assertThat(first.databaseSizeBytes()).isPositive();
         assertThat(harness.snapshots.previousCompleted(second)).map(Snapshot::id).hasValue(first.id());
         var changes = SnapshotChanges.between(first.databaseSizeBytes(), harness.snapshots.tables(first.id()),
-                second.databaseSizeBytes(), harness.snapshots.tables(second.id()));
+                second.databaseSizeBytes(), harness.snapshots.tables(second.id()), io.autobus.dump.DumpOptions.DEFAULT);
         assertThat(changes.tablesAdded()).containsExactly("public.invoices");
         assertThat(changes.tablesDropped()).containsExactly("public.events");
         assertThat(changes.tables()).filteredOn(t -> t.name().equals("public.audit_log"))

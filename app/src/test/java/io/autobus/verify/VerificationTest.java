@@ -61,6 +61,30 @@ class VerificationTest {
     }
 
     @Test
+    void a_restore_that_fails_on_a_database_whose_options_leave_out_referenced_rows_points_at_the_option() throws Exception {
+        String source = TestDatabase.create("left_out");
+        try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE customers (id int PRIMARY KEY)");
+            statement.execute("CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers)");
+            statement.execute("INSERT INTO customers VALUES (1)");
+            statement.execute("INSERT INTO orders VALUES (1, 1)");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        // As saved before options were checked, or while the database could not be reached.
+        harness.addons.setDumpOptions(addon, "DATABASE_URL", io.autobus.dump.DumpOptions.fromJson("{\"exclude_table_data\": [\"customers\"]}").toJson());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(verdict.detail()).contains("orders_customer_id_fkey")
+                .contains("dump options leave out the data of customers (exclude_table_data)").contains("drop the option");
+        assertThat(harness.app.db.select(NOTIFICATION.BODY).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addon)).fetch(r -> r.value1()))
+                .anySatisfy(body -> assertThat(body).contains("exclude_table_data"));
+    }
+
+    @Test
     void a_truncated_or_altered_stored_object_fails_with_one_notification_and_leaves_no_scratch_database() throws Exception {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());

@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,8 +84,10 @@ class DashboardBrowserTest {
         String snapshotId = row.getAttribute("data-id");
         browser.findElement(By.cssSelector("tr.snapshot td a code")).click();
         assertThat(waitFor(By.id("restore-pg-restore")).getText())
-                .isEqualTo("pg_restore --verbose --clean --no-acl --no-owner -h 127.0.0.1 -U myuser -d "
+                .isEqualTo("pg_restore --verbose --clean --if-exists --no-acl --no-owner -h 127.0.0.1 -U myuser -d "
                         + source.substring(source.lastIndexOf('/') + 1) + " DATABASE_" + snapshotId + ".dump");
+        assertThat(browser.findElement(By.id("restore-pg-restore")).getCssValue("word-break")).as("wraps between arguments only")
+                .isEqualTo("normal");
         assertThat(browser.findElement(By.id("restore-heroku")).getText()).startsWith("heroku pg:backups:restore \"" + TestApp.PUBLIC_URL + "/downloads/");
         assertThat(browser.findElement(By.id("tables")).getText()).contains("public.orders").contains("250");
         screenshot("3-snapshot");
@@ -217,6 +222,45 @@ class DashboardBrowserTest {
             throw new AssertionError("no message starting \"" + start + "\"; " + browser.getCurrentUrl() + " shows:\n"
                     + browser.findElement(By.tagName("body")).getText(), e);
         }
+    }
+
+    @Test
+    void the_statistics_charts_have_one_point_a_day_axis_labels_that_differ_and_distinct_dates() throws Exception {
+        UUID addonId = UUID.randomUUID();
+        assertThat(HerokuPartner.of(app).provision(addonId, "travel", "grant-" + addonId).statusCode()).isEqualTo(200);
+        app.attach(addonId, "DATABASE", TestDatabase.create("chart"));
+        LocalDate today = LocalDate.ofInstant(app.clock.instant(), ZoneOffset.UTC);
+        // Two snapshots on the first day (the later one is that day's point), then a day without one; sizes 0.1% apart.
+        completed(addonId, today.minusDays(3).atTime(9, 0), 10_700_000, 1_000);
+        completed(addonId, today.minusDays(3).atTime(21, 0), 10_701_000, 1_010);
+        completed(addonId, today.minusDays(1).atTime(9, 0), 10_712_000, 1_020);
+        completed(addonId, today.atTime(0, 30), 10_713_000, 1_030);
+
+        signIn(addonId);
+        browser.get(base + "/dashboard/statistics");
+        var size = waitFor(By.cssSelector("svg.chart.size"));
+        var yLabels = size.findElements(By.cssSelector("text.y-label")).stream().map(e -> e.getText()).toList();
+        var xLabels = size.findElements(By.cssSelector("text.x-label")).stream().map(e -> e.getText()).toList();
+        var rowLabels = browser.findElements(By.cssSelector("svg.chart.rows text.y-label")).stream().map(e -> e.getText()).toList();
+        screenshot("8-statistics-chart");
+
+        assertThat(yLabels).as("rendered y-axis labels").hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().startsWith("0");
+        assertThat(rowLabels).as("rendered y-axis labels").hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().startsWith("0");
+        var day = java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH);
+        assertThat(xLabels).as("rendered date labels: the days with a snapshot").containsExactly(
+                day.format(today.minusDays(3)), day.format(today.minusDays(1)), day.format(today));
+        assertThat(size.findElements(By.tagName("circle"))).as("one point a day").hasSize(3);
+    }
+
+    /** A completed snapshot of DATABASE_URL taken at {@code at} (UTC), with one table of {@code rows} rows. */
+    private void completed(UUID addonId, java.time.LocalDateTime at, long databaseSize, long rows) {
+        var repository = new io.autobus.backup.SnapshotRepository(app.db);
+        Instant taken = at.toInstant(ZoneOffset.UTC);
+        String id = repository.createOrFind(new io.autobus.backup.SnapshotRepository.NewSnapshot(io.autobus.backup.SnapshotKeys.newId(),
+                addonId, "DATABASE_URL", "postgresql", io.autobus.backup.SnapshotKind.MANUAL, null, null, UUID.randomUUID(), taken));
+        repository.complete(id, new io.autobus.backup.SnapshotRepository.Completion("15.4", 1000, "ab".repeat(32), "local", "k/" + id,
+                new io.autobus.dump.DatabaseStatistics(databaseSize, java.util.List.of(
+                        new io.autobus.dump.DatabaseStatistics.TableStatistics("public.t", rows, true, 8192))), "{}"), taken, taken.plusSeconds(5));
     }
 
     /** Form posts navigate; wait for the next page's element rather than racing it. */
