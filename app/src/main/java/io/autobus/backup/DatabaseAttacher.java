@@ -79,7 +79,7 @@ public final class DatabaseAttacher {
             throw new IllegalArgumentException("The connection test failed, so nothing was saved: " + e.getMessage() + ".");
         }
         String engine = parsed.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql"
-                : reachable.server().startsWith("MariaDB") ? "mariadb" : "mysql";
+                : url.trim().toLowerCase(Locale.ROOT).startsWith("mariadb:") ? "mariadb" : "mysql";
         var database = new FoundDatabase(configVar, engine, parsed.host(), parsed.port(), parsed.database());
         addons.attach(addonId, database, secrets.seal(BackupTargets.urlPurpose(addon, configVar), url.trim()), clock.instant());
         return new Attached(database, reachable, existing.isPresent(), addons.coverage(addon).covers(configVar));

@@ -104,7 +104,7 @@ class AccessCheckTest {
         app.clock.advance(Duration.ofSeconds(16));
         var afterAccess = app.http.get("/dashboard", cookie);
 
-        assertThat(afterAccess.body()).contains("JAWSDB_MARIA_URL (MariaDB").doesNotContain("id=\"access-state\"");
+        assertThat(afterAccess.body()).contains("data-name=\"JAWSDB_MARIA_URL\"").contains("<td>MariaDB</td>").doesNotContain("id=\"access-state\"");
         assertThat(addons.find(addonId).orElseThrow().accessState()).isEqualTo(AccessState.ACTIVE);
     }
 

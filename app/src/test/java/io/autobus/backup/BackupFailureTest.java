@@ -107,7 +107,8 @@ class BackupFailureTest {
                 "needs Debian's pg_dump 15, older than the embedded PostgreSQL 17 server");
         try (var server17 = EmbeddedPostgres.builder().start()) {
             UUID addon = harness.provisionedAddon();
-            harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres");
+            // Attached before its server was upgraded past the pg_dump installed here (attaching now is refused with the same words).
+            harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres");
             var dumper = new io.autobus.dump.PostgresDumper(Tools.in(java.util.List.of(pgDump15), harness.toolRoot()),
                     io.autobus.dump.CompressionThreads.of(1));
 
@@ -124,7 +125,7 @@ class BackupFailureTest {
     @Test
     void a_database_that_cannot_be_reached_fails_with_the_reason_and_no_password_in_it() {
         UUID addon = harness.provisionedAddon();
-        harness.attach(addon, "DATABASE", "postgres://someone:s3cret-pass@127.0.0.1:1/nothing");
+        harness.attachedEarlier(addon, "DATABASE", "postgres://someone:s3cret-pass@127.0.0.1:1/nothing");
 
         Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
 

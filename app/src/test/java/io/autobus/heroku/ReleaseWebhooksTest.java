@@ -135,6 +135,7 @@ class ReleaseWebhooksTest {
     }
 
     private String snapshot(String token) throws Exception {
+        app.clock.advance(Duration.ofMinutes(1)); // not the same request moments later, which answers with the earlier snapshot
         String jid = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, null, Map.of()).body()).path("jid").asText();
         await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(app.http.send("GET",
                 "/api/snapshots/check_snapshot?jid=" + jid + "&token=" + token, null, Map.of()).body()).path("completed").asBoolean());

@@ -62,7 +62,7 @@ class PrivateNetworksDeniedTest {
             assertThatThrownBy(() -> deny.attach(addon, name, url.getValue()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage(refused(url.getKey()));
             // Attached while private networks were still allowed: the rule holds at backup time too.
-            allow.attach(addon, name, url.getValue());
+            allow.attachedEarlier(addon, name, url.getValue());
             Snapshot snapshot = deny.backup(addon, name + "_URL");
 
             assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
@@ -80,7 +80,7 @@ class PrivateNetworksDeniedTest {
         var ports = new int[] {5432, LoopbackPort.closedPort(), v4.port()}; // our own PostgreSQL, nothing, a silent listener
         var errors = new HashSet<String>();
         for (int i = 0; i < ports.length; i++) {
-            allow.attach(addon, "PORT" + i, "postgres://postgres@127.0.0.1:" + ports[i] + "/postgres");
+            allow.attachedEarlier(addon, "PORT" + i, "postgres://postgres@127.0.0.1:" + ports[i] + "/postgres");
             Snapshot snapshot = deny.backup(addon, "PORT" + i + "_URL");
             assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
             errors.add(snapshot.error());

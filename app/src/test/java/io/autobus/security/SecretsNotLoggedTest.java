@@ -38,7 +38,7 @@ class SecretsNotLoggedTest {
             var provision = HerokuPartner.of(app).provision(addonId, "free", grant);
             String key = provision.body().replaceAll("(?s).*addon:([^@]+)@.*", "$1");
             String apiToken = new ApiTokens(app.db).enable(addonId, true).orElseThrow();
-            harness.attach(addonId, "DATABASE", "postgres://postgres:" + dbPassword + "@127.0.0.1:1/nothing");
+            harness.attachedEarlier(addonId, "DATABASE", "postgres://postgres:" + dbPassword + "@127.0.0.1:1/nothing");
             harness.backup(addonId, "DATABASE_URL");
             app.http.send("GET", "/api/snapshots?token=" + apiToken, null, java.util.Map.of());
             app.app.accessChecker().check(addonId);

@@ -64,6 +64,16 @@ public final class BackupHarness {
         app.attacher(privateNetworks).attach(addonId, name, url, false);
     }
 
+    /** A database attached when it answered, that fails now ({@link TestApp#attachedEarlier}). */
+    public void attachedEarlier(UUID addonId, String name, String url) {
+        app.attachedEarlier(addonId, name, url);
+    }
+
+    /** Points an attached name at another URL, as "Replace" does. */
+    public void reattach(UUID addonId, String name, String url) {
+        app.attacher(privateNetworks).attach(addonId, name, url, true);
+    }
+
     /** Takes a manual snapshot now, in this thread, and returns it as recorded. */
     public Snapshot backup(UUID addonId, String configVar) {
         return backup(addonId, configVar, UnaryOperator.identity());

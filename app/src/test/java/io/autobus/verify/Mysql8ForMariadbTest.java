@@ -173,7 +173,7 @@ class Mysql8ForMariadbTest {
     /** The dump stored gzipped as a completed snapshot of a MySQL 8.0.36 server, with the statistics taken at dump time. */
     private static Snapshot stored(BackupHarness harness, String dump) throws Exception {
         UUID addon = harness.provisionedAddon();
-        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/never_dumped");
+        harness.attachedEarlier(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/never_dumped");
         String id = harness.snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, "JAWSDB_URL", "mysql",
                 SnapshotKind.MANUAL, "mysqldump 8.0 fixture", null, UUID.randomUUID(), harness.app.clock.instant()));
         var gzipped = new ByteArrayOutputStream();

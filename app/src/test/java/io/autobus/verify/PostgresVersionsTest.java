@@ -145,7 +145,7 @@ class PostgresVersionsTest {
                 "pg_dump " + major + " is installed here");
         try (var server = EmbeddedPostgres.builder().setPgBinaryResolver((system, machine) -> PostgresBinaries.open(major)).start()) {
             UUID addon = harness.provisionedAddon();
-            harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server.getPort() + "/postgres");
+            harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server.getPort() + "/postgres");
 
             long started = System.nanoTime();
             Snapshot snapshot = harness.backup(addon, "DATABASE_URL");

@@ -260,7 +260,7 @@ class VerificationTest {
     void a_failed_backup_tells_the_owner_once_and_the_next_good_one_says_it_is_over() throws Exception {
         UUID addon = harness.provisionedAddon();
         String source = TestDatabase.create("flaky");
-        harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:1/unreachable");
+        harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:1/unreachable");
         var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
@@ -269,7 +269,7 @@ class VerificationTest {
             harness.backup(addon, "DATABASE_URL", store -> store, verification);
             harness.app.clock.advance(java.time.Duration.ofDays(1));
             harness.backup(addon, "DATABASE_URL", store -> store, verification);
-            harness.attach(addon, "DATABASE", source);
+            harness.reattach(addon, "DATABASE", source);
             harness.app.clock.advance(java.time.Duration.ofDays(1));
             Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, verification);
 

@@ -242,7 +242,7 @@ class DashboardBrowserTest {
         var yLabels = size.findElements(By.cssSelector("text.y-label")).stream().map(e -> e.getText()).toList();
         var xLabels = size.findElements(By.cssSelector("text.x-label")).stream().map(e -> e.getText()).toList();
         var rowLabels = browser.findElements(By.cssSelector("svg.chart.rows text.y-label")).stream().map(e -> e.getText()).toList();
-        screenshot("8-statistics-chart");
+        screenshot("16-statistics-chart");
 
         assertThat(yLabels).as("rendered y-axis labels").hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().startsWith("0");
         assertThat(rowLabels).as("rendered y-axis labels").hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().startsWith("0");
@@ -250,6 +250,59 @@ class DashboardBrowserTest {
         assertThat(xLabels).as("rendered date labels: the days with a snapshot").containsExactly(
                 day.format(today.minusDays(3)), day.format(today.minusDays(1)), day.format(today));
         assertThat(size.findElements(By.tagName("circle"))).as("one point a day").hasSize(3);
+    }
+
+    @Test
+    void a_free_plan_lists_what_it_does_not_cover_refuses_one_database_more_and_detaches_after_a_confirmation() throws Exception {
+        UUID addonId = UUID.randomUUID();
+        assertThat(HerokuPartner.of(app).provision(addonId, "free", "grant-" + addonId).statusCode()).isEqualTo(200);
+        signIn(addonId);
+
+        browser.findElement(By.cssSelector("#databases summary")).click();
+        browser.findElement(By.cssSelector("#attach-database input[name=name]")).sendKeys("MAIN");
+        browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys(TestDatabase.create("free_main"));
+        browser.findElement(By.cssSelector("#attach-database button")).click();
+        assertThat(flash("Database MAIN_URL attached")).matches("Database MAIN_URL attached: PostgreSQL \\d+\\.\\d+, dumped with pg_dump \\d+.*"
+                + " It is backed up on the daily schedule; \"Create snapshot\" backs it up now\\.");
+
+        // The app gains a second database in its config vars: found, listed, not covered, and said why.
+        app.clock.advance(Duration.ofSeconds(1));
+        new io.autobus.addon.AddonRepository(app.db).replaceDatabases(addonId, java.util.List.of(new io.autobus.addon.FoundDatabase(
+                "HEROKU_POSTGRESQL_PURPLE_URL", "postgresql", "ec2-1.compute-1.amazonaws.com", 5432, "d8f")), app.clock.instant());
+        browser.navigate().refresh();
+        var purple = waitFor(By.cssSelector("tr.database[data-name=HEROKU_POSTGRESQL_PURPLE_URL]"));
+        assertThat(purple.getAttribute("data-covered")).isEqualTo("false");
+        assertThat(purple.getText()).contains("not covered by your plan");
+        assertThat(browser.findElement(By.cssSelector("tr.not-covered[data-name=HEROKU_POSTGRESQL_PURPLE_URL]")).getText())
+                .contains("the free plan backs up 1 database (MAIN_URL)").contains("heroku addons:upgrade autobus:travel");
+        var database = browser.findElement(By.id("databases"));
+        assertThat((Long) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return arguments[0].scrollWidth - arguments[0].clientWidth", database)).as("the box needs no sideways scrolling").isZero();
+        assertThat(browser.findElement(By.cssSelector("tr.database[data-name=MAIN_URL]")).getText()).contains("daily");
+        assertThat(new Select(browser.findElement(By.cssSelector("#create-snapshot select[name=database]"))).getOptions())
+                .as("only what the plan covers can be snapshotted").extracting(o -> o.getAttribute("value")).containsExactly("MAIN_URL");
+        screenshot("17-databases-not-covered");
+
+        browser.findElement(By.cssSelector("#databases summary")).click();
+        browser.findElement(By.cssSelector("#attach-database input[name=name]")).sendKeys("STAGING");
+        browser.findElement(By.cssSelector("#attach-database input[name=url]")).sendKeys(TestDatabase.create("free_staging"));
+        browser.findElement(By.cssSelector("#attach-database button")).click();
+        assertThat(waitFor(By.cssSelector("#databases p.refused")).getText())
+                .startsWith("This database cannot be attached: The free plan backs up 1 database and this add-on has MAIN_URL.")
+                .contains("heroku addons:upgrade autobus:travel");
+        assertThat(browser.findElement(By.cssSelector("#attach-database input[name=name]")).getAttribute("value")).isEqualTo("STAGING");
+        screenshot("18-attach-beyond-the-plan");
+
+        browser.get(base + "/dashboard");
+        waitFor(By.cssSelector("tr.database[data-name=MAIN_URL] a.detach")).click();
+        assertThat(waitFor(By.id("confirm-detach")).getText()).contains("Detach MAIN_URL?")
+                .contains("Its snapshots stay: scheduled ones until their retention ends");
+        screenshot("19-detach-confirmation");
+        browser.findElement(By.id("confirm")).click();
+        assertThat(flash("Database MAIN_URL was detached")).endsWith("its snapshots are kept until their retention ends.");
+        assertThat(browser.findElements(By.cssSelector("tr.database[data-name=MAIN_URL]"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("tr.database a.detach"))).as("the app's own config vars are not detached here").isEmpty();
+        screenshot("20-after-detach");
     }
 
     /** A completed snapshot of DATABASE_URL taken at {@code at} (UTC), with one table of {@code rows} rows. */

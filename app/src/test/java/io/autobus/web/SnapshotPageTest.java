@@ -73,7 +73,7 @@ class SnapshotPageTest {
     @Test
     void a_failed_snapshot_s_page_says_why_it_has_no_tables_instead_of_an_empty_table() throws Exception {
         UUID addon = harness.provisionedAddon();
-        harness.attach(addon, "DATABASE", "postgres://postgres@127.0.0.1:5432/no_such_database_" + UUID.randomUUID().toString().substring(0, 8));
+        harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:5432/no_such_database_" + UUID.randomUUID().toString().substring(0, 8));
         Snapshot snapshot = snapshot(addon, "DATABASE_URL");
         assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
 
