@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.NoSuchFileException;
+import java.util.Base64;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link SnapshotStore} does; each implementation's test extends this. */
@@ -56,6 +58,28 @@ abstract class SnapshotStoreContract {
         try (var stored = store().open(key)) {
             assertThat(stored.readAllBytes()).isEqualTo(content);
         }
+    }
+
+    @Test
+    void returns_the_crc32c_of_the_bytes_it_gives_back_whether_small_spanning_parts_or_empty() throws IOException {
+        for (byte[] content : new byte[][] {random(1000), random(17 * MIB + 5), new byte[0]}) {
+            String key = newKey();
+
+            StoredChecksum checksum = store().put(key, new ByteArrayInputStream(content));
+
+            try (var stored = store().open(key)) {
+                assertThat(checksum).as("%d bytes", content.length)
+                        .isEqualTo(new StoredChecksum("CRC32C", crc32cBase64(stored.readAllBytes())));
+            }
+        }
+    }
+
+    /** Computed here, as S3 documents it: the base64 of the CRC32C's four bytes, most significant first. */
+    static String crc32cBase64(byte[] bytes) {
+        var crc = new CRC32C();
+        crc.update(bytes);
+        long value = crc.getValue();
+        return Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     @Test
