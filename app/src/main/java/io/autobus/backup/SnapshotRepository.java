@@ -10,6 +10,7 @@ import io.autobus.db.generated.tables.records.SnapshotRecord;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.DumpProgress;
 import io.autobus.release.Release;
+import io.autobus.storage.StoredChecksum;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -269,12 +270,14 @@ public final class SnapshotRepository {
      * What a finished dump produced, and with what ({@link Tooling}; null when unknown).
      *
      * @param partialReason what the dump left out and why; null for a whole snapshot
+     * @param storedChecksum the stored copy's checksum, as the store returned it; null when unknown
      */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
-                             DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason) {
+                             DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason,
+                             StoredChecksum storedChecksum) {
         public Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
                           DatabaseStatistics statistics, String dumpOptions) {
-            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null);
+            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null, null);
         }
     }
 
@@ -297,6 +300,8 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
                     .set(SNAPSHOT.DUMP_OPTIONS, completion.dumpOptions())
                     .set(SNAPSHOT.PARTIAL_REASON, completion.partialReason())
+                    .set(SNAPSHOT.STORED_CHECKSUM_ALGORITHM, completion.storedChecksum() == null ? null : completion.storedChecksum().algorithm())
+                    .set(SNAPSHOT.STORED_CHECKSUM, completion.storedChecksum() == null ? null : completion.storedChecksum().value())
                     .set(SNAPSHOT.DUMP_TOOL, completion.tooling() == null ? null : completion.tooling().dumpTool())
                     .set(SNAPSHOT.DUMP_TOOL_NOTE, completion.tooling() == null ? null : completion.tooling().dumpToolNote())
                     .set(SNAPSHOT.ARCHIVE_VERSION, completion.tooling() == null ? null : completion.tooling().archiveVersion())
@@ -426,7 +431,8 @@ public final class SnapshotRepository {
                 r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getDumpTool(), r.getDumpToolNote(),
                 r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r),
                 r.getReleaseVersion() == null ? null : new Release(r.getReleaseVersion(), "succeeded", r.getReleaseDescription(),
-                        r.getReleaseCommit(), instant(r.getReleaseCreatedAt())));
+                        r.getReleaseCommit(), instant(r.getReleaseCreatedAt())),
+                r.getStoredChecksum() == null ? null : new StoredChecksum(r.getStoredChecksumAlgorithm(), r.getStoredChecksum()));
     }
 
     private static DumpProgress.View progress(SnapshotRecord r) {

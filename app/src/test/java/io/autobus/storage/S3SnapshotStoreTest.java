@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.autobus.support.Crc32c;
 import io.autobus.support.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -88,7 +89,7 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
                 .allSatisfy(sent -> assertThat(sent.header("x-amz-checksum-crc32c")).isPresent());
         assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("UploadPart"))
                 .map(sent -> sent.header("x-amz-checksum-crc32c").orElseThrow())
-                .first().isEqualTo(crc32cBase64(java.util.Arrays.copyOf(content, 8 * MIB)));
+                .first().isEqualTo(Crc32c.base64(java.util.Arrays.copyOf(content, 8 * MIB)));
         assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("CreateMultipartUpload")).singleElement()
                 .satisfies(sent -> {
                     assertThat(sent.header("x-amz-checksum-algorithm")).contains("CRC32C");
@@ -96,7 +97,7 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
                 });
         assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("CompleteMultipartUpload")).singleElement()
                 .satisfies(sent -> assertThat(sent.header("x-amz-checksum-crc32c")).contains(checksum.value()));
-        assertThat(checksum.value()).isEqualTo(crc32cBase64(content));
+        assertThat(checksum.value()).isEqualTo(Crc32c.base64(content));
     }
 
     @Test
@@ -122,7 +123,7 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
                     .as("%d bytes", size)
                     .isInstanceOf(CorruptUploadException.class)
                     .hasMessageContaining("the stored copy's checksum at s3://" + bucket + "/" + key)
-                    .hasMessageContaining("differs from the one computed while uploading (CRC32C " + crc32cBase64(random(size)) + ")")
+                    .hasMessageContaining("differs from the one computed while uploading (CRC32C " + Crc32c.base64(random(size)) + ")")
                     .hasMessageContaining("the upload was corrupted");
 
             assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();

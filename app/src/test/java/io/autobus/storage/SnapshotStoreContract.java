@@ -5,6 +5,7 @@ import static io.autobus.storage.TestContent.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.autobus.support.Crc32c;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.NoSuchFileException;
-import java.util.Base64;
 import java.util.UUID;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link SnapshotStore} does; each implementation's test extends this. */
@@ -69,17 +68,9 @@ abstract class SnapshotStoreContract {
 
             try (var stored = store().open(key)) {
                 assertThat(checksum).as("%d bytes", content.length)
-                        .isEqualTo(new StoredChecksum("CRC32C", crc32cBase64(stored.readAllBytes())));
+                        .isEqualTo(new StoredChecksum("CRC32C", Crc32c.base64(stored.readAllBytes())));
             }
         }
-    }
-
-    /** Computed here, as S3 documents it: the base64 of the CRC32C's four bytes, most significant first. */
-    static String crc32cBase64(byte[] bytes) {
-        var crc = new CRC32C();
-        crc.update(bytes);
-        long value = crc.getValue();
-        return Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     @Test
