@@ -396,18 +396,13 @@ public final class SnapshotRepository {
      * caps how many may be taken instead), nor the newest completed snapshot of each database the add-on still has.
      */
     public List<Snapshot> expired(Instant now, Duration failedKept) {
-        var newest = SNAPSHOT.as("newest");
-        var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
-                .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
-                        newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
-        var stillAttached = DSL.exists(DSL.selectOne().from(ADDON_DATABASE)
-                .where(ADDON_DATABASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), ADDON_DATABASE.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR)));
+        var newestOfAttachedDatabase = newestCompletedOfAttachedDatabase();
         var expired = new ArrayList<Snapshot>();
         for (SnapshotKind kind : SnapshotKind.values()) {
             kind.retention().ifPresent(kept -> expired.addAll(dsl.selectFrom(SNAPSHOT)
                     .where(SNAPSHOT.KIND.eq(kind.dbValue()), SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()),
                             SNAPSHOT.CREATED_AT.lt(at(now.minus(kept))),
-                            DSL.not(SNAPSHOT.CREATED_AT.eq(newestPerDatabase).and(stillAttached)))
+                            DSL.not(newestOfAttachedDatabase))
                     .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
                     .fetch(SnapshotRepository::toSnapshot)));
         }
@@ -416,6 +411,32 @@ public final class SnapshotRepository {
                 .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
                 .fetch(SnapshotRepository::toSnapshot));
         return expired;
+    }
+
+    /**
+     * The newest completed snapshot of each database the add-on still has, when nothing restored it since
+     * {@code notCheckedSince} (its last verification ended before, or none did and it finished before) and no
+     * verification of it runs: at most {@code limit}, the longest unchecked first.
+     */
+    public List<Snapshot> dueForDeepCheck(Instant notCheckedSince, int limit) {
+        var lastChecked = DSL.coalesce(SNAPSHOT.VERIFIED_AT, SNAPSHOT.FINISHED_AT);
+        return dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()), newestCompletedOfAttachedDatabase(),
+                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastChecked.lt(at(notCheckedSince)))
+                .orderBy(lastChecked, SNAPSHOT.ID)
+                .limit(limit)
+                .fetch(SnapshotRepository::toSnapshot);
+    }
+
+    /** The snapshot is the newest completed one of its database, and the add-on still has that database. */
+    private static org.jooq.Condition newestCompletedOfAttachedDatabase() {
+        var newest = SNAPSHOT.as("newest");
+        var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
+                .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
+                        newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
+        var stillAttached = DSL.exists(DSL.selectOne().from(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), ADDON_DATABASE.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR)));
+        return SNAPSHOT.CREATED_AT.eq(newestPerDatabase).and(stillAttached);
     }
 
     public void delete(String id) {
