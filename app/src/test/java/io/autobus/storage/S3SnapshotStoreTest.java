@@ -133,6 +133,31 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
     }
 
     @Test
+    void an_upload_answered_without_a_checksum_asks_s3_for_the_one_it_keeps() throws IOException {
+        traffic.withholdChecksums(false);
+        String key = newKey();
+        byte[] content = random(17 * MIB);
+
+        StoredChecksum checksum = store.put(key, new ByteArrayInputStream(content));
+
+        assertThat(checksum.value()).isEqualTo(Crc32c.base64(content));
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("HeadObject")).singleElement()
+                .satisfies(sent -> assertThat(sent.header("x-amz-checksum-mode")).contains("ENABLED"));
+    }
+
+    @Test
+    void a_store_that_reports_no_checksum_at_all_fails_the_put_and_keeps_nothing() {
+        traffic.withholdChecksums(true);
+        String key = newKey();
+
+        assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(1000))))
+                .isInstanceOf(CorruptUploadException.class)
+                .hasMessageContaining("S3 reported no CRC32C checksum for s3://" + bucket + "/" + key);
+
+        assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();
+    }
+
+    @Test
     void a_part_corrupted_on_the_way_is_refused_by_s3_and_nothing_is_stored() {
         String key = newKey();
         traffic.corruptPart(2);

@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -41,6 +42,8 @@ final class S3Traffic implements ExecutionInterceptor {
     private volatile CountDownLatch holdParts;
     private volatile int corruptedPart = -1;
     private volatile boolean misreportChecksums;
+    private volatile boolean withholdUploadChecksums;
+    private volatile boolean withholdHeadChecksums;
 
     void failPart(int number) {
         failingPart = number;
@@ -54,6 +57,12 @@ final class S3Traffic implements ExecutionInterceptor {
     /** The CRC32C the server reports for a stored object (PutObject, CompleteMultipartUpload) reaches the store altered. */
     void misreportChecksums() {
         misreportChecksums = true;
+    }
+
+    /** The answers to PutObject and CompleteMultipartUpload reach the store without a checksum; with {@code alsoHead}, HeadObject's too. */
+    void withholdChecksums(boolean alsoHead) {
+        withholdUploadChecksums = true;
+        withholdHeadChecksums = alsoHead;
     }
 
     /** The same CRC32C with one bit flipped. */
@@ -138,6 +147,15 @@ final class S3Traffic implements ExecutionInterceptor {
         }
         if (misreportChecksums && context.response() instanceof PutObjectResponse put) {
             return put.toBuilder().checksumCRC32C(altered(put.checksumCRC32C())).build();
+        }
+        if (withholdUploadChecksums && context.response() instanceof CompleteMultipartUploadResponse complete) {
+            return complete.toBuilder().checksumCRC32C(null).build();
+        }
+        if (withholdUploadChecksums && context.response() instanceof PutObjectResponse put) {
+            return put.toBuilder().checksumCRC32C(null).build();
+        }
+        if (withholdHeadChecksums && context.response() instanceof HeadObjectResponse head) {
+            return head.toBuilder().checksumCRC32C(null).build();
         }
         return context.response();
     }
