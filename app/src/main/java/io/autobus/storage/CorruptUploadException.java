@@ -13,8 +13,8 @@ public final class CorruptUploadException extends IOException {
     }
 
     static CorruptUploadException differs(String location, String reported, StoredChecksum computed) {
-        return new CorruptUploadException("the stored copy's checksum at " + location + " (" + computed.algorithm() + " "
-                + reported + ") differs from the one computed while uploading (" + computed + "): the upload was corrupted;"
+        return new CorruptUploadException("the stored copy's checksum (" + computed.algorithm() + " " + reported + ", at " + location
+                + ") differs from the one computed while uploading (" + computed.value() + "): the upload was corrupted;"
                 + " the stored copy was deleted");
     }
 }

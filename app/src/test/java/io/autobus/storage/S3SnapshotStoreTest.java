@@ -122,8 +122,9 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
             assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(size))))
                     .as("%d bytes", size)
                     .isInstanceOf(CorruptUploadException.class)
-                    .hasMessageContaining("the stored copy's checksum at s3://" + bucket + "/" + key)
-                    .hasMessageContaining("differs from the one computed while uploading (CRC32C " + Crc32c.base64(random(size)) + ")")
+                    .hasMessageContaining("the stored copy's checksum (CRC32C " + S3Traffic.altered(Crc32c.base64(random(size)))
+                            + ", at s3://" + bucket + "/" + key)
+                    .hasMessageContaining("differs from the one computed while uploading (" + Crc32c.base64(random(size)) + ")")
                     .hasMessageContaining("the upload was corrupted");
 
             assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();
