@@ -71,6 +71,9 @@ import io.autobus.restore.RestoreJobHandler;
 import io.autobus.restore.RestoreRepository;
 import io.autobus.restore.RestoreRequests;
 import io.autobus.restore.RestoreRunner;
+import io.autobus.verify.DeepCheckDispatcher;
+import io.autobus.verify.DispatchDeepChecksJob;
+import io.autobus.verify.DispatchDeepChecksJobHandler;
 import io.autobus.verify.Verification;
 import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
@@ -151,6 +154,7 @@ public final class App implements AutoCloseable {
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), notifier, clock);
         var pruner = new SnapshotPruner(snapshots, stores, clock);
+        var deepChecks = new DeepCheckDispatcher(snapshots, jobs.scheduler(), clock);
         var postponer = new JobPostponer(jobs.scheduler(), clock);
 
         jobs.start(
@@ -161,10 +165,12 @@ public final class App implements AutoCloseable {
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
                         PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
                         VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
+                        DispatchDeepChecksJobHandler.class, new DispatchDeepChecksJobHandler(deepChecks),
                         DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
                 Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob()),
                         "dispatch-backups", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchBackupsJob()),
-                        "prune-snapshots", new Jobs.RecurringJob(Duration.ofHours(1), new PruneSnapshotsJob())));
+                        "prune-snapshots", new Jobs.RecurringJob(Duration.ofHours(1), new PruneSnapshotsJob()),
+                        "dispatch-deep-checks", new Jobs.RecurringJob(Duration.ofHours(1), new DispatchDeepChecksJob())));
 
         Javalin web = null;
         if (roles.contains(Role.WEB)) {

@@ -35,6 +35,8 @@ final class SnapshotJson {
         json.put("restore_with", snapshot.restoreWith());
         json.put("file_name", snapshot.state().equals("completed") ? snapshot.fileName() : null);
         json.put("sha256", snapshot.sha256());
+        json.put("stored_checksum", snapshot.storedChecksum() == null ? null
+                : Map.of("algorithm", snapshot.storedChecksum().algorithm(), "value", snapshot.storedChecksum().value()));
         json.put("finished_at", time(snapshot.finishedAt()));
         json.put("duration_ms", snapshot.durationMs());
         json.put("error", snapshot.error());

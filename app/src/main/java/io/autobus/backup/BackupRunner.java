@@ -11,6 +11,7 @@ import io.autobus.jobs.BusyException;
 import io.autobus.jobs.Deadline;
 import io.autobus.storage.SnapshotStore;
 import io.autobus.storage.SnapshotStores;
+import io.autobus.storage.StoredChecksum;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one snapshot: the only place the backup stream is wired —
- * database tool (and gzip) → measured (size, SHA-256) → snapshot store, streaming end to end;
+ * database tool (and gzip) → measured (size, SHA-256) → snapshot store (which checks and returns the
+ * stored copy's checksum), streaming end to end;
  * beside it, the dump's progress is recorded on the snapshot while it runs.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
  * with the tool's own words. Safe to run again: a finished snapshot is left alone.
@@ -125,11 +127,11 @@ public final class BackupRunner {
                      progress -> snapshots.recordProgress(snapshot.id(), progress), ProgressReporter.EVERY)) {
             deadline.guard(dump::close);
             var measured = new MeasuredInputStream(dump.output());
-            store.put(key, measured);
+            StoredChecksum stored = store.put(key, measured);
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
                     store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(),
                     new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()),
-                    dump.partialReason().orElse(null));
+                    dump.partialReason().orElse(null), stored);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.autobus.backup;
 
 import io.autobus.dump.DumpProgress;
+import io.autobus.storage.StoredChecksum;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import java.util.UUID;
  * @param verificationServerVersion the version of the server the last verification restored into
  * @param partialReason what the dump left out and why (objects the app's user may not read); null for a whole snapshot
  * @param progress  how far the running dump was when last recorded (at most a second ago); null unless running
+ * @param storedChecksum the stored copy's checksum, computed while uploading and equal to the store's; null before it was recorded
  */
 public record Snapshot(
         String id,
@@ -54,7 +56,8 @@ public record Snapshot(
         String verificationServerVersion,
         String partialReason,
         DumpProgress.View progress,
-        io.autobus.release.Release release) {
+        io.autobus.release.Release release,
+        StoredChecksum storedChecksum) {
 
     /**
      * The engine as people know it: {@code mariadb} when the server said it is MariaDB (a {@code mysql://} URL does not

@@ -10,6 +10,7 @@ import io.autobus.db.generated.tables.records.SnapshotRecord;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.DumpProgress;
 import io.autobus.release.Release;
+import io.autobus.storage.StoredChecksum;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -275,12 +276,14 @@ public final class SnapshotRepository {
      * What a finished dump produced, and with what ({@link Tooling}; null when unknown).
      *
      * @param partialReason what the dump left out and why; null for a whole snapshot
+     * @param storedChecksum the stored copy's checksum, as the store returned it; null when unknown
      */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
-                             DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason) {
+                             DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason,
+                             StoredChecksum storedChecksum) {
         public Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
                           DatabaseStatistics statistics, String dumpOptions) {
-            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null);
+            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null, null);
         }
     }
 
@@ -303,6 +306,8 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.STORAGE_KEY, completion.storageKey())
                     .set(SNAPSHOT.DUMP_OPTIONS, completion.dumpOptions())
                     .set(SNAPSHOT.PARTIAL_REASON, completion.partialReason())
+                    .set(SNAPSHOT.STORED_CHECKSUM_ALGORITHM, completion.storedChecksum() == null ? null : completion.storedChecksum().algorithm())
+                    .set(SNAPSHOT.STORED_CHECKSUM, completion.storedChecksum() == null ? null : completion.storedChecksum().value())
                     .set(SNAPSHOT.DUMP_TOOL, completion.tooling() == null ? null : completion.tooling().dumpTool())
                     .set(SNAPSHOT.DUMP_TOOL_NOTE, completion.tooling() == null ? null : completion.tooling().dumpToolNote())
                     .set(SNAPSHOT.ARCHIVE_VERSION, completion.tooling() == null ? null : completion.tooling().archiveVersion())
@@ -397,18 +402,13 @@ public final class SnapshotRepository {
      * caps how many may be taken instead), nor the newest completed snapshot of each database the add-on still has.
      */
     public List<Snapshot> expired(Instant now, Duration failedKept) {
-        var newest = SNAPSHOT.as("newest");
-        var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
-                .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
-                        newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
-        var stillAttached = DSL.exists(DSL.selectOne().from(ADDON_DATABASE)
-                .where(ADDON_DATABASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), ADDON_DATABASE.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR)));
+        var newestOfAttachedDatabase = newestCompletedOfAttachedDatabase();
         var expired = new ArrayList<Snapshot>();
         for (SnapshotKind kind : SnapshotKind.values()) {
             kind.retention().ifPresent(kept -> expired.addAll(dsl.selectFrom(SNAPSHOT)
                     .where(SNAPSHOT.KIND.eq(kind.dbValue()), SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()),
                             SNAPSHOT.CREATED_AT.lt(at(now.minus(kept))),
-                            DSL.not(SNAPSHOT.CREATED_AT.eq(newestPerDatabase).and(stillAttached)))
+                            DSL.not(newestOfAttachedDatabase))
                     .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
                     .fetch(SnapshotRepository::toSnapshot)));
         }
@@ -417,6 +417,32 @@ public final class SnapshotRepository {
                 .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
                 .fetch(SnapshotRepository::toSnapshot));
         return expired;
+    }
+
+    /**
+     * The newest completed snapshot of each database the add-on still has, when nothing restored it since
+     * {@code notCheckedSince} (its last verification ended before, or none did and it finished before) and no
+     * verification of it runs: at most {@code limit}, the longest unchecked first.
+     */
+    public List<Snapshot> dueForDeepCheck(Instant notCheckedSince, int limit) {
+        var lastChecked = DSL.coalesce(SNAPSHOT.VERIFIED_AT, SNAPSHOT.FINISHED_AT);
+        return dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()), newestCompletedOfAttachedDatabase(),
+                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastChecked.lt(at(notCheckedSince)))
+                .orderBy(lastChecked, SNAPSHOT.ID)
+                .limit(limit)
+                .fetch(SnapshotRepository::toSnapshot);
+    }
+
+    /** The snapshot is the newest completed one of its database, and the add-on still has that database. */
+    private static org.jooq.Condition newestCompletedOfAttachedDatabase() {
+        var newest = SNAPSHOT.as("newest");
+        var newestPerDatabase = DSL.select(DSL.max(newest.CREATED_AT)).from(newest)
+                .where(newest.ADDON_ID.eq(SNAPSHOT.ADDON_ID), newest.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR),
+                        newest.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()));
+        var stillAttached = DSL.exists(DSL.selectOne().from(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(SNAPSHOT.ADDON_ID), ADDON_DATABASE.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR)));
+        return SNAPSHOT.CREATED_AT.eq(newestPerDatabase).and(stillAttached);
     }
 
     public void delete(String id) {
@@ -432,7 +458,8 @@ public final class SnapshotRepository {
                 r.getVerificationDetail(), instant(r.getVerifiedAt()), r.getVerificationMs(), r.getDumpTool(), r.getDumpToolNote(),
                 r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r),
                 r.getReleaseVersion() == null ? null : new Release(r.getReleaseVersion(), "succeeded", r.getReleaseDescription(),
-                        r.getReleaseCommit(), instant(r.getReleaseCreatedAt())));
+                        r.getReleaseCommit(), instant(r.getReleaseCreatedAt())),
+                r.getStoredChecksum() == null ? null : new StoredChecksum(r.getStoredChecksumAlgorithm(), r.getStoredChecksum()));
     }
 
     private static DumpProgress.View progress(SnapshotRecord r) {

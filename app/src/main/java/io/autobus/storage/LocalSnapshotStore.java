@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The embedded default: snapshots as files under one directory, downloaded through signed,
@@ -36,19 +38,30 @@ public final class LocalSnapshotStore implements SnapshotStore {
         this.clock = clock;
     }
 
+    /**
+     * The checksum is the CRC32C of the bytes handed to the file, and the file is checked to hold
+     * exactly as many once they are on disk. That proves no byte was lost or added on the way to the
+     * file; reading the file back would prove no more (it would come from the page cache, not the disk).
+     */
     @Override
-    public void put(String key, InputStream content) throws IOException {
+    public StoredChecksum put(String key, InputStream content) throws IOException {
         Path target = paths.of(key);
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         try {
             Files.createDirectories(target.getParent());
+            var crc = new CRC32C();
             try (var file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                content.transferTo(Channels.newOutputStream(file));
+                long written = content.transferTo(new CheckedOutputStream(Channels.newOutputStream(file), crc));
                 // On disk before the rename makes it visible, so a crash never leaves a short snapshot.
                 file.force(true);
+                if (file.size() != written) {
+                    throw new CorruptUploadException("the stored copy at " + target + " holds " + file.size() + " bytes where "
+                            + written + " were written: the write was corrupted");
+                }
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return StoredChecksum.crc32c(crc);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(partial);

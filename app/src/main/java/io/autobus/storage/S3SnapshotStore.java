@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /** Snapshots in one S3 bucket (or an S3-compatible server), encrypted at rest with SSE-S3. */
 public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
     static final Duration DOWNLOAD_VALIDITY = Duration.ofMinutes(30);
+    private static final String BAD_DIGEST = "BadDigest";
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -79,18 +81,51 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
         return DefaultCredentialsProvider.builder().build();
     }
 
+    /**
+     * Each part and the whole object travel with their CRC32C: S3 refuses bytes that arrive otherwise
+     * (BadDigest), and what it reports for the stored object must equal the CRC32C computed while
+     * uploading, or the object is deleted and the put fails as corrupt.
+     */
     @Override
-    public void put(String key, InputStream content) throws IOException {
+    public StoredChecksum put(String key, InputStream content) throws IOException {
         abortStaleUploads(key);
         var upload = new StreamingUpload(s3, bucket, key, partSizes);
         try {
-            upload.run(content);
+            var stored = upload.run(content);
+            String reported = stored.reported() != null ? stored.reported() : reportedChecksum(key);
+            if (!stored.computed().value().equals(reported)) {
+                throw discarded(key, reported == null
+                        ? new CorruptUploadException("S3 reported no CRC32C checksum for " + location(key)
+                                + ", so the stored copy cannot be proven to be what was uploaded; it was deleted")
+                        : CorruptUploadException.differs(location(key), reported, stored.computed()));
+            }
+            return stored.computed();
+        } catch (S3Exception e) {
+            if (BAD_DIGEST.equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                throw new CorruptUploadException("S3 refused " + location(key) + ": the checksum of the bytes it received differs"
+                        + " from the one computed while uploading (BadDigest): the upload was corrupted on the way; nothing was stored", e);
+            }
+            throw failure("store", key, e);
         } catch (SdkException e) {
             throw failure("store", key, e);
         } finally {
             peakPartBuffers.accumulateAndGet(upload.buffers().peakHeld(), Math::max);
             peakPartBufferBytes.accumulateAndGet(upload.buffers().peakHeldBytes(), Math::max);
         }
+    }
+
+    /** The stored object's CRC32C, asked for when the upload's answer carried none (S3 keeps it with the object). */
+    private String reportedChecksum(String key) {
+        return s3.headObject(head -> head.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)).checksumCRC32C();
+    }
+
+    private CorruptUploadException discarded(String key, CorruptUploadException corrupt) {
+        try {
+            s3.deleteObject(delete -> delete.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            corrupt.addSuppressed(e);
+        }
+        return corrupt;
     }
 
     /**

@@ -15,8 +15,11 @@ public interface SnapshotStore {
      * whatever the size). If reading content or storing fails, nothing is left at key and no
      * multipart upload stays open; the exception is rethrown (IOException as is). Storing over
      * an existing key replaces it (a failed put leaves the earlier object as it was).
+     * Returns the checksum of the stored object, computed over the content while it was stored and
+     * checked against what the store holds; a store holding other bytes than it was given fails with
+     * {@link CorruptUploadException} and keeps nothing at key (not even an earlier object).
      */
-    void put(String key, InputStream content) throws IOException;
+    StoredChecksum put(String key, InputStream content) throws IOException;
 
     /**
      * Reads a stored object back (verification restores from it). A missing key fails with

@@ -14,10 +14,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
@@ -25,6 +28,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * Streams one object into S3: a single PutObject when the content fits in the first part,
  * otherwise a multipart upload with {@value #PARTS_IN_FLIGHT} parts uploading while the next one
  * fills, aborted on any failure. At most {@code PARTS_IN_FLIGHT + 1} part buffers exist at once.
+ * Every request carries the CRC32C of its bytes, computed here as they are read (S3 refuses a part
+ * or object whose bytes arrive otherwise), and the object a full-object CRC32C, which S3 checks at
+ * completion and reports back.
  */
 final class StreamingUpload {
     static final int PARTS_IN_FLIGHT = 2;
@@ -46,24 +52,40 @@ final class StreamingUpload {
         this.sizes = sizes;
     }
 
-    void run(InputStream content) throws IOException {
+    /**
+     * What was stored.
+     *
+     * @param computed the whole object's CRC32C, computed over the bytes read
+     * @param reported the whole object's CRC32C as S3 reported it for what it stored; null when it reported none
+     */
+    record Stored(StoredChecksum computed, String reported) {
+    }
+
+    Stored run(InputStream content) throws IOException {
         var source = new PushbackInputStream(content, 1);
+        var whole = new CRC32C();
         byte[] first = take(1);
         int length = source.readNBytes(first, 0, first.length);
         if (atEnd(source)) {
-            s3.putObject(put -> put.bucket(bucket).key(key).contentType(CONTENT_TYPE)
-                            .serverSideEncryption(ServerSideEncryption.AES256),
+            whole.update(first, 0, length);
+            String checksum = StoredChecksum.base64(whole);
+            var stored = s3.putObject(put -> put.bucket(bucket).key(key).contentType(CONTENT_TYPE)
+                            .serverSideEncryption(ServerSideEncryption.AES256).checksumCRC32C(checksum),
                     body(first, length));
-            return;
+            return new Stored(StoredChecksum.crc32c(whole), stored.checksumCRC32C());
         }
         String uploadId = s3.createMultipartUpload(create -> create.bucket(bucket).key(key).contentType(CONTENT_TYPE)
-                .serverSideEncryption(ServerSideEncryption.AES256)).uploadId();
+                .serverSideEncryption(ServerSideEncryption.AES256)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumType(ChecksumType.FULL_OBJECT)).uploadId();
         ExecutorService uploaders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT,
                 Thread.ofPlatform().name("s3-part-upload-", 1).daemon().factory());
         try {
-            List<CompletedPart> parts = uploadParts(source, uploadId, first, length, uploaders);
-            s3.completeMultipartUpload(complete -> complete.bucket(bucket).key(key).uploadId(uploadId)
+            List<CompletedPart> parts = uploadParts(source, uploadId, first, length, whole, uploaders);
+            String checksum = StoredChecksum.base64(whole);
+            var completed = s3.completeMultipartUpload(complete -> complete.bucket(bucket).key(key).uploadId(uploadId)
+                    .checksumCRC32C(checksum).checksumType(ChecksumType.FULL_OBJECT)
                     .multipartUpload(upload -> upload.parts(parts)));
+            return new Stored(StoredChecksum.crc32c(whole), completed.checksumCRC32C());
         } catch (IOException | RuntimeException | Error e) {
             abort(uploadId, uploaders, e);
             throw e;
@@ -77,13 +99,13 @@ final class StreamingUpload {
     }
 
     private List<CompletedPart> uploadParts(PushbackInputStream source, String uploadId, byte[] first, int firstLength,
-                                            ExecutorService uploaders) throws IOException {
+                                            CRC32C whole, ExecutorService uploaders) throws IOException {
         var pending = new ArrayList<Future<CompletedPart>>();
         byte[] buffer = first;
         int length = firstLength;
         int number = 1;
         while (true) {
-            pending.add(uploaders.submit(uploadPart(uploadId, number, buffer, length)));
+            pending.add(uploaders.submit(uploadPart(uploadId, number, buffer, length, checksumOf(buffer, length, whole))));
             if (atEnd(source)) {
                 break;
             }
@@ -103,12 +125,20 @@ final class StreamingUpload {
         return parts;
     }
 
-    private Callable<CompletedPart> uploadPart(String uploadId, int number, byte[] buffer, int length) {
+    /** The part's CRC32C; the whole object's CRC32C takes in the part's bytes, in order. */
+    private static String checksumOf(byte[] buffer, int length, CRC32C whole) {
+        whole.update(buffer, 0, length);
+        var part = new CRC32C();
+        part.update(buffer, 0, length);
+        return StoredChecksum.base64(part);
+    }
+
+    private Callable<CompletedPart> uploadPart(String uploadId, int number, byte[] buffer, int length, String checksum) {
         return () -> {
             try {
                 String eTag = s3.uploadPart(part -> part.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) length), body(buffer, length)).eTag();
-                return CompletedPart.builder().partNumber(number).eTag(eTag).build();
+                        .contentLength((long) length).checksumCRC32C(checksum), body(buffer, length)).eTag();
+                return CompletedPart.builder().partNumber(number).eTag(eTag).checksumCRC32C(checksum).build();
             } catch (Throwable t) {
                 partFailure.compareAndSet(null, t);
                 throw t;

@@ -13,6 +13,7 @@ import io.autobus.dump.DumpProgress;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.HttpDriver;
 import io.autobus.support.SourceDatabases;
+import io.autobus.support.Crc32c;
 import io.autobus.support.TestApp;
 import io.autobus.support.TestDatabase;
 import java.net.URI;
@@ -92,6 +93,9 @@ class SnapshotsApiTest {
         Path file = downloads.resolve("latest.dump");
         SourceDatabases.download(URI.create(url.replace(TestApp.PUBLIC_URL, app.http.baseUrl())), file);
         assertThat(Files.size(file)).isEqualTo(listed.path("size").asLong());
+        assertThat(listed.path("stored_checksum").path("algorithm").asText()).isEqualTo("CRC32C");
+        assertThat(listed.path("stored_checksum").path("value").asText()).as("the CRC32C of the file downloaded")
+                .isEqualTo(Crc32c.base64(file));
 
         var deleted = call("DELETE", "/api/snapshots/" + id, "{\"token\": \"" + tenant.token() + "\"}", Map.of());
         assertThat(deleted.statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.autobus.support.Crc32c;
 import io.autobus.support.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 class S3SnapshotStoreTest extends SnapshotStoreContract {
@@ -74,6 +77,100 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
                 .allSatisfy(sent -> assertThat(sent.header("x-amz-server-side-encryption")).contains("AES256"));
         assertThat(PROXY.client().headObject(head -> head.bucket(bucket).key(large)).serverSideEncryption())
                 .isEqualTo(ServerSideEncryption.AES256);
+    }
+
+    @Test
+    void every_part_and_the_whole_object_travel_with_their_crc32c() throws IOException {
+        byte[] content = random(17 * MIB);
+
+        StoredChecksum checksum = store.put(newKey(), new ByteArrayInputStream(content));
+
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("UploadPart")).hasSize(3)
+                .allSatisfy(sent -> assertThat(sent.header("x-amz-checksum-crc32c")).isPresent());
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("UploadPart"))
+                .map(sent -> sent.header("x-amz-checksum-crc32c").orElseThrow())
+                .first().isEqualTo(Crc32c.base64(java.util.Arrays.copyOf(content, 8 * MIB)));
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("CreateMultipartUpload")).singleElement()
+                .satisfies(sent -> {
+                    assertThat(sent.header("x-amz-checksum-algorithm")).contains("CRC32C");
+                    assertThat(sent.header("x-amz-checksum-type")).contains("FULL_OBJECT");
+                });
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("CompleteMultipartUpload")).singleElement()
+                .satisfies(sent -> assertThat(sent.header("x-amz-checksum-crc32c")).contains(checksum.value()));
+        assertThat(checksum.value()).isEqualTo(Crc32c.base64(content));
+    }
+
+    @Test
+    void the_checksum_returned_is_the_one_s3_keeps_with_the_object() throws IOException {
+        for (int size : new int[] {1000, 17 * MIB}) {
+            String key = newKey();
+
+            StoredChecksum checksum = store.put(key, new ByteArrayInputStream(random(size)));
+
+            var head = PROXY.client().headObject(request -> request.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+            assertThat(head.checksumCRC32C()).as("%d bytes", size).isEqualTo(checksum.value());
+            assertThat(head.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+        }
+    }
+
+    @Test
+    void a_stored_copy_whose_reported_checksum_differs_fails_as_corrupt_and_is_deleted() {
+        traffic.misreportChecksums();
+        for (int size : new int[] {1000, 17 * MIB}) {
+            String key = newKey();
+
+            assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(size))))
+                    .as("%d bytes", size)
+                    .isInstanceOf(CorruptUploadException.class)
+                    .hasMessageContaining("the stored copy's checksum (CRC32C " + S3Traffic.altered(Crc32c.base64(random(size)))
+                            + ", at s3://" + bucket + "/" + key)
+                    .hasMessageContaining("differs from the one computed while uploading (" + Crc32c.base64(random(size)) + ")")
+                    .hasMessageContaining("the upload was corrupted");
+
+            assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();
+            assertThat(PROXY.client().listMultipartUploads(list -> list.bucket(bucket)).uploads())
+                    .noneMatch(upload -> upload.key().equals(key));
+        }
+    }
+
+    @Test
+    void an_upload_answered_without_a_checksum_asks_s3_for_the_one_it_keeps() throws IOException {
+        traffic.withholdChecksums(false);
+        String key = newKey();
+        byte[] content = random(17 * MIB);
+
+        StoredChecksum checksum = store.put(key, new ByteArrayInputStream(content));
+
+        assertThat(checksum.value()).isEqualTo(Crc32c.base64(content));
+        assertThat(traffic.sent()).filteredOn(sent -> sent.operation().equals("HeadObject")).singleElement()
+                .satisfies(sent -> assertThat(sent.header("x-amz-checksum-mode")).contains("ENABLED"));
+    }
+
+    @Test
+    void a_store_that_reports_no_checksum_at_all_fails_the_put_and_keeps_nothing() {
+        traffic.withholdChecksums(true);
+        String key = newKey();
+
+        assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(1000))))
+                .isInstanceOf(CorruptUploadException.class)
+                .hasMessageContaining("S3 reported no CRC32C checksum for s3://" + bucket + "/" + key);
+
+        assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();
+    }
+
+    @Test
+    void a_part_corrupted_on_the_way_is_refused_by_s3_and_nothing_is_stored() {
+        String key = newKey();
+        traffic.corruptPart(2);
+
+        assertThatThrownBy(() -> store.put(key, new ByteArrayInputStream(random(20 * MIB))))
+                .isInstanceOf(CorruptUploadException.class)
+                .hasMessageContaining("BadDigest")
+                .hasMessageContaining("the upload was corrupted on the way");
+
+        assertThat(traffic.operations()).doesNotContain("CompleteMultipartUpload");
+        assertThat(PROXY.client().listObjectsV2(list -> list.bucket(bucket).prefix(key)).contents()).isEmpty();
+        assertNothingHalfStoredAt(key);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.autobus.storage.TestContent.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.autobus.support.Crc32c;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,20 @@ abstract class SnapshotStoreContract {
 
         try (var stored = store().open(key)) {
             assertThat(stored.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void returns_the_crc32c_of_the_bytes_it_gives_back_whether_small_spanning_parts_or_empty() throws IOException {
+        for (byte[] content : new byte[][] {random(1000), random(17 * MIB + 5), new byte[0]}) {
+            String key = newKey();
+
+            StoredChecksum checksum = store().put(key, new ByteArrayInputStream(content));
+
+            try (var stored = store().open(key)) {
+                assertThat(checksum).as("%d bytes", content.length)
+                        .isEqualTo(new StoredChecksum("CRC32C", Crc32c.base64(stored.readAllBytes())));
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.autobus.support;
 
 import io.autobus.storage.SnapshotStore;
+import io.autobus.storage.StoredChecksum;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,8 +23,8 @@ public record InterceptedStore(SnapshotStore store, UnaryOperator<InputStream> o
     }
 
     @Override
-    public void put(String key, InputStream content) throws IOException {
-        store.put(key, onPut.apply(content));
+    public StoredChecksum put(String key, InputStream content) throws IOException {
+        return store.put(key, onPut.apply(content));
     }
 
     @Override

@@ -71,7 +71,8 @@ class DashboardBackupFlowTest {
                 .contains("data-verification=\"verified\"");
         var details = browser.get("/dashboard/snapshots/" + snapshot.id());
         assertThat(details.statusCode()).isEqualTo(200);
-        assertThat(details.body()).contains("public.orders").contains("<td>42</td>").contains(snapshot.sha256());
+        assertThat(details.body()).contains("public.orders").contains("<td>42</td>").contains(snapshot.sha256())
+                .contains("CRC32C <code>" + snapshot.storedChecksum().value() + "</code>");
         assertThat(snapshot.restoreWith()).matches("pg_restore \\d+ or newer");
         assertThat(details.body()).as("the restore command names the client version")
                 .contains("<strong id=\"restore-with\">" + snapshot.restoreWith() + "</strong>").contains(snapshot.dumpTool());
