@@ -41,11 +41,11 @@ public final class BackupRunner {
     private final Settings.JobLimits limits;
     private final Clock clock;
 
-    /** What happens after a run: verification of a new snapshot, telling the owner about a failure. */
+    /** What happens beside and after a run: verification of a new snapshot (in flight, or after), telling the owner about a failure. */
     public interface Outcomes {
         Outcomes NONE = new Outcomes() {
             @Override
-            public void completed(Snapshot snapshot) {
+            public void completed(Snapshot snapshot, InFlight verifying) {
             }
 
             @Override
@@ -53,7 +53,13 @@ public final class BackupRunner {
             }
         };
 
-        void completed(Snapshot snapshot);
+        /** A verification to run while the snapshot is stored; {@link InFlight#NONE} for none. */
+        default InFlight inFlight(Snapshot snapshot) {
+            return InFlight.NONE;
+        }
+
+        /** @param verifying what was verified while it was stored, to finish */
+        void completed(Snapshot snapshot, InFlight verifying);
 
         void failed(Snapshot snapshot, String error);
     }
@@ -95,8 +101,8 @@ public final class BackupRunner {
             snapshots.markRunning(snapshotId, started);
             // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
             var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
-            try (deadline) {
-                var completion = dumpAndStore(addon, snapshot, deadline);
+            try (deadline; InFlight verifying = outcomes.inFlight(snapshot)) {
+                var completion = dumpAndStore(addon, snapshot, deadline, verifying);
                 if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
                     // The add-on was removed while we dumped: its data must not outlive it.
                     stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
@@ -104,7 +110,7 @@ public final class BackupRunner {
                 }
                 LOG.info("event=snapshot_completed snapshot={} addon={} database={} bytes={}", snapshotId, addon.id(),
                         snapshot.configVar(), completion.sizeBytes());
-                outcomes.completed(snapshots.find(snapshotId).orElseThrow());
+                outcomes.completed(snapshots.find(snapshotId).orElseThrow(), verifying);
             } catch (IOException | RuntimeException e) {
                 // Failed, not thrown: a run that timed out is not retried by JobRunr.
                 String error = deadline.expired() ? deadline.message() + "; the dump was stopped and nothing was stored" : e.getMessage();
@@ -116,7 +122,8 @@ public final class BackupRunner {
         }
     }
 
-    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot, Deadline deadline) throws IOException {
+    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot, Deadline deadline, InFlight verifying)
+            throws IOException {
         var target = targets.resolve(addon, snapshot.configVar());
         SnapshotStore store = stores.forAppRegion(addon.region());
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
@@ -126,8 +133,9 @@ public final class BackupRunner {
              var reporter = ProgressReporter.start(snapshot.id(), dump.progress()::view,
                      progress -> snapshots.recordProgress(snapshot.id(), progress), ProgressReporter.EVERY)) {
             deadline.guard(dump::close);
-            var measured = new MeasuredInputStream(dump.output());
+            var measured = new MeasuredInputStream(verifying.tee(dump, dump.output()));
             StoredChecksum stored = store.put(key, measured);
+            verifying.ended();
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
                     store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(),
                     new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()),

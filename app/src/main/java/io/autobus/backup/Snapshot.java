@@ -72,6 +72,14 @@ public record Snapshot(
         return io.autobus.addon.FoundDatabase.engineLabel(engineShown());
     }
 
+    /** This snapshot with the server's version, as a dump learns it when it starts. */
+    public Snapshot withServerVersion(String version) {
+        return new Snapshot(id, addonId, configVar, engine, version, kind, status, description, scheduledFor, jobId, createdAt, startedAt,
+                finishedAt, durationMs, sizeBytes, sha256, storageRegion, storageKey, databaseSizeBytes, error, dumpOptions, verification,
+                verificationDetail, verifiedAt, verificationMs, dumpTool, dumpToolNote, archiveVersion, restoreWith,
+                verificationServerVersion, partialReason, progress, release, storedChecksum);
+    }
+
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
     public String state() {
         return status.dbValue();

@@ -105,9 +105,22 @@ public record Settings(
      * @param verifyTimeout            a verification's restore and counts ({@code AUTOBUS_VERIFY_TIMEOUT})
      * @param addonBackupsAtOnce       backups of one add-on running at once, across all workers ({@code AUTOBUS_ADDON_BACKUPS_AT_ONCE})
      * @param addonVerificationsAtOnce verifications of one add-on at once ({@code AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE})
+     * @param verifyInFlightWait       how long an upload waits at most for the restore verifying it in flight to make room,
+     *                                 before it goes on alone and the snapshot is verified after upload
+     *                                 ({@code AUTOBUS_VERIFY_IN_FLIGHT}: {@code on} is 30 s, or a duration); zero: not in flight
      */
-    public record JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce) {
-        public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1);
+    public record JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce,
+                            Duration verifyInFlightWait) {
+        public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
+        public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1, Duration.ZERO);
+
+        public JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce) {
+            this(backupTimeout, verifyTimeout, addonBackupsAtOnce, addonVerificationsAtOnce, Duration.ZERO);
+        }
+
+        public boolean verifyInFlight() {
+            return !verifyInFlightWait.isZero();
+        }
     }
 
     /**
@@ -169,7 +182,8 @@ public record Settings(
                 new JobLimits(reader.duration("AUTOBUS_BACKUP_TIMEOUT", JobLimits.DEFAULT.backupTimeout()),
                         reader.duration("AUTOBUS_VERIFY_TIMEOUT", JobLimits.DEFAULT.verifyTimeout()),
                         reader.positive("AUTOBUS_ADDON_BACKUPS_AT_ONCE", JobLimits.DEFAULT.addonBackupsAtOnce()),
-                        reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce())),
+                        reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce()),
+                        reader.onOffOrDuration("AUTOBUS_VERIFY_IN_FLIGHT", JobLimits.IN_FLIGHT_WAIT)),
                 reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
                 reader.privateNetworks(onDyno),
                 new HttpLimits(reader.duration("AUTOBUS_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT.idleTimeout()),
@@ -294,6 +308,16 @@ public record Settings(
                     problems.add("AUTOBUS_PRIVATE_NETWORKS must be allow or deny, got '" + value.get() + "'");
                     yield PrivateNetworks.DENY;
                 }
+            };
+        }
+
+        /** {@code off} (or unset): zero; {@code on}: {@code on}; else a duration as {@link #duration} reads it. */
+        Duration onOffOrDuration(String name, Duration on) {
+            String value = text(name).orElse("off").strip().toLowerCase(java.util.Locale.ROOT);
+            return switch (value) {
+                case "off", "false" -> Duration.ZERO;
+                case "on", "true" -> on;
+                default -> duration(name, Duration.ZERO);
             };
         }
 

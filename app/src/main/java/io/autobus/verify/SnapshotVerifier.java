@@ -71,6 +71,11 @@ public final class SnapshotVerifier {
 
     /** Verifies a completed snapshot; returns the verdict recorded (empty if there is nothing to verify). */
     public Optional<Verdict> verify(String snapshotId) {
+        return verify(snapshotId, null);
+    }
+
+    /** @param inFlightFailed why it was not verified while it was stored, said beside the verdict; or null */
+    Optional<Verdict> verify(String snapshotId, String inFlightFailed) {
         var found = snapshots.find(snapshotId).filter(s -> s.status() == SnapshotStatus.COMPLETED);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -84,19 +89,96 @@ public final class SnapshotVerifier {
             snapshots.markVerifying(snapshot.id());
             Verdict verdict;
             try {
-                verdict = verifyInScratch(snapshot, scratch);
+                verdict = verifyInScratch(snapshot, scratch, new StoredSource(snapshot));
             } catch (VerifierUnavailableException e) {
                 snapshots.clearVerification(snapshot.id());
                 LOG.warn("event=verifier_unavailable snapshot={} reason=\"{}\"", snapshot.id(), e.getMessage());
                 throw e;
             }
-            long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
-            snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
-            LOG.info("event=snapshot_verified snapshot={} outcome={} ms={}", snapshot.id(), verdict.outcome().dbValue(), millis);
-            if (snapshots.find(snapshot.id()).isPresent()) {
-                tell(snapshot, verdict); // a snapshot deleted while it was being verified concerns nobody any more
-            }
+            record(snapshot, inFlightFailed == null ? verdict : verdict.withNote("checked after upload: in flight, " + inFlightFailed),
+                    started, "after_upload");
             return Optional.of(verdict);
+        }
+    }
+
+    /** Records a verdict and tells the owner what it means. */
+    void record(Snapshot snapshot, Verdict verdict, Instant started, String when) {
+        long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
+        snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
+        LOG.info("event=snapshot_verified snapshot={} outcome={} ms={} when={}", snapshot.id(), verdict.outcome().dbValue(), millis, when);
+        if (snapshots.find(snapshot.id()).isPresent()) {
+            tell(snapshot, verdict); // a snapshot deleted while it was being verified concerns nobody any more
+        }
+    }
+
+    /**
+     * Restores a snapshot from the dump while it is stored ({@link InFlightVerification}), in one of the add-on's
+     * verification slots; its counts are compared once {@code source} has the completed snapshot.
+     *
+     * @return the verdict, or empty when it could not be tried in flight (the slots are taken, the server is down)
+     */
+    Optional<Verdict> verifyInFlight(Snapshot pending, Source source) {
+        var lock = locks.tryLockInSlot("verifications:" + pending.addonId(), limits.addonVerificationsAtOnce(), "verify:" + pending.id());
+        if (lock.isEmpty()) {
+            return Optional.empty();
+        }
+        try (var held = lock.get()) {
+            return Optional.of(verifyInScratch(pending, ScratchServer.PREFIX + pending.id(), source));
+        } catch (VerifierUnavailableException e) {
+            LOG.warn("event=verifier_unavailable snapshot={} reason=\"{}\"", pending.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Where a verification reads the snapshot's bytes: the stored object, or the dump on its way to the store. */
+    interface Source {
+        /** A stream from the start of the file: the whole of it, or at least its head (a table of contents is read first). */
+        InputStream head() throws IOException;
+
+        /** The bytes to restore, read once. */
+        InputStream bytes() throws IOException;
+
+        /** Once the restore has read what it wanted: reads the rest, and says what is wrong with the bytes (null when nothing). */
+        String rest(InputStream bytes) throws IOException;
+
+        /** The snapshot as completed, with its dump-time statistics (in flight: once the upload has ended). */
+        Snapshot completed();
+    }
+
+    /** The stored object, read back from the store, its SHA-256 checked against the one recorded at dump time. */
+    private final class StoredSource implements Source {
+        private final Snapshot snapshot;
+
+        StoredSource(Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public InputStream head() {
+            return openStored(snapshot);
+        }
+
+        @Override
+        public InputStream bytes() {
+            return new MeasuredInputStream(openStored(snapshot));
+        }
+
+        @Override
+        public String rest(InputStream bytes) throws IOException {
+            // The restore may stop early: the rest is read anyway, so that the SHA-256 says whether the file is whole.
+            bytes.transferTo(OutputStream.nullOutputStream());
+            var measured = (MeasuredInputStream) bytes;
+            String sha256 = measured.sha256Hex();
+            if (!sha256.equals(snapshot.sha256()) || measured.size() != snapshot.sizeBytes()) {
+                return "the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
+                        + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time";
+            }
+            return null;
+        }
+
+        @Override
+        public Snapshot completed() {
+            return snapshot;
         }
     }
 
@@ -107,9 +189,9 @@ public final class SnapshotVerifier {
         }
     }
 
-    private Verdict verifyInScratch(Snapshot snapshot, String scratch) {
+    private Verdict verifyInScratch(Snapshot snapshot, String scratch, Source source) {
         if (!"postgresql".equals(snapshot.engine())) {
-            return verifyInScratch(snapshot, scratch, mysql.orElse(null));
+            return verifyInScratch(snapshot, scratch, mysql.orElse(null), source);
         }
         // A server of the snapshot's own major (PostgresScratchServers, VerifierChoice), held for this verification.
         int sourceMajor = major(snapshot.serverVersion());
@@ -124,30 +206,30 @@ public final class SnapshotVerifier {
                     + sourceMajor + ")");
         }
         try {
-            return verifyInScratch(snapshot, scratch, server.get());
+            return verifyInScratch(snapshot, scratch, server.get(), source);
         } finally {
             postgres.release(server.get());
         }
     }
 
-    private Verdict verifyInScratch(Snapshot snapshot, String scratch, ScratchServer server) {
+    private Verdict verifyInScratch(Snapshot snapshot, String scratch, ScratchServer server, Source source) {
         if (server == null) {
             return Verdict.unverifiable("no MySQL verification server: VERIFY_MYSQL_URL is not set and mariadbd is not installed");
         }
         try {
             if ("postgresql".equals(snapshot.engine())) {
-                int source = major(snapshot.serverVersion());
-                int verifier = server.majorVersion();
-                if (source > verifier) {
-                    return Verdict.unverifiable("the verification server runs PostgreSQL " + verifier
-                            + ", older than the snapshot's PostgreSQL " + source);
+                int sourceMajor = major(snapshot.serverVersion());
+                int verifierMajor = server.majorVersion();
+                if (sourceMajor > verifierMajor) {
+                    return Verdict.unverifiable("the verification server runs PostgreSQL " + verifierMajor
+                            + ", older than the snapshot's PostgreSQL " + sourceMajor);
                 }
             }
             server.drop(scratch);
             DatabaseUrl database = server.create(scratch);
             snapshots.recordVerificationServer(snapshot.id(), server.serverVersion(database));
             try {
-                return restoreAndCompare(snapshot, server, database);
+                return restoreAndCompare(snapshot, server, database, source);
             } finally {
                 server.drop(scratch);
             }
@@ -168,10 +250,10 @@ public final class SnapshotVerifier {
      * snapshot fails: a restore that does not end (a customer's function that sleeps or loops,
      * say) would not end on the customer's own server either.
      */
-    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database) throws SQLException {
+    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Source source) throws SQLException {
         try (var deadline = Deadline.start(limits.verifyTimeout(), "AUTOBUS_VERIFY_TIMEOUT")) {
             try {
-                Verdict verdict = restoreAndCompare(snapshot, server, database, deadline);
+                Verdict verdict = restoreAndCompare(snapshot, server, database, deadline, source);
                 return deadline.expired() ? timedOut(deadline) : verdict;
             } catch (SQLException | RuntimeException e) {
                 if (deadline.expired()) {
@@ -186,33 +268,37 @@ public final class SnapshotVerifier {
         return Verdict.failed("the restore " + deadline.message() + " and was stopped");
     }
 
-    /** The one place a stored snapshot flows: store → SHA-256 → the engine's restore tool; then the counts. */
-    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Deadline deadline)
+    /** The one place a snapshot flows into a restore: source → the engine's restore tool; then the counts. */
+    private Verdict restoreAndCompare(Snapshot snapshot, ScratchServer server, DatabaseUrl database, Deadline deadline, Source source)
             throws SQLException {
         Restorer restorer = restorers.get(DatabaseUrl.Engine.of(snapshot.engine()));
         try (ToolRun run = tools.newRun()) {
-            var restore = restorer.prepare(snapshot, () -> openStored(snapshot), server, database, run);
+            var restore = restorer.prepare(snapshot, () -> {
+                try {
+                    return source.head();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, server, database, run);
             if (restore.instead() != null) {
                 return restore.instead();
             }
-            var measured = new MeasuredInputStream(openStored(snapshot));
             String toolFailure;
             String feedProblem;
-            try (measured; var pipeline = ToolPipeline.start(List.of(restore.command()), database.password())) {
+            String bytesProblem;
+            try (var bytes = source.bytes(); var pipeline = ToolPipeline.start(List.of(restore.command()), database.password())) {
                 deadline.guard(pipeline::close);
-                var feeding = new StdinFeeder(pipeline, () -> restore.input().of(unclosed(measured)));
+                var feeding = new StdinFeeder(pipeline, () -> restore.input().of(unclosed(bytes)));
                 toolFailure = pipeline.awaitFailure();
                 feedProblem = feeding.await();
-                // The restore may stop early: the rest is read anyway, so that the SHA-256 says whether the file is whole.
-                measured.transferTo(OutputStream.nullOutputStream());
+                bytesProblem = source.rest(bytes);
             } catch (IOException e) {
-                return Verdict.unverifiable("verification could not read the stored snapshot: " + e.getMessage());
+                return Verdict.unverifiable("verification could not read the snapshot: " + e.getMessage());
             }
-            String sha256 = measured.sha256Hex();
-            if (!sha256.equals(snapshot.sha256()) || measured.size() != snapshot.sizeBytes()) {
-                return Verdict.failed("the stored file is not what was dumped: " + measured.size() + " bytes with SHA-256 " + sha256
-                        + ", " + snapshot.sizeBytes() + " bytes with SHA-256 " + snapshot.sha256() + " at dump time");
+            if (bytesProblem != null) {
+                return Verdict.failed(bytesProblem);
             }
+            snapshot = source.completed(); // with its dump options and statistics
             Verdict failed = toolFailure == null ? null : restore.failure().verdict(toolFailure);
             if (failed != null) {
                 return pointingAtLeftOutRows(snapshot, failed);
@@ -256,7 +342,7 @@ public final class SnapshotVerifier {
                 + "that reference them, or drop the option (dashboard: Settings, Dump options).");
     }
 
-    /** The stream without its close(), so that what the restore did not read can still be read for the SHA-256. */
+    /** The stream without its close(), so that what the restore did not read can still be read (for the SHA-256, to the end). */
     private static InputStream unclosed(InputStream in) {
         return new java.io.FilterInputStream(in) {
             @Override

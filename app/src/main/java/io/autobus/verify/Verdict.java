@@ -27,4 +27,9 @@ public record Verdict(Outcome outcome, String detail) {
     public static Verdict unverifiable(String detail) {
         return new Verdict(Outcome.UNVERIFIABLE, detail);
     }
+
+    /** The same verdict, with a note after its detail. */
+    public Verdict withNote(String note) {
+        return new Verdict(outcome, detail + " (" + note + ")");
+    }
 }

@@ -2,6 +2,7 @@ package io.autobus.verify;
 
 import io.autobus.backup.BackupRunner;
 import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.InFlight;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
@@ -37,6 +38,8 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     private final JobRequestScheduler jobs;
     private final WorkerBell bell;
     private final Notifier notifier;
+    private final Settings.JobLimits limits;
+    private final Clock clock;
 
     public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
                         Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
@@ -54,6 +57,8 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         this.jobs = jobs;
         this.bell = bell;
         this.notifier = notifier;
+        this.limits = settings.jobLimits();
+        this.clock = clock;
     }
 
     public SnapshotVerifier verifier() {
@@ -66,17 +71,35 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
      * again before that run is done queues it once.
      */
     public void enqueue(String snapshotId, boolean again) {
+        enqueue(snapshotId, again, null);
+    }
+
+    private void enqueue(String snapshotId, boolean again, String inFlightFailed) {
         UUID jobId = again
                 ? UUID.nameUUIDFromBytes(("verify-again:" + snapshotId + ":" + snapshots.find(snapshotId)
                         .map(snapshot -> String.valueOf(snapshot.verifiedAt())).orElse("")).getBytes(StandardCharsets.UTF_8))
                 : UUID.nameUUIDFromBytes(("verify:" + snapshotId).getBytes(StandardCharsets.UTF_8));
-        jobs.enqueue(jobId, new VerifyJob(snapshotId));
+        jobs.enqueue(jobId, new VerifyJob(snapshotId, inFlightFailed));
         bell.ring();
     }
 
+    /** Verifies snapshots while they are stored ({@code AUTOBUS_VERIFY_IN_FLIGHT}), or not. */
     @Override
-    public void completed(Snapshot snapshot) {
-        enqueue(snapshot.id(), false);
+    public InFlight inFlight(Snapshot snapshot) {
+        return limits.verifyInFlight()
+                ? new InFlightVerification(verifier, snapshot, limits.verifyInFlightWait(), InFlightVerification.BUFFER_BYTES, clock)
+                : InFlight.NONE;
+    }
+
+    @Override
+    public void completed(Snapshot snapshot, InFlight verifying) {
+        String notInFlight = verifying.finish(snapshot);
+        if (notInFlight != null) {
+            if (!notInFlight.isEmpty()) {
+                LOG.info("event=verify_in_flight_fell_back snapshot={} reason=\"{}\"", snapshot.id(), notInFlight);
+            }
+            enqueue(snapshot.id(), false, notInFlight.isEmpty() ? null : notInFlight);
+        }
         if (snapshot.partialReason() != null) {
             notifier.problem(snapshot.addonId(), "backup-partial:" + snapshot.configVar(), "backup.partial",
                     "Snapshots of " + snapshot.configVar() + " leave something out",

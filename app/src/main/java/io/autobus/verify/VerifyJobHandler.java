@@ -22,7 +22,7 @@ public final class VerifyJobHandler implements JobRequestHandler<VerifyJob> {
     @Job(name = "Verify snapshot %0", retries = 10)
     public void run(VerifyJob job) {
         try {
-            verifier.verify(job.snapshotId());
+            verifier.verify(job.snapshotId(), job.inFlightFailed());
         } catch (BusyException e) {
             var context = jobContext(); // none outside JobRunr
             postponer.postpone(context == null ? null : context.getJobId(), job, e.waitingSince());

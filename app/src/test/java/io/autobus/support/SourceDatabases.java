@@ -57,6 +57,24 @@ public final class SourceDatabases {
         return url;
     }
 
+    /**
+     * A fresh MariaDB database whose view calls a function of another database, which a restore anywhere else does not
+     * have: a snapshot of it is stored whole and never restores. Returns {source, other}.
+     */
+    public static String[] mariadbWithViewOfAnotherDatabase() throws SQLException {
+        String other = createMariadb("other");
+        String source = createMariadb("crossdb");
+        try (var connection = mariadb(other); var statement = connection.createStatement()) {
+            statement.execute("CREATE FUNCTION twice(v INT) RETURNS INT DETERMINISTIC RETURN v * 2");
+        }
+        try (var connection = mariadb(source); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (v INT)");
+            statement.execute("INSERT INTO t VALUES (1), (2)");
+            statement.execute("CREATE VIEW doubled AS SELECT `" + other + "`.twice(v) AS w FROM t");
+        }
+        return new String[] {source, other};
+    }
+
     /** A fresh MariaDB database; returns its name. */
     public static String createMariadb(String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

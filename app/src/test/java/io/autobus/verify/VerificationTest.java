@@ -195,17 +195,9 @@ class VerificationTest {
 
     @Test
     void a_restore_that_mysql_refuses_fails_with_mysql_s_own_words_not_as_a_damaged_file() throws Exception {
-        String other = SourceDatabases.createMariadb("other");
-        String source = SourceDatabases.createMariadb("crossdb");
-        try (var connection = SourceDatabases.mariadb(other); var statement = connection.createStatement()) {
-            statement.execute("CREATE FUNCTION twice(v INT) RETURNS INT DETERMINISTIC RETURN v * 2");
-        }
-        try (var connection = SourceDatabases.mariadb(source); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (v INT)");
-            statement.execute("INSERT INTO t VALUES (1), (2)");
-            // The view depends on a function of another database, which a restore elsewhere does not have.
-            statement.execute("CREATE VIEW doubled AS SELECT `" + other + "`.twice(v) AS w FROM t");
-        }
+        String[] databases = SourceDatabases.mariadbWithViewOfAnotherDatabase();
+        String source = databases[0];
+        String other = databases[1];
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
         Snapshot snapshot = harness.backup(addon, "JAWSDB_URL");

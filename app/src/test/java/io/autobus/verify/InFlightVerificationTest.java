@@ -1,0 +1,127 @@
+package io.autobus.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autobus.backup.DatabaseLocks;
+import io.autobus.backup.Snapshot;
+import io.autobus.backup.SnapshotStatus;
+import io.autobus.jobs.WorkerBell;
+import io.autobus.notify.Notifier;
+import io.autobus.support.BackupHarness;
+import io.autobus.support.SourceDatabases;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jobrunr.jobs.JobId;
+import org.jobrunr.jobs.lambdas.JobRequest;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.configuration.JobRunr;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Verification in flight ({@code AUTOBUS_VERIFY_IN_FLIGHT}): the verdict is recorded by the time
+ * the snapshot is stored, equal to what a check after upload finds; an unrestorable snapshot fails
+ * in flight and is still stored; a restore that cannot keep up gives up in flight, and the snapshot
+ * is checked after upload, saying why.
+ */
+class InFlightVerificationTest {
+    private final BackupHarness harness = new BackupHarness();
+    private final List<JobRequest> queued = new ArrayList<>();
+
+    @Test
+    void postgres_and_mariadb_snapshots_are_verified_when_stored_with_the_verdict_a_check_after_upload_gives() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        harness.attach(addon, "JAWSDB_MARIA", "mysql://root@127.0.0.1:3306/" + io.autobus.backup.MysqlBackupTest.sourceDatabase());
+        try (var verification = verification("on")) {
+            for (String database : List.of("DATABASE_URL", "JAWSDB_MARIA_URL")) {
+                Snapshot snapshot = harness.backup(addon, database, store -> store, verification);
+                Snapshot inFlight = harness.snapshots.find(snapshot.id()).orElseThrow();
+
+                assertThat(inFlight.status()).isEqualTo(SnapshotStatus.COMPLETED);
+                assertThat(inFlight.verification()).as(database + ": " + inFlight.verificationDetail()).isEqualTo("verified");
+                assertThat(inFlight.verificationDetail()).contains("every row count matches the dump");
+                assertThat(queued).as("nothing left to verify after upload").isEmpty();
+
+                var afterUpload = verification.verifier().verify(snapshot.id()).orElseThrow();
+                assertThat(afterUpload.outcome().dbValue()).isEqualTo(inFlight.verification());
+                assertThat(afterUpload.detail()).isEqualTo(inFlight.verificationDetail());
+            }
+        }
+    }
+
+    @Test
+    void an_unrestorable_snapshot_fails_in_flight_with_the_tool_s_words_and_is_still_stored() throws Exception {
+        String[] databases = SourceDatabases.mariadbWithViewOfAnotherDatabase();
+        String source = databases[0];
+        String other = databases[1];
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
+        try (var verification = verification("on")) {
+            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+            Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
+
+            assertThat(recorded.status()).isEqualTo(SnapshotStatus.COMPLETED);
+            assertThat(harness.stores.byRegion(recorded.storageRegion()).exists(recorded.storageKey())).as("the file is kept").isTrue();
+            assertThat(recorded.verification()).isEqualTo("failed");
+            assertThat(recorded.verificationDetail()).startsWith("the restore failed: mariadb failed (exit 1):").contains(other);
+            assertThat(queued).as("nothing to verify after upload; the owner is told").noneMatch(VerifyJob.class::isInstance)
+                    .anyMatch(io.autobus.notify.DeliverNotificationJob.class::isInstance);
+        }
+    }
+
+    @Test
+    void a_restore_that_cannot_keep_up_gives_up_in_flight_and_the_snapshot_is_checked_after_upload_saying_why() throws Exception {
+        // A table whose restore sleeps 3 s (in a scratch database only), before 16 MiB that do not compress.
+        String source = SourceDatabases.checkedDuringVerification("slow", "PERFORM pg_sleep(1)");
+        try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
+            sql.execute("INSERT INTO t VALUES (2), (3)");
+            sql.execute("CREATE TABLE z_blobs (id int PRIMARY KEY, data bytea)");
+            sql.execute("INSERT INTO z_blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || j), ''), 'hex') "
+                    + "FROM generate_series(1, 65536) j) FROM generate_series(1, 16) i");
+        }
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", source);
+        try (var verification = verification("1s")) {
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
+
+            assertThat(recorded.status()).isEqualTo(SnapshotStatus.COMPLETED);
+            assertThat(recorded.verification()).as("no verdict in flight").isNull();
+            assertThat(queued).singleElement().isInstanceOfSatisfying(VerifyJob.class, job -> {
+                assertThat(job.snapshotId()).isEqualTo(snapshot.id());
+                assertThat(job.inFlightFailed()).startsWith("the restore fell behind the dump (no room in its 8192 KiB buffer for 1 s)");
+            });
+
+            var verdict = verification.verifier().verify(snapshot.id(), ((VerifyJob) queued.getFirst()).inFlightFailed()).orElseThrow();
+            assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.VERIFIED);
+            assertThat(harness.snapshots.find(snapshot.id()).orElseThrow().verificationDetail())
+                    .endsWith("(checked after upload: in flight, the restore fell behind the dump (no room in its 8192 KiB buffer for 1 s))");
+        }
+    }
+
+    /** The worker's verification with {@code AUTOBUS_VERIFY_IN_FLIGHT}, recording what it queues instead of running it. */
+    private Verification verification(String inFlight) throws Exception {
+        var settings = io.autobus.config.Settings.fromEnvironment(Map.of(
+                "AUTOBUS_HOME", Files.createTempDirectory("verify").toString(),
+                "AUTOBUS_VERIFY_IN_FLIGHT", inFlight,
+                "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres",
+                "VERIFY_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql"));
+        var scheduler = new JobRequestScheduler(JobRunr.getStorageProvider()) {
+            @Override
+            public JobId enqueue(UUID id, JobRequest request) {
+                queued.add(request);
+                return new JobId(id);
+            }
+        };
+        var ds = new PGSimpleDataSource();
+        ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
+        ds.setUser("postgres");
+        var notifier = new Notifier(harness.app.db, scheduler, false, harness.app.clock);
+        return new Verification(settings, harness.snapshots, harness.stores, new DatabaseLocks(ds), notifier, scheduler, WorkerBell.NONE,
+                harness.app.clock);
+    }
+}
