@@ -72,11 +72,11 @@ final class Customer {
     String awaitCompleted(String jid) throws IOException, InterruptedException {
         while (true) {
             JsonNode check = send("GET", "/api/snapshots/check_snapshot?jid=" + jid, null);
-            if (check.path("completed").asBoolean()) {
-                return check.path("snapshot_id").asText();
-            }
             if ("failed".equals(check.path("status").asText())) {
                 throw new IllegalStateException("the snapshot failed: " + check.path("error").asText());
+            }
+            if (check.path("completed").asBoolean()) {
+                return check.path("snapshot_id").asText();
             }
             Thread.sleep(20);
         }
