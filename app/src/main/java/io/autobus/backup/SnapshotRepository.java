@@ -419,19 +419,32 @@ public final class SnapshotRepository {
         return expired;
     }
 
+    /** The stored copy was downloaded and restored (not in flight): what the monthly deep check goes by. */
+    public void recordRestoredFromStore(String id, Instant at) {
+        dsl.update(SNAPSHOT).set(SNAPSHOT.RESTORED_FROM_STORE_AT, at(at)).where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    /** A database's newest snapshot, due for a deep check, and when its database's stored copies were last restored. */
+    public record DeepCheckDue(Snapshot snapshot, Instant lastRestored) {
+    }
+
     /**
-     * The newest completed snapshot of each database the add-on still has, when nothing restored it since
-     * {@code notCheckedSince} (its last verification ended before, or none did and it finished before) and no
-     * verification of it runs: at most {@code limit}, the longest unchecked first.
+     * The newest completed snapshot of each database the add-on still has, when no stored copy of that database was
+     * downloaded and restored since {@code notRestoredSince} (and it has been backed up at least that long), the
+     * longest unchecked first; none whose verification is running.
      */
-    public List<Snapshot> dueForDeepCheck(Instant notCheckedSince, int limit) {
-        var lastChecked = DSL.coalesce(SNAPSHOT.VERIFIED_AT, SNAPSHOT.FINISHED_AT);
-        return dsl.selectFrom(SNAPSHOT)
+    public List<DeepCheckDue> dueForDeepCheck(Instant notRestoredSince, int limit) {
+        var other = SNAPSHOT.as("other");
+        var sameDatabase = other.ADDON_ID.eq(SNAPSHOT.ADDON_ID).and(other.CONFIG_VAR.eq(SNAPSHOT.CONFIG_VAR));
+        var lastRestored = DSL.field(DSL.select(DSL.coalesce(DSL.max(other.RESTORED_FROM_STORE_AT), DSL.min(other.FINISHED_AT)))
+                .from(other).where(sameDatabase, other.STATUS.eq(SnapshotStatus.COMPLETED.dbValue())));
+        return dsl.select(SNAPSHOT.asterisk(), lastRestored.as("last_restored"))
+                .from(SNAPSHOT)
                 .where(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()), newestCompletedOfAttachedDatabase(),
-                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastChecked.lt(at(notCheckedSince)))
-                .orderBy(lastChecked, SNAPSHOT.ID)
+                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastRestored.lt(at(notRestoredSince)))
+                .orderBy(lastRestored, SNAPSHOT.ID)
                 .limit(limit)
-                .fetch(SnapshotRepository::toSnapshot);
+                .fetch(r -> new DeepCheckDue(toSnapshot(r.into(SNAPSHOT)), instant(r.get("last_restored", OffsetDateTime.class))));
     }
 
     /** The snapshot is the newest completed one of its database, and the add-on still has that database. */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The monthly deep check: the newest completed snapshot of each database is downloaded and restored
- * again (the verification "Verify again" runs) once nothing has restored it for {@link #EVERY}. Its
+ * again (the verification "Verify again" runs) once no stored copy of that database has been restored
+ * for {@link #EVERY} (a verification in flight restores the dump, not the stored copy). Its
  * stored checksum proves the upload arrived intact; this proves the copy still restores. Each due
  * snapshot is queued once whatever the rounds (the job id is its own and its last check's); at most
  * {@link #PER_ROUND} a round, the longest unchecked first, so a backlog is spread over the rounds.
@@ -36,8 +37,9 @@ public final class DeepCheckDispatcher {
     /** One round; returns how many deep checks it queued (again, for those queued before and not run yet). */
     public int dispatch() {
         var due = snapshots.dueForDeepCheck(clock.instant().minus(EVERY), PER_ROUND);
-        for (Snapshot snapshot : due) {
-            Instant lastChecked = snapshot.verifiedAt() != null ? snapshot.verifiedAt() : snapshot.finishedAt();
+        for (var check : due) {
+            Snapshot snapshot = check.snapshot();
+            Instant lastChecked = check.lastRestored();
             jobs.enqueue(UUID.nameUUIDFromBytes(("deep-check:" + snapshot.id() + ":" + lastChecked).getBytes(StandardCharsets.UTF_8)),
                     new VerifyJob(snapshot.id()));
             LOG.info("event=deep_check_queued snapshot={} addon={} database={} last_checked={}", snapshot.id(), snapshot.addonId(),

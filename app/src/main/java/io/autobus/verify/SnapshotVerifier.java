@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerifier.class);
+    /** A verdict from the stored copy, downloaded (see {@link #record}); else {@code in_flight}. */
+    static final String AFTER_UPLOAD = "after_upload";
 
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
@@ -96,7 +98,7 @@ public final class SnapshotVerifier {
                 throw e;
             }
             record(snapshot, inFlightFailed == null ? verdict : verdict.withNote("checked after upload: in flight, " + inFlightFailed),
-                    started, "after_upload");
+                    started, AFTER_UPLOAD);
             return Optional.of(verdict);
         }
     }
@@ -105,6 +107,9 @@ public final class SnapshotVerifier {
     void record(Snapshot snapshot, Verdict verdict, Instant started, String when) {
         long millis = clock.instant().toEpochMilli() - started.toEpochMilli();
         snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), millis);
+        if (when.equals(AFTER_UPLOAD) && verdict.outcome() != Verdict.Outcome.UNVERIFIABLE) {
+            snapshots.recordRestoredFromStore(snapshot.id(), clock.instant());
+        }
         LOG.info("event=snapshot_verified snapshot={} outcome={} ms={} when={}", snapshot.id(), verdict.outcome().dbValue(), millis, when);
         if (snapshots.find(snapshot.id()).isPresent()) {
             tell(snapshot, verdict); // a snapshot deleted while it was being verified concerns nobody any more

@@ -63,6 +63,7 @@ class DeepCheckDispatcherTest {
                 .noneSatisfy(job -> assertThat(job).contains(detached));
 
         snapshots.recordVerification(newest, "verified", null, clock.instant(), 1000);
+        snapshots.recordRestoredFromStore(newest, clock.instant());
         snapshots.markVerifying(neverChecked);
         assertThat(dispatcher.dispatch()).as("checked just now, or being checked").isZero();
 
@@ -73,6 +74,24 @@ class DeepCheckDispatcherTest {
                 .filteredOn(job -> job.contains(newest)).hasSize(2);
     }
 
+    @Test
+    void snapshots_verified_in_flight_every_day_still_get_their_stored_copy_restored_once_a_month() {
+        UUID addon = metadata.addon(Plan.TRAVEL, clock.instant());
+        attach(addon, "DATABASE_URL");
+        String newest = null;
+        for (int day = 0; day < 31; day++) {
+            newest = completed(addon, "DATABASE_URL", false);
+            snapshots.recordVerification(newest, "verified", "in flight", clock.instant(), 1000); // never read back from the store
+            clock.advance(Duration.ofDays(1));
+        }
+
+        dispatcher.dispatch();
+
+        String checked = newest;
+        assertThat(verifyJobs()).as("the newest, a month after the first was stored").singleElement()
+                .satisfies(job -> assertThat(job).contains(checked));
+    }
+
     private String completed(UUID addon, String configVar, boolean verified) {
         String id = snapshots.createOrFind(new SnapshotRepository.NewSnapshot(SnapshotKeys.newId(), addon, configVar, "postgresql",
                 SnapshotKind.MANUAL, "test", null, UUID.randomUUID(), clock.instant()));
@@ -81,6 +100,7 @@ class DeepCheckDispatcherTest {
                 clock.instant(), clock.instant());
         if (verified) {
             snapshots.recordVerification(id, "verified", null, clock.instant(), 1000);
+            snapshots.recordRestoredFromStore(id, clock.instant());
         }
         return id;
     }
