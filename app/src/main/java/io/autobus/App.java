@@ -20,6 +20,7 @@ import io.autobus.backup.BackupRunner;
 import io.autobus.backup.ExcludedDataCheck;
 import io.autobus.backup.BackupSettings;
 import io.autobus.backup.BackupTargets;
+import io.autobus.backup.CustomerKeys;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.DispatchBackupsJob;
@@ -198,7 +199,8 @@ public final class App implements AutoCloseable {
                     new io.autobus.release.AfterReleaseSnapshots(backupSettings, addons, snapshots, manualSnapshots, clock), json, clock);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
-            var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
+            var customerKeys = new CustomerKeys(addons);
+            var settingsApi = new SettingsApi(apiAuth, backupSettings, addons, customerKeys);
             var attacher = new DatabaseAttacher(addons, secrets, clock, customerAddresses, dumpers);
             var databasesApi = new DatabasesApi(apiAuth, addons, attacher);
             var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(),
@@ -258,6 +260,9 @@ public final class App implements AutoCloseable {
                 config.routes.delete("/api/databases/{name}", databasesApi::detach);
                 config.routes.get("/api/settings", settingsApi::show);
                 config.routes.patch("/api/settings", settingsApi::change);
+                config.routes.put("/api/settings/encryption", settingsApi::encrypt);
+                config.routes.delete("/api/settings/encryption", settingsApi::stopEncrypting);
+                config.routes.get("/api/settings/encryption/sample", settingsApi::sample);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 

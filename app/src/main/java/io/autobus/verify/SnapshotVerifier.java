@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerifier.class);
+    /** Why a snapshot encrypted to the customer's key is not restored here (docs/SECURITY.md). */
+    public static final String ENCRYPTED = "encrypted with your key: Autobus cannot open it to restore it"
+            + " (in-flight verification proves it instead)";
 
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
@@ -76,6 +79,13 @@ public final class SnapshotVerifier {
             return Optional.empty();
         }
         Snapshot snapshot = found.get();
+        if (snapshot.encrypted()) {
+            // Nothing to download: only the customer's private key opens it, and we never hold one.
+            Verdict verdict = Verdict.unverifiable(ENCRYPTED);
+            snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), 0L);
+            LOG.info("event=snapshot_verified snapshot={} outcome={} reason=encrypted", snapshot.id(), verdict.outcome().dbValue());
+            return Optional.of(verdict);
+        }
         String scratch = ScratchServer.PREFIX + snapshot.id();
         try (var lock = locks.tryLockInSlot("verifications:" + snapshot.addonId(), limits.addonVerificationsAtOnce(),
                 "verify:" + snapshot.id()).orElseThrow(() -> new BusyException("snapshot " + snapshot.id()
