@@ -80,6 +80,7 @@ import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.web.DashboardActions;
 import io.autobus.web.DetachPage;
+import io.autobus.web.EncryptionKeyForm;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.ErrorPage;
@@ -216,6 +217,7 @@ public final class App implements AutoCloseable {
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
             var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages, flash);
             var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
+            var encryptionKeyForm = new EncryptionKeyForm(sessions, customerKeys, dashboard, flash);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {
@@ -283,6 +285,10 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
                 config.routes.post("/dashboard/releases", dashboardActions::changeReleases);
+                config.routes.get("/dashboard/encryption/sample", encryptionKeyForm::sample);
+                config.routes.post("/dashboard/encryption/sample", encryptionKeyForm::sampleFromForm);
+                config.routes.post("/dashboard/encryption", encryptionKeyForm::enable);
+                config.routes.post("/dashboard/encryption/off", encryptionKeyForm::disable);
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);

@@ -177,8 +177,9 @@ public final class Dashboard {
         }
         model.put("releaseScript", RELEASE_SCRIPT);
         model.put("snapshotAfterRelease", settings.snapshotAfterRelease(addon.id()));
+        model.put("encryptionRecipient", addons.encryptionRecipient(addon.id()).orElse(null));
         model.put("plans", io.autobus.addon.Plan.values());
-        var forms = new ArrayList<>(List.of("schedule", "after-release", "notifications"));
+        var forms = new ArrayList<>(List.of("schedule", "after-release", "notifications", "encryption"));
         options.keySet().forEach(configVar -> forms.add("options:" + configVar));
         refused.shownOn(forms);
         model.put("refused", refused);
