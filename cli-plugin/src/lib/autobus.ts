@@ -24,6 +24,10 @@ export interface Snapshot {
   partial?: string | null
   dump_tool?: string | null
   restore_with?: string | null
+  /** The age public key the file is encrypted to (the customer's own key); null when it is not. */
+  encrypted_to?: string | null
+  /** The command that restores the downloaded file (host, user and database to fill in). */
+  restore_command?: string | null
   download_url?: string
   progress?: Progress | null
   statistics?: {
