@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {allCalled, autobus, fakeNetwork, frames, heroku, runIn, SNAPSHOT} from '../helpers.js'
+import {allCalled, autobus, fakeNetwork, frames, heroku, runIn, SNAPSHOT, unwrapped} from '../helpers.js'
 
 describe('heroku autobus:*', () => {
   fakeNetwork()
@@ -323,6 +323,25 @@ describe('heroku autobus:*', () => {
     expect(error).to.equal(undefined)
     expect(stdout).to.contain('Dumped with:    pg_dump 15.14').and.to.contain('Restore with:   pg_restore 15 or newer')
       .and.to.contain('Verified on:    server 15.15').and.not.to.contain('Partial:')
+    allCalled()
+  })
+
+  it('says a snapshot is encrypted with the customer\'s key, with the age step, in info and url', async () => {
+    const encrypted = {...SNAPSHOT, file_name: `DATABASE_${SNAPSHOT.id}.dump.age`, encrypted_to: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      restore_command: `age -d -i key.txt DATABASE_${SNAPSHOT.id}.dump.age | pg_restore --verbose --clean --if-exists --no-acl --no-owner -h host -U myuser -d mydb`,
+      download_url: 'https://files.example.com/d?sig=x'}
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, encrypted)
+    const info = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, encrypted)
+    const url = await runCommand(['autobus:url', SNAPSHOT.id, '-a', 'sushi'])
+
+    expect(info.error).to.equal(undefined)
+    expect(info.stdout).to.contain(`Encrypted to:   ${encrypted.encrypted_to} (your own key`)
+      .and.to.contain(`Restore:        ${encrypted.restore_command}`)
+    expect(url.stdout).to.contain('https://files.example.com/d?sig=x')
+    expect(unwrapped(url.stderr)).to.contain('heroku pg:backups:restore cannot read it')
     allCalled()
   })
 
