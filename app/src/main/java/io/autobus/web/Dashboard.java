@@ -91,6 +91,7 @@ public final class Dashboard {
                 || s.status() == SnapshotStatus.RUNNING || "running".equals(s.verification()))
                 || recentRestores.stream().anyMatch(r -> !r.status().finished())));
         model.put("progress", progressOfRunning(all));
+        model.put("encryptionRecipient", addons.encryptionRecipient(addon.id()).orElse(null));
         model.put("messages", notifications.recent(addon.id(), 5));
         model.put("attachedDatabases", addons.databases(addon.id()).stream()
                 .filter(db -> addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))

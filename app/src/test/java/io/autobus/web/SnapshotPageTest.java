@@ -95,6 +95,8 @@ class SnapshotPageTest {
         assertThat(json.path("file_name").asText()).endsWith(".dump.age");
         assertThat(json.path("encrypted_to").asText()).isEqualTo(recipient);
         assertThat(json.path("restore_command").asText()).startsWith("age -d -i key.txt DATABASE_" + snapshot.id() + ".dump.age | pg_restore");
+        assertThat(session.page().body()).contains("<span class=\"badge encrypted\" title=\"encrypted to " + recipient + "\">your key</span>")
+                .contains("except those encrypted with your own key");
         var again = session.follow(session.post("/dashboard/snapshots/" + snapshot.id() + "/verify", Map.of()));
         assertThat(again.body()).as("verify again says the same").contains("Snapshot " + snapshot.id() + " is encrypted with your key: Autobus cannot open it to restore it");
     }
