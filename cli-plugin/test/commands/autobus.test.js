@@ -369,6 +369,30 @@ describe('heroku autobus:*', () => {
     expect(stdout).to.contain('4:17 UTC').and.to.contain('Monthly:        on').and.to.contain('DATABASE_URL: excluded tables audit_log')
   })
 
+  it('sets the encryption key, warns to keep the private key, and passes on a refusal of a malformed one', async () => {
+    const settings = {backup_hour: 3, backup_minute: 17, time_zone: 'UTC', weekly_day: 'Sunday', monthly: false, databases: []}
+    const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: key}).reply(200, {...settings, encryption_recipient: key})
+    const set = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', key])
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: null}).reply(200, {...settings, encryption_recipient: null})
+    const off = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', 'none'])
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: 'age1nope'}).reply(422, {message: 'An age public key starts with "age1" and is 62 characters long'})
+    const bad = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', 'age1nope'])
+
+    expect(set.error).to.equal(undefined)
+    expect(set.stdout).to.contain(`Encryption:     to your own key ${key}`)
+    expect(unwrapped(set.stderr)).to.contain('Keep your private key safe')
+    expect(off.stdout).to.contain('Encryption:     storage encryption only')
+    expect(bad.error.message).to.contain('Autobus answered 422: An age public key starts with "age1"')
+    allCalled()
+  })
+
   it('finds the dashboard link of the add-on for autobus:open', async () => {
     nock('https://api.heroku.com').get('/apps/sushi/addons').reply(200, [
       {addon_service: {name: 'heroku-postgresql'}, web_url: 'https://example.com/pg'},
