@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one snapshot: the only place the backup stream is wired —
- * database tool (and gzip) → age encryption to the customer's key, when set → measured (size, SHA-256) → snapshot store (which checks and returns the
- * stored copy's checksum), streaming end to end;
+ * database tool (and gzip) → age encryption to the customer's own key, when set → measured (size,
+ * SHA-256) → snapshot store (which checks and returns the stored copy's checksum), streaming end to end;
  * beside it, the dump's progress is recorded on the snapshot while it runs.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
  * with the tool's own words. Safe to run again: a finished snapshot is left alone.
