@@ -24,6 +24,10 @@ export interface Snapshot {
   partial?: string | null
   dump_tool?: string | null
   restore_with?: string | null
+  /** The age public key the file is encrypted to (the customer's own key); null when it is not. */
+  encrypted_to?: string | null
+  /** The command that restores the downloaded file (host, user and database to fill in). */
+  restore_command?: string | null
   download_url?: string
   progress?: Progress | null
   statistics?: {
@@ -132,6 +136,8 @@ export interface Settings {
   time_zone: string
   weekly_day: string
   monthly: boolean
+  /** The age public key later snapshots are encrypted to; null (or absent, from an older service) when they are not. */
+  encryption_recipient?: string | null
   databases: {database: string; engine: string; exclude_tables: string[]; exclude_table_data: string[]}[]
 }
 
@@ -233,6 +239,11 @@ export class AutobusClient {
 
   changeSettings(change: Record<string, unknown>): Promise<Settings> {
     return this.request('PATCH', '/api/settings', change)
+  }
+
+  /** Encrypts later snapshots to the customer's age public key; null stops it. */
+  encryptTo(recipient: string | null): Promise<Settings> {
+    return this.request('PUT', '/api/settings/encryption', {recipient})
   }
 
   databases(): Promise<Database[]> {

@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {allCalled, autobus, fakeNetwork, frames, heroku, runIn, SNAPSHOT} from '../helpers.js'
+import {allCalled, autobus, fakeNetwork, frames, heroku, runIn, SNAPSHOT, unwrapped} from '../helpers.js'
 
 describe('heroku autobus:*', () => {
   fakeNetwork()
@@ -326,6 +326,25 @@ describe('heroku autobus:*', () => {
     allCalled()
   })
 
+  it('says a snapshot is encrypted with the customer\'s key, with the age step, in info and url', async () => {
+    const encrypted = {...SNAPSHOT, file_name: `DATABASE_${SNAPSHOT.id}.dump.age`, encrypted_to: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      restore_command: `age -d -i key.txt DATABASE_${SNAPSHOT.id}.dump.age | pg_restore --verbose --clean --if-exists --no-acl --no-owner -h host -U myuser -d mydb`,
+      download_url: 'https://files.example.com/d?sig=x'}
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, encrypted)
+    const info = await runCommand(['autobus:info', SNAPSHOT.id, '-a', 'sushi'])
+    heroku()
+    autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, encrypted)
+    const url = await runCommand(['autobus:url', SNAPSHOT.id, '-a', 'sushi'])
+
+    expect(info.error).to.equal(undefined)
+    expect(info.stdout).to.contain(`Encrypted to:   ${encrypted.encrypted_to} (your own key`)
+      .and.to.contain(`Restore:        ${encrypted.restore_command}`)
+    expect(url.stdout).to.contain('https://files.example.com/d?sig=x')
+    expect(unwrapped(url.stderr)).to.contain('heroku pg:backups:restore cannot read it')
+    allCalled()
+  })
+
   it('deletes only with --confirm naming the app', async () => {
     const refused = await runCommand(['autobus:delete', SNAPSHOT.id, '-a', 'sushi'])
     expect(refused.error.message).to.contain('--confirm sushi')
@@ -348,6 +367,30 @@ describe('heroku autobus:*', () => {
 
     expect(error).to.equal(undefined)
     expect(stdout).to.contain('4:17 UTC').and.to.contain('Monthly:        on').and.to.contain('DATABASE_URL: excluded tables audit_log')
+  })
+
+  it('sets the encryption key, warns to keep the private key, and passes on a refusal of a malformed one', async () => {
+    const settings = {backup_hour: 3, backup_minute: 17, time_zone: 'UTC', weekly_day: 'Sunday', monthly: false, databases: []}
+    const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: key}).reply(200, {...settings, encryption_recipient: key})
+    const set = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', key])
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: null}).reply(200, {...settings, encryption_recipient: null})
+    const off = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', 'none'])
+    heroku()
+    autobus().get('/api/settings').reply(200, settings)
+      .put('/api/settings/encryption', {recipient: 'age1nope'}).reply(422, {message: 'An age public key starts with "age1" and is 62 characters long'})
+    const bad = await runCommand(['autobus:settings', '-a', 'sushi', '--encryption-key', 'age1nope'])
+
+    expect(set.error).to.equal(undefined)
+    expect(set.stdout).to.contain(`Encryption:     to your own key ${key}`)
+    expect(unwrapped(set.stderr)).to.contain('Keep your private key safe')
+    expect(off.stdout).to.contain('Encryption:     storage encryption only')
+    expect(bad.error.message).to.contain('Autobus answered 422: An age public key starts with "age1"')
+    allCalled()
   })
 
   it('finds the dashboard link of the add-on for autobus:open', async () => {

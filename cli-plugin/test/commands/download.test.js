@@ -67,6 +67,20 @@ describe('heroku autobus:download', () => {
     expect(readdirSync(cwd).sort()).to.deep.equal([SNAPSHOT.file_name, `${SNAPSHOT.id}.dump`].sort())
   })
 
+  it('keeps .age on an encrypted snapshot\'s file and says how to decrypt and restore it', async () => {
+    const fileName = `DATABASE_${SNAPSHOT.id}.dump.age`
+    const command = `age -d -i key.txt ${fileName} | pg_restore --verbose --clean --if-exists --no-acl --no-owner -h host -U myuser -d mydb`
+    serve({file_name: fileName, encrypted_to: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', restore_command: command})
+
+    const {stdout, error} = await runCommand(['autobus:download', SNAPSHOT.id, '-a', 'sushi'])
+
+    expect(error).to.equal(undefined)
+    expect(readdirSync(cwd)).to.deep.equal([fileName])
+    expect(stdout).to.contain(`It is encrypted with your own key (age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p): decrypt it with your private key, e.g. age -d -i key.txt ${fileName}`)
+      .and.to.contain(`Restore: ${command}`)
+    allCalled()
+  })
+
   it('names a MySQL snapshot with .sql.gz', async () => {
     serve({engine: 'mysql', file_name: 'evil.dump'})
 

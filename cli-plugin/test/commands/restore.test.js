@@ -1,6 +1,7 @@
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 import nock from 'nock'
+import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -121,6 +122,67 @@ describe('heroku autobus:restore --local', () => {
     } finally {
       server.close()
     }
+  })
+
+  describe('a snapshot encrypted with the customer\'s own key', () => {
+    let identity
+    let recipient
+    const ENCRYPTED = {file_name: `DATABASE_${SNAPSHOT.id}.dump.age`,
+      restore_command: `age -d -i key.txt DATABASE_${SNAPSHOT.id}.dump.age | pg_restore --verbose --clean --if-exists --no-acl --no-owner -h host -U myuser -d mydb`}
+    beforeEach(() => {
+      const keys = mkdtempSync(join(tmpdir(), 'autobus-age-'))
+      identity = join(keys, 'key.txt')
+      execFileSync('age-keygen', ['-o', identity], {stdio: 'ignore'})
+      recipient = execFileSync('age-keygen', ['-y', identity]).toString().trim()
+    })
+    const encrypt = (plain) => execFileSync('age', ['-r', recipient], {input: plain})
+
+    it('is decrypted here with --identity (the real age) on its way to pg_restore', async () => {
+      serve({...ENCRYPTED, encrypted_to: recipient}, `postgres://u1:${PASSWORD}@db.example.com/d1`, encrypt(DUMP))
+
+      const {stdout, error} = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--local', '--identity', identity])
+
+      expect(error).to.equal(undefined)
+      expect(pgRestore.stdin().equals(DUMP)).to.equal(true)
+      expect(stdout).to.contain(`Restored snapshot ${SNAPSHOT.id} into DATABASE_URL of sushi.`)
+    })
+
+    it('is decrypted, then unzipped, on its way to mysql', async () => {
+      const sql = 'INSERT INTO orders VALUES (1);\n'
+      serve({engine: 'mysql', file_name: `JAWSDB_${SNAPSHOT.id}.sql.gz.age`, encrypted_to: recipient},
+        `mysql://u1:${PASSWORD}@db.example.com/heroku_1`, encrypt(gzipSync(sql)))
+
+      const {error} = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--local', '--identity', identity])
+
+      expect(error).to.equal(undefined)
+      expect(mysql.stdin().toString()).to.equal(sql)
+    })
+
+    it('with another identity fails naming age, and pg_restore gets nothing', async () => {
+      serve({...ENCRYPTED, encrypted_to: recipient}, `postgres://u1:${PASSWORD}@db.example.com/d1`, encrypt(DUMP))
+      const other = join(mkdtempSync(join(tmpdir(), 'autobus-age-')), 'other.txt')
+      execFileSync('age-keygen', ['-o', other], {stdio: 'ignore'})
+
+      const {error} = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi', '--local', '--identity', other])
+
+      expect(error.message).to.contain('The restore failed').and.to.contain('age: failed (exit 1)')
+      expect(pgRestore.stdin().length).to.equal(0)
+    })
+
+    it('says it needs --identity with --local, and that Autobus cannot restore it without --local', async () => {
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, ...ENCRYPTED, encrypted_to: recipient, download_url: 'https://files.example.com/r'})
+      const local = await restore()
+      heroku()
+      autobus().get(`/api/snapshots/${SNAPSHOT.id}`).reply(200, {...SNAPSHOT, ...ENCRYPTED, encrypted_to: recipient, download_url: 'https://files.example.com/r'})
+      const byAutobus = await runCommand(['autobus:restore', SNAPSHOT.id, '-a', 'sushi', '--confirm', 'sushi'])
+
+      expect(local.error.message).to.contain('is encrypted with your own key').and.to.contain('Add --identity key.txt')
+        .and.to.contain(ENCRYPTED.restore_command)
+      expect(byAutobus.error.message).to.contain('Autobus cannot read it, so it cannot restore it')
+        .and.to.contain('--local --identity key.txt').and.to.contain(ENCRYPTED.restore_command)
+      allCalled()
+    })
   })
 
   it('reports gzip and mysql failing together', async () => {

@@ -13,6 +13,14 @@ describe('localFileName', () => {
     expect(localFileName({id: ID, engine: 'mariadb', file_name: `JAWSDB_MARIA_${ID}.sql.gz`})).to.equal(`JAWSDB_MARIA_${ID}.sql.gz`)
   })
 
+  it('keeps .age on the file of a snapshot encrypted with the customer\'s key, and only there', () => {
+    const encrypted = (engine, fileName) => localFileName({id: ID, engine, file_name: fileName, encrypted_to: 'age1x'})
+    expect(encrypted('postgresql', `DATABASE_${ID}.dump.age`)).to.equal(`DATABASE_${ID}.dump.age`)
+    expect(encrypted('mysql', `JAWSDB_${ID}.sql.gz.age`)).to.equal(`JAWSDB_${ID}.sql.gz.age`)
+    expect(encrypted('postgresql', `DATABASE_${ID}.dump`)).to.equal(`${ID}.dump.age`)
+    expect(pg(`DATABASE_${ID}.dump.age`)).to.equal(`${ID}.dump`)
+  })
+
   it('takes only the base name of a path, however it climbs', () => {
     expect(pg(`../../x/DATABASE_${ID}.dump`)).to.equal(`DATABASE_${ID}.dump`)
     expect(pg(`/etc/DATABASE_${ID}.dump`)).to.equal(`DATABASE_${ID}.dump`)

@@ -84,6 +84,10 @@ export default class Download extends AutobusCommand {
       this.warn(`Autobus sent no SHA-256 for snapshot ${snapshot.id}, so the file could not be checked: it may be incomplete or altered.`)
       this.log(`Downloaded ${snapshot.id} to ${file} (${received} bytes, SHA-256 NOT checked).`)
     }
+    if (snapshot.encrypted_to) {
+      this.log(`It is encrypted with your own key (${snapshot.encrypted_to}): decrypt it with your private key, e.g. age -d -i key.txt ${file}`)
+      if (snapshot.restore_command) this.log(`Restore: ${snapshot.restore_command}`)
+    }
   }
 }
 

@@ -36,6 +36,8 @@ export default class Restore extends AutobusCommand {
     'snapshot-first': Flags.boolean({description: 'take a snapshot of the target first, to go back to (whole and --replace restores)',
       default: true, allowNo: true}),
     local: Flags.boolean({description: 'restore the whole snapshot from this machine with pg_restore or mysql (no snapshot first)'}),
+    identity: Flags.string({description: 'with --local: your age identity file (key.txt) for a snapshot encrypted with your own key; it stays on this machine',
+      dependsOn: ['local']}),
     interval: Flags.integer({description: 'seconds between checks while waiting', default: 2, hidden: true}),
   }
 
@@ -49,6 +51,7 @@ export default class Restore extends AutobusCommand {
     const autobus = await this.autobus(flags.app)
     const snapshot = await autobus.chosen(args.id, flags['before-release'])
     if (!snapshot.download_url) throw new AutobusError(`Snapshot ${snapshot.id} is ${snapshot.status}: there is nothing to restore.`)
+    if (snapshot.encrypted_to && !(flags.local && flags.identity)) throw new AutobusError(encrypted(snapshot, flags.local))
     const request: RestoreRequest = {target: flags.to ?? flags.database ?? snapshot.database, snapshot_first: flags['snapshot-first'] && !flags.local}
     if (tables.length > 0) {
       request.tables = tables
@@ -56,7 +59,7 @@ export default class Restore extends AutobusCommand {
     }
     if (flags.confirm !== undefined) request.confirm = flags.confirm
     this.confirmed(snapshot, request, flags.app)
-    if (flags.local) return this.restoreLocally(snapshot, request.target, flags.app)
+    if (flags.local) return this.restoreLocally(snapshot, request.target, flags.app, snapshot.encrypted_to ? flags.identity : undefined)
     return this.restoreByAutobus(autobus, snapshot.id, request, flags.app, flags.interval)
   }
 
@@ -98,8 +101,9 @@ export default class Restore extends AutobusCommand {
    * works the same for Heroku Postgres, JawsDB and ClearDB (Heroku's pg:backups:restore covers
    * only Heroku Postgres), and nothing is written to disk on the way. Passwords travel in the
    * tools' environment (PGPASSWORD, MYSQL_PWD), never on their command line, where `ps` shows them.
+   * A snapshot encrypted with the customer's own key goes through `age -d -i <identity>` first.
    */
-  private async restoreLocally(snapshot: Snapshot, target: string, app: string): Promise<void> {
+  private async restoreLocally(snapshot: Snapshot, target: string, app: string, identity?: string): Promise<void> {
     const value = (await configVars(this.heroku, app))[target]
     if (!value) throw new AutobusError(`${app} has no ${target} config var.`)
     const url = databaseUrl(value, target)
@@ -110,8 +114,9 @@ export default class Restore extends AutobusCommand {
     }
     const response = await fetch(snapshot.download_url!)
     if (!response.ok || !response.body) throw new AutobusError(`The snapshot could not be fetched (HTTP ${response.status}).`)
-    const source = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
-    await (postgres ? pgRestore(source, url) : mysqlRestore(source, url))
+    const download = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+    const source: Source = identity === undefined ? {output: download, stages: [], from: 'download'} : ageDecrypt(download, identity)
+    await settle([...source.stages, ...(postgres ? pgRestore(source.output, url, source.from) : mysqlRestore(source.output, url, source.from))])
     this.log(`Restored snapshot ${snapshot.id} into ${target} of ${app}.`)
   }
 }
@@ -133,28 +138,50 @@ function count(value: number | null | undefined): string {
   return typeof value === 'number' ? String(value) : ''
 }
 
-/** download → pg_restore, connecting with the URL stripped of its password. */
-async function pgRestore(source: Readable, url: URL): Promise<void> {
+/** What a restore reads: the download, or age's output; the stages that produce it; the name of the last one. */
+interface Source {
+  output: Readable
+  stages: Promise<void>[]
+  from: string
+}
+
+function encrypted(snapshot: Snapshot, local: boolean): string {
+  const yourself = snapshot.restore_command ? `, or yourself: download it (heroku autobus:download) and run ${snapshot.restore_command}` : ''
+  return local
+    ? `Snapshot ${snapshot.id} is encrypted with your own key (${snapshot.encrypted_to}). Add --identity key.txt, your age identity`
+      + ` (age must be installed here), to decrypt it on the way${yourself}.`
+    : `Snapshot ${snapshot.id} is encrypted with your own key (${snapshot.encrypted_to}); Autobus cannot read it, so it cannot restore it.`
+      + ` Restore it from this machine with --local --identity key.txt${yourself}.`
+}
+
+/** download → age -d -i <identity>: the private key stays in its file on this machine. */
+function ageDecrypt(download: Readable, identity: string): Source {
+  const age = tool('age', ['-d', '-i', identity], {}, true)
+  return {output: age.child.stdout as Readable, stages: [step('download', pipeline(download, age.child.stdin!)), age.exited], from: 'age'}
+}
+
+/** download (or age) → pg_restore, connecting with the URL stripped of its password. */
+function pgRestore(source: Readable, url: URL, from: string): Promise<void>[] {
   const password = decodeURIComponent(url.password) || url.searchParams.get('password') || undefined
   const dbname = new URL(url)
   dbname.password = ''
   if (dbname.searchParams.has('password')) dbname.searchParams.delete('password')
   const pg = tool('pg_restore', ['--verbose', '--clean', '--if-exists', '--no-acl', '--no-owner', '--dbname', dbname.toString()],
     password === undefined ? {} : {PGPASSWORD: password})
-  await settle([step('download', pipeline(source, pg.child.stdin!)), pg.exited])
+  return [step(from === 'download' ? 'download' : `${from} to pg_restore`, pipeline(source, pg.child.stdin!)), pg.exited]
 }
 
-/** download → gzip -d → mysql, the password in MYSQL_PWD. */
-async function mysqlRestore(source: Readable, url: URL): Promise<void> {
+/** download (or age) → gzip -d → mysql, the password in MYSQL_PWD. */
+function mysqlRestore(source: Readable, url: URL, from: string): Promise<void>[] {
   const gzip = tool('gzip', ['-d', '-c'], {}, true)
   const mysql = tool('mysql', ['--protocol=TCP', '-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username),
     `--database=${decodeURIComponent(url.pathname.slice(1))}`], url.password ? {MYSQL_PWD: decodeURIComponent(url.password)} : {})
-  await settle([
-    step('download', pipeline(source, gzip.child.stdin!)),
+  return [
+    step(from === 'download' ? 'download' : `${from} to gzip`, pipeline(source, gzip.child.stdin!)),
     step('gzip to mysql', pipeline(gzip.child.stdout!, mysql.child.stdin!)),
     gzip.exited,
     mysql.exited,
-  ])
+  ]
 }
 
 function databaseUrl(value: string, name: string): URL {

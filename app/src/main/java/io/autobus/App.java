@@ -20,6 +20,7 @@ import io.autobus.backup.BackupRunner;
 import io.autobus.backup.ExcludedDataCheck;
 import io.autobus.backup.BackupSettings;
 import io.autobus.backup.BackupTargets;
+import io.autobus.backup.CustomerKeys;
 import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.DispatchBackupsJob;
@@ -79,6 +80,7 @@ import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.web.DashboardActions;
 import io.autobus.web.DetachPage;
+import io.autobus.web.EncryptionKeyForm;
 import io.autobus.web.SnapshotPage;
 import io.autobus.web.Dashboard;
 import io.autobus.web.ErrorPage;
@@ -198,7 +200,8 @@ public final class App implements AutoCloseable {
                     new io.autobus.release.AfterReleaseSnapshots(backupSettings, addons, snapshots, manualSnapshots, clock), json, clock);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
-            var settingsApi = new SettingsApi(apiAuth, backupSettings, addons);
+            var customerKeys = new CustomerKeys(addons);
+            var settingsApi = new SettingsApi(apiAuth, backupSettings, addons, customerKeys);
             var attacher = new DatabaseAttacher(addons, secrets, clock, customerAddresses, dumpers);
             var databasesApi = new DatabasesApi(apiAuth, addons, attacher);
             var restoreRequests = new RestoreRequests(addons, snapshots, restores, backupTargets, jobs.scheduler(), jobs.bell(),
@@ -214,6 +217,7 @@ public final class App implements AutoCloseable {
             var snapshotPage = new SnapshotPage(sessions, snapshots, addons, stores, pages, clock);
             var restoreForm = new RestoreForm(sessions, snapshots, addons, restoreRequests, pages, flash);
             var restorePage = new RestorePage(sessions, restores, snapshots, addons, pages, clock);
+            var encryptionKeyForm = new EncryptionKeyForm(sessions, customerKeys, dashboard, flash);
 
             var httpLimits = settings.http();
             web = Javalin.create(config -> {
@@ -258,6 +262,9 @@ public final class App implements AutoCloseable {
                 config.routes.delete("/api/databases/{name}", databasesApi::detach);
                 config.routes.get("/api/settings", settingsApi::show);
                 config.routes.patch("/api/settings", settingsApi::change);
+                config.routes.put("/api/settings/encryption", settingsApi::encrypt);
+                config.routes.delete("/api/settings/encryption", settingsApi::stopEncrypting);
+                config.routes.get("/api/settings/encryption/sample", settingsApi::sample);
                 config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml")
                         .result(App.class.getResourceAsStream("/openapi.yaml")));
 
@@ -278,6 +285,10 @@ public final class App implements AutoCloseable {
                 config.routes.post("/dashboard/schedule", dashboardActions::changeSchedule);
                 config.routes.post("/dashboard/notifications", dashboardActions::changeNotifications);
                 config.routes.post("/dashboard/releases", dashboardActions::changeReleases);
+                config.routes.get("/dashboard/encryption/sample", encryptionKeyForm::sample);
+                config.routes.post("/dashboard/encryption/sample", encryptionKeyForm::sampleFromForm);
+                config.routes.post("/dashboard/encryption", encryptionKeyForm::enable);
+                config.routes.post("/dashboard/encryption/off", encryptionKeyForm::disable);
                 config.routes.post("/dashboard/snapshots/{id}/verify", dashboardActions::verifyAgain);
                 config.routes.get("/dashboard/snapshots/{id}", snapshotPage::show);
                 config.routes.get("/dashboard/snapshots/{id}/download", dashboardActions::download);

@@ -189,6 +189,28 @@ public final class AddonRepository {
                 .execute() == 1;
     }
 
+    /** The age public key (age1...) the add-on's snapshots are encrypted to; empty when they are not. */
+    public Optional<String> encryptionRecipient(UUID id) {
+        return dsl.select(ADDON.ENCRYPTION_RECIPIENT).from(ADDON).where(ADDON.ID.eq(id))
+                .fetchOptional(ADDON.ENCRYPTION_RECIPIENT).filter(java.util.Objects::nonNull);
+    }
+
+    /** @param recipient an age public key already parsed; null turns encryption off (and forgets any sample) */
+    public void setEncryptionRecipient(UUID id, String recipient) {
+        dsl.update(ADDON).set(ADDON.ENCRYPTION_RECIPIENT, recipient).setNull(ADDON.ENCRYPTION_SAMPLE_HASH)
+                .where(ADDON.ID.eq(id)).execute();
+    }
+
+    /** The hash of the last sample's recipient and phrase (see {@code CustomerKeys}); empty when none is out. */
+    public Optional<String> encryptionSampleHash(UUID id) {
+        return dsl.select(ADDON.ENCRYPTION_SAMPLE_HASH).from(ADDON).where(ADDON.ID.eq(id))
+                .fetchOptional(ADDON.ENCRYPTION_SAMPLE_HASH).filter(java.util.Objects::nonNull);
+    }
+
+    public void setEncryptionSampleHash(UUID id, String hash) {
+        dsl.update(ADDON).set(ADDON.ENCRYPTION_SAMPLE_HASH, hash).where(ADDON.ID.eq(id)).execute();
+    }
+
     /** The add-on's databases: DATABASE_URL first, then in the order they first appeared (the order plans cover them). */
     public List<FoundDatabase> databases(UUID id) {
         return dsl.selectFrom(ADDON_DATABASE)

@@ -2,11 +2,14 @@ package io.autobus.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupSettings;
+import io.autobus.backup.CustomerKeys;
 import io.autobus.backup.ScheduleChange;
+import io.autobus.storage.ContentDisposition;
 import io.javalin.http.Context;
 import io.javalin.http.UnprocessableContentResponse;
 import java.time.format.TextStyle;
@@ -19,17 +22,20 @@ import java.util.UUID;
 
 /**
  * {@code GET/PATCH /api/settings}: the schedule and each database's excluded tables, for the CLI
- * plugin's {@code heroku autobus:settings}. The same rules as the dashboard's Settings tab.
+ * plugin's {@code heroku autobus:settings}; {@code /api/settings/encryption}: the customer's own
+ * key. The same rules as the dashboard's Settings tab.
  */
 public final class SettingsApi {
     private final ApiAuth auth;
     private final BackupSettings settings;
     private final AddonRepository addons;
+    private final CustomerKeys keys;
 
-    public SettingsApi(ApiAuth auth, BackupSettings settings, AddonRepository addons) {
+    public SettingsApi(ApiAuth auth, BackupSettings settings, AddonRepository addons, CustomerKeys keys) {
         this.auth = auth;
         this.settings = settings;
         this.addons = addons;
+        this.keys = keys;
     }
 
     /**
@@ -67,6 +73,63 @@ public final class SettingsApi {
         ctx.json(current(addonId));
     }
 
+    /**
+     * {@code PUT /api/settings/encryption}: {@code {"recipient": "age1..."}} encrypts later snapshots to that key
+     * ({@code "phrase"} from a sample may come along to prove the private key is at hand); {@code {"recipient": null}}
+     * stops it.
+     */
+    public void encrypt(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        JsonNode body = auth.body(ctx);
+        body.fieldNames().forEachRemaining(field -> {
+            if (!List.of("recipient", "phrase", "token").contains(field)) {
+                throw new UnprocessableContentResponse(field + " is not a field (recipient, phrase).");
+            }
+        });
+        JsonNode recipient = body.path("recipient");
+        JsonNode phrase = body.path("phrase");
+        if (recipient.isMissingNode()) {
+            throw new UnprocessableContentResponse("recipient is required: your age public key (age1...), or null to stop encrypting.");
+        }
+        if (!recipient.isNull() && !recipient.isTextual()) {
+            throw new UnprocessableContentResponse("recipient must be a string (your age public key, age1...) or null.");
+        }
+        if (!phrase.isMissingNode() && !phrase.isNull() && !phrase.isTextual()) {
+            throw new UnprocessableContentResponse("phrase must be a string.");
+        }
+        if (recipient.isNull()) {
+            keys.stop(addonId);
+        } else {
+            try {
+                keys.use(addonId, recipient.asText(), phrase.isTextual() ? phrase.asText() : null);
+            } catch (IllegalArgumentException e) {
+                throw new UnprocessableContentResponse(e.getMessage());
+            }
+        }
+        ctx.json(current(addonId));
+    }
+
+    /** {@code DELETE /api/settings/encryption}: later snapshots are stored unencrypted; earlier ones stay encrypted. */
+    public void stopEncrypting(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        keys.stop(addonId);
+        ctx.json(current(addonId));
+    }
+
+    /** {@code GET /api/settings/encryption/sample?recipient=age1...}: a test file only that key's private half opens. */
+    public void sample(Context ctx) {
+        UUID addonId = auth.addonOf(ctx);
+        byte[] sample;
+        try {
+            sample = keys.sample(addonId, ctx.queryParam("recipient"));
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableContentResponse(e.getMessage());
+        }
+        ctx.contentType("application/octet-stream")
+                .header("Content-Disposition", ContentDisposition.attachment(CustomerKeys.SAMPLE_FILE))
+                .result(sample);
+    }
+
     private Map<String, Object> current(UUID addonId) {
         BackupSchedule schedule = settings.schedule(addonId);
         var json = new LinkedHashMap<String, Object>();
@@ -76,6 +139,7 @@ public final class SettingsApi {
         json.put("weekly_day", schedule.weeklyDay().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
         json.put("monthly", schedule.monthlyEnabled());
         json.put("snapshot_after_release", settings.snapshotAfterRelease(addonId));
+        json.put("encryption_recipient", keys.recipient(addonId).orElse(null));
         var databases = new ArrayList<Map<String, Object>>();
         for (FoundDatabase database : addons.databases(addonId)) {
             var options = settings.dumpOptions(addonId, database.configVar());

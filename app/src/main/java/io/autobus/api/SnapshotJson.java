@@ -34,6 +34,8 @@ final class SnapshotJson {
         json.put("archive_version", snapshot.archiveVersion());
         json.put("restore_with", snapshot.restoreWith());
         json.put("file_name", snapshot.state().equals("completed") ? snapshot.fileName() : null);
+        json.put("encrypted_to", snapshot.encryptedTo());
+        json.put("restore_command", snapshot.state().equals("completed") ? io.autobus.backup.RestoreCommands.yourself(snapshot, null, null) : null);
         json.put("sha256", snapshot.sha256());
         json.put("stored_checksum", snapshot.storedChecksum() == null ? null
                 : Map.of("algorithm", snapshot.storedChecksum().algorithm(), "value", snapshot.storedChecksum().value()));

@@ -3,6 +3,8 @@ package io.autobus.backup;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
 import io.autobus.config.Settings;
+import io.autobus.crypto.AgeInputStream;
+import io.autobus.crypto.AgeRecipient;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.Dump;
@@ -13,6 +15,7 @@ import io.autobus.storage.SnapshotStore;
 import io.autobus.storage.SnapshotStores;
 import io.autobus.storage.StoredChecksum;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -20,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one snapshot: the only place the backup stream is wired —
- * database tool (and gzip) → measured (size, SHA-256) → snapshot store (which checks and returns the
- * stored copy's checksum), streaming end to end;
+ * database tool (and gzip) → age encryption to the customer's own key, when set → measured (size,
+ * SHA-256) → snapshot store (which checks and returns the stored copy's checksum), streaming end to end;
  * beside it, the dump's progress is recorded on the snapshot while it runs.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
  * with the tool's own words. Safe to run again: a finished snapshot is left alone.
@@ -53,8 +56,12 @@ public final class BackupRunner {
             }
         };
 
-        /** A verification to run while the snapshot is stored; {@link InFlight#NONE} for none. */
-        default InFlight inFlight(Snapshot snapshot) {
+        /**
+         * A verification to run while the snapshot is stored; {@link InFlight#NONE} for none.
+         *
+         * @param encrypted the snapshot is encrypted to the customer's key: it can be restored only in flight
+         */
+        default InFlight inFlight(Snapshot snapshot, boolean encrypted) {
             return InFlight.NONE;
         }
 
@@ -101,8 +108,9 @@ public final class BackupRunner {
             snapshots.markRunning(snapshotId, started);
             // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
             var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
-            try (deadline; InFlight verifying = outcomes.inFlight(snapshot)) {
-                var completion = dumpAndStore(addon, snapshot, deadline, verifying);
+            String recipient = addons.encryptionRecipient(addon.id()).orElse(null);
+            try (deadline; InFlight verifying = outcomes.inFlight(snapshot, recipient != null)) {
+                var completion = dumpAndStore(addon, snapshot, deadline, verifying, recipient);
                 if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
                     // The add-on was removed while we dumped: its data must not outlive it.
                     stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
@@ -122,25 +130,32 @@ public final class BackupRunner {
         }
     }
 
-    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot, Deadline deadline, InFlight verifying)
-            throws IOException {
+    /** @param recipient the customer's age key the snapshot is encrypted to, or null */
+    private SnapshotRepository.Completion dumpAndStore(Addon addon, Snapshot snapshot, Deadline deadline, InFlight verifying,
+                                                       String recipient) throws IOException {
         var target = targets.resolve(addon, snapshot.configVar());
         SnapshotStore store = stores.forAppRegion(addon.region());
-        String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine());
+        String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine(), recipient != null);
         // Connecting is bounded by the dumpers' own connect timeouts; from here on, by the deadline:
         // closing the dump kills the tools, so the store's read fails and the upload is aborted.
         try (Dump dump = dumpers.forEngine(DatabaseUrl.Engine.of(target.engine())).start(target.url(), target.address(), target.options());
              var reporter = ProgressReporter.start(snapshot.id(), dump.progress()::view,
                      progress -> snapshots.recordProgress(snapshot.id(), progress), ProgressReporter.EVERY)) {
             deadline.guard(dump::close);
-            var measured = new MeasuredInputStream(verifying.tee(dump, dump.output()));
+            // Teed before encryption: the restore in flight reads the file the customer opens with their key.
+            var measured = new MeasuredInputStream(encrypted(verifying.tee(dump, dump.output()), recipient));
             StoredChecksum stored = store.put(key, measured);
             verifying.ended();
             return new SnapshotRepository.Completion(dump.serverVersion(), measured.size(), measured.sha256Hex(),
                     store.region(), key, statisticsOf(dump, snapshot), target.options().toJson(),
                     new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()),
-                    dump.partialReason().orElse(null), stored);
+                    dump.partialReason().orElse(null), stored, recipient);
         }
+    }
+
+    /** Encrypted to the customer's own key after compression, when they set one: what is measured and stored is the {@code .age} file. */
+    private static InputStream encrypted(InputStream output, String recipient) throws IOException {
+        return recipient == null ? output : new AgeInputStream(output, AgeRecipient.parse(recipient));
     }
 
     /** Statistics are a bonus: a snapshot that was stored is kept even when counting failed (or ran out of time). */

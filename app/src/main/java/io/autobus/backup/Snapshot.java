@@ -22,6 +22,7 @@ import java.util.UUID;
  * @param partialReason what the dump left out and why (objects the app's user may not read); null for a whole snapshot
  * @param progress  how far the running dump was when last recorded (at most a second ago); null unless running
  * @param storedChecksum the stored copy's checksum, computed while uploading and equal to the store's; null before it was recorded
+ * @param encryptedTo the customer's age public key the stored file is encrypted to ({@code .age}); null when it is not
  */
 public record Snapshot(
         String id,
@@ -57,7 +58,8 @@ public record Snapshot(
         String partialReason,
         DumpProgress.View progress,
         io.autobus.release.Release release,
-        StoredChecksum storedChecksum) {
+        StoredChecksum storedChecksum,
+        String encryptedTo) {
 
     /**
      * The engine as people know it: {@code mariadb} when the server said it is MariaDB (a {@code mysql://} URL does not
@@ -77,7 +79,7 @@ public record Snapshot(
         return new Snapshot(id, addonId, configVar, engine, version, kind, status, description, scheduledFor, jobId, createdAt, startedAt,
                 finishedAt, durationMs, sizeBytes, sha256, storageRegion, storageKey, databaseSizeBytes, error, dumpOptions, verification,
                 verificationDetail, verifiedAt, verificationMs, dumpTool, dumpToolNote, archiveVersion, restoreWith,
-                verificationServerVersion, partialReason, progress, release, storedChecksum);
+                verificationServerVersion, partialReason, progress, release, storedChecksum, encryptedTo);
     }
 
     /** {@code pending}, {@code running}, {@code completed} or {@code failed}. */
@@ -85,8 +87,13 @@ public record Snapshot(
         return status.dbValue();
     }
 
-    /** The file name downloads carry, as the seed shows them: {@code DATABASE_<id>.dump}. */
+    /** The file name downloads carry, as the seed shows them: {@code DATABASE_<id>.dump}, {@code DATABASE_<id>.dump.age} when encrypted. */
     public String fileName() {
-        return SnapshotKeys.fileName(configVar, id, engine);
+        return SnapshotKeys.fileName(configVar, id, engine, encrypted());
+    }
+
+    /** Encrypted to the customer's own key: only they can open it (Autobus can neither verify nor restore it). */
+    public boolean encrypted() {
+        return encryptedTo != null;
     }
 }

@@ -24,11 +24,20 @@ public final class SnapshotKeys {
     }
 
     public static String fileName(String configVar, String snapshotId, String engine) {
-        return FoundDatabase.labelOf(configVar) + "_" + snapshotId + "." + extension(engine);
+        return fileName(configVar, snapshotId, engine, false);
+    }
+
+    /** @param encrypted encrypted to the customer's age key: the name gains {@code .age} */
+    public static String fileName(String configVar, String snapshotId, String engine, boolean encrypted) {
+        return FoundDatabase.labelOf(configVar) + "_" + snapshotId + "." + extension(engine) + (encrypted ? ".age" : "");
     }
 
     /** {@code <add-on id>/<file name>}: an add-on's objects share a prefix. */
     public static String objectKey(UUID addonId, String configVar, String snapshotId, String engine) {
-        return addonId + "/" + fileName(configVar, snapshotId, engine);
+        return objectKey(addonId, configVar, snapshotId, engine, false);
+    }
+
+    public static String objectKey(UUID addonId, String configVar, String snapshotId, String engine, boolean encrypted) {
+        return addonId + "/" + fileName(configVar, snapshotId, engine, encrypted);
     }
 }

@@ -277,13 +277,14 @@ public final class SnapshotRepository {
      *
      * @param partialReason what the dump left out and why; null for a whole snapshot
      * @param storedChecksum the stored copy's checksum, as the store returned it; null when unknown
+     * @param encryptedTo the customer's age public key the stored file is encrypted to; null when it is not
      */
     public record Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
                              DatabaseStatistics statistics, String dumpOptions, Tooling tooling, String partialReason,
-                             StoredChecksum storedChecksum) {
+                             StoredChecksum storedChecksum, String encryptedTo) {
         public Completion(String serverVersion, long sizeBytes, String sha256, String storageRegion, String storageKey,
                           DatabaseStatistics statistics, String dumpOptions) {
-            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null, null);
+            this(serverVersion, sizeBytes, sha256, storageRegion, storageKey, statistics, dumpOptions, null, null, null, null);
         }
     }
 
@@ -308,6 +309,7 @@ public final class SnapshotRepository {
                     .set(SNAPSHOT.PARTIAL_REASON, completion.partialReason())
                     .set(SNAPSHOT.STORED_CHECKSUM_ALGORITHM, completion.storedChecksum() == null ? null : completion.storedChecksum().algorithm())
                     .set(SNAPSHOT.STORED_CHECKSUM, completion.storedChecksum() == null ? null : completion.storedChecksum().value())
+                    .set(SNAPSHOT.ENCRYPTED_TO, completion.encryptedTo())
                     .set(SNAPSHOT.DUMP_TOOL, completion.tooling() == null ? null : completion.tooling().dumpTool())
                     .set(SNAPSHOT.DUMP_TOOL_NOTE, completion.tooling() == null ? null : completion.tooling().dumpToolNote())
                     .set(SNAPSHOT.ARCHIVE_VERSION, completion.tooling() == null ? null : completion.tooling().archiveVersion())
@@ -441,7 +443,8 @@ public final class SnapshotRepository {
         return dsl.select(SNAPSHOT.asterisk(), lastRestored.as("last_restored"))
                 .from(SNAPSHOT)
                 .where(SNAPSHOT.STATUS.eq(SnapshotStatus.COMPLETED.dbValue()), newestCompletedOfAttachedDatabase(),
-                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastRestored.lt(at(notRestoredSince)))
+                        SNAPSHOT.VERIFICATION.isDistinctFrom("running"), lastRestored.lt(at(notRestoredSince)),
+                        SNAPSHOT.ENCRYPTED_TO.isNull()) // its stored copy opens only with the customer's key
                 .orderBy(lastRestored, SNAPSHOT.ID)
                 .limit(limit)
                 .fetch(r -> new DeepCheckDue(toSnapshot(r.into(SNAPSHOT)), instant(r.get("last_restored", OffsetDateTime.class))));
@@ -472,7 +475,8 @@ public final class SnapshotRepository {
                 r.getArchiveVersion(), r.getRestoreWith(), r.getVerificationServerVersion(), r.getPartialReason(), progress(r),
                 r.getReleaseVersion() == null ? null : new Release(r.getReleaseVersion(), "succeeded", r.getReleaseDescription(),
                         r.getReleaseCommit(), instant(r.getReleaseCreatedAt())),
-                r.getStoredChecksum() == null ? null : new StoredChecksum(r.getStoredChecksumAlgorithm(), r.getStoredChecksum()));
+                r.getStoredChecksum() == null ? null : new StoredChecksum(r.getStoredChecksumAlgorithm(), r.getStoredChecksum()),
+                r.getEncryptedTo());
     }
 
     private static DumpProgress.View progress(SnapshotRecord r) {

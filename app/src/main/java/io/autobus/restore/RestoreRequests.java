@@ -3,6 +3,7 @@ package io.autobus.restore;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
 import io.autobus.backup.BackupTargets;
+import io.autobus.backup.RestoreCommands;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotRepository;
@@ -82,6 +83,12 @@ public final class RestoreRequests {
         }
     }
 
+    /** Why Autobus does not restore a snapshot encrypted to the customer's key, and how they do it themselves. */
+    public static String encryptedRefusal(Snapshot snapshot) {
+        return "Snapshot " + snapshot.id() + " is encrypted with your key; Autobus cannot read it. Restore it yourself: download "
+                + snapshot.fileName() + ", then run: " + RestoreCommands.yourself(snapshot, null, null);
+    }
+
     /** @return the queued restore */
     public Restore request(UUID addonId, String snapshotId, Request request) {
         Addon addon = addons.find(addonId).orElseThrow(() -> new Refused(404, "No such add-on."));
@@ -89,6 +96,10 @@ public final class RestoreRequests {
                 .orElseThrow(() -> new Refused(404, "No snapshot " + snapshotId + "."));
         if (snapshot.status() != SnapshotStatus.COMPLETED) {
             throw new Refused(422, "Snapshot " + snapshot.id() + " is " + snapshot.state() + ": there is nothing to restore.");
+        }
+        if (snapshot.encrypted()) {
+            // We never hold the customer's private key, not even for one restore (docs/SECURITY.md).
+            throw new Refused(422, encryptedRefusal(snapshot));
         }
         String target = request.target() == null || request.target().isBlank() ? snapshot.configVar() : request.target().strip();
         if (!CONFIG_VAR.matcher(target).matches()) {

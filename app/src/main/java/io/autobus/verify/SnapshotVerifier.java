@@ -39,6 +39,9 @@ public final class SnapshotVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotVerifier.class);
     /** A verdict from the stored copy, downloaded (see {@link #record}); else {@code in_flight}. */
     static final String AFTER_UPLOAD = "after_upload";
+    /** Why the stored copy of a snapshot encrypted to the customer's key is not restored here (docs/SECURITY.md). */
+    public static final String ENCRYPTED = "encrypted with your key: Autobus cannot open the stored copy to restore it"
+            + " (such snapshots are verified while they are stored, before encryption)";
 
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;
@@ -83,6 +86,18 @@ public final class SnapshotVerifier {
             return Optional.empty();
         }
         Snapshot snapshot = found.get();
+        if (snapshot.encrypted()) {
+            // Nothing to download: only the customer's private key opens it, and we never hold one. A verdict given in
+            // flight stands; without one, say why there is none.
+            if (snapshot.verification() != null && !"running".equals(snapshot.verification()) && inFlightFailed == null) {
+                return Optional.empty();
+            }
+            Verdict verdict = inFlightFailed == null ? Verdict.unverifiable(ENCRYPTED)
+                    : Verdict.unverifiable(ENCRYPTED).withNote("in flight, " + inFlightFailed);
+            snapshots.recordVerification(snapshot.id(), verdict.outcome().dbValue(), verdict.detail(), clock.instant(), 0L);
+            LOG.info("event=snapshot_verified snapshot={} outcome={} reason=encrypted", snapshot.id(), verdict.outcome().dbValue());
+            return Optional.of(verdict);
+        }
         String scratch = ScratchServer.PREFIX + snapshot.id();
         try (var lock = locks.tryLockInSlot("verifications:" + snapshot.addonId(), limits.addonVerificationsAtOnce(),
                 "verify:" + snapshot.id()).orElseThrow(() -> new BusyException("snapshot " + snapshot.id()

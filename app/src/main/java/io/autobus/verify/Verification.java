@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jobrunr.scheduling.JobRequestScheduler;
@@ -83,12 +84,17 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         bell.ring();
     }
 
-    /** Verifies snapshots while they are stored ({@code AUTOBUS_VERIFY_IN_FLIGHT}), or not. */
+    /**
+     * Verifies snapshots while they are stored ({@code AUTOBUS_VERIFY_IN_FLIGHT}), and always those encrypted to the customer's
+     * key: their stored copy cannot be opened here.
+     */
     @Override
-    public InFlight inFlight(Snapshot snapshot) {
-        return limits.verifyInFlight()
-                ? new InFlightVerification(verifier, snapshot, limits.verifyInFlightWait(), InFlightVerification.BUFFER_BYTES, clock)
-                : InFlight.NONE;
+    public InFlight inFlight(Snapshot snapshot, boolean encrypted) {
+        if (!limits.verifyInFlight() && !encrypted) {
+            return InFlight.NONE;
+        }
+        Duration wait = limits.verifyInFlight() ? limits.verifyInFlightWait() : Settings.JobLimits.IN_FLIGHT_WAIT;
+        return new InFlightVerification(verifier, snapshot, wait, InFlightVerification.BUFFER_BYTES, clock);
     }
 
     @Override

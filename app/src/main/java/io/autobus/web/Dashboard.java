@@ -91,6 +91,7 @@ public final class Dashboard {
                 || s.status() == SnapshotStatus.RUNNING || "running".equals(s.verification()))
                 || recentRestores.stream().anyMatch(r -> !r.status().finished())));
         model.put("progress", progressOfRunning(all));
+        model.put("encryptionRecipient", addons.encryptionRecipient(addon.id()).orElse(null));
         model.put("messages", notifications.recent(addon.id(), 5));
         model.put("attachedDatabases", addons.databases(addon.id()).stream()
                 .filter(db -> addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))
@@ -177,8 +178,9 @@ public final class Dashboard {
         }
         model.put("releaseScript", RELEASE_SCRIPT);
         model.put("snapshotAfterRelease", settings.snapshotAfterRelease(addon.id()));
+        model.put("encryptionRecipient", addons.encryptionRecipient(addon.id()).orElse(null));
         model.put("plans", io.autobus.addon.Plan.values());
-        var forms = new ArrayList<>(List.of("schedule", "after-release", "notifications"));
+        var forms = new ArrayList<>(List.of("schedule", "after-release", "notifications", "encryption"));
         options.keySet().forEach(configVar -> forms.add("options:" + configVar));
         refused.shownOn(forms);
         model.put("refused", refused);

@@ -112,6 +112,10 @@ public final class DashboardActions {
         var snapshot = snapshots.find(ctx.pathParam("id"))
                 .filter(s -> s.addonId().equals(addonId) && s.status() == SnapshotStatus.COMPLETED)
                 .orElseThrow(() -> new NotFoundResponse("No such snapshot."));
+        if (snapshot.encrypted()) {
+            done(ctx, "/dashboard/snapshots/" + snapshot.id(), "Snapshot " + snapshot.id() + " is " + io.autobus.verify.SnapshotVerifier.ENCRYPTED + ".");
+            return;
+        }
         verification.enqueue(snapshot.id(), true);
         done(ctx, "/dashboard#snapshots", "Verification of snapshot " + snapshot.id()
                 + " queued: it is restored into a scratch database and checked again; its Restorable column shows the verdict.");

@@ -96,6 +96,9 @@ public final class RestoreForm {
         if (snapshot.status() != SnapshotStatus.COMPLETED) {
             throw new UnprocessableContentResponse("Snapshot " + snapshot.id() + " is " + snapshot.state() + ": there is nothing to restore.");
         }
+        if (snapshot.encrypted()) {
+            throw new UnprocessableContentResponse(RestoreRequests.encryptedRefusal(snapshot));
+        }
         return snapshot;
     }
 

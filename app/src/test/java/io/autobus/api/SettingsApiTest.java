@@ -89,6 +89,78 @@ class SettingsApiTest {
         assertThat(settings().path("time_zone").asText()).isEqualTo("UTC");
     }
 
+    @Test
+    void a_malformed_or_private_key_is_a_422_with_what_to_paste_and_changes_nothing() throws Exception {
+        String valid = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        var bodies = Map.of(
+                "{\"recipient\": \"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8q\"}", "typo",
+                "{\"recipient\": \"age1abc\"}", "62 characters",
+                "{\"recipient\": \"AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\"}", "private key",
+                "{\"recipient\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG me@host\"}", "not SSH or PGP keys",
+                "{\"recipient\": 7}", "recipient must be a string",
+                "{}", "recipient is required",
+                "{\"recipient\": \"" + valid + "\", \"colour\": 1}", "colour is not a field");
+        JsonNode before = settings();
+
+        for (var body : bodies.entrySet()) {
+            var response = put(body.getKey());
+
+            assertThat(response.statusCode()).as(body.getKey() + " → " + response.body()).isEqualTo(422);
+            assertThat(JSON.readTree(response.body()).path("message").asText()).as(body.getKey()).contains(body.getValue());
+        }
+        assertThat(settings()).isEqualTo(before);
+        assertThat(before.path("encryption_recipient").isNull()).isTrue();
+    }
+
+    @Test
+    void a_key_is_set_shown_and_turned_off_with_null_or_delete() throws Exception {
+        String recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+        var set = put("{\"recipient\": \"  " + recipient + "\\n\"}");
+        JsonNode on = settings();
+        var offWithNull = put("{\"recipient\": null}");
+        JsonNode off = settings();
+        put("{\"recipient\": \"" + recipient + "\"}");
+        var deleted = app.http.send("DELETE", "/api/settings/encryption", null, Map.of("Authorization", "Bearer " + token));
+
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(on.path("encryption_recipient").asText()).isEqualTo(recipient);
+        assertThat(offWithNull.statusCode()).isEqualTo(200);
+        assertThat(off.path("encryption_recipient").isNull()).isTrue();
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(settings().path("encryption_recipient").isNull()).isTrue();
+    }
+
+    @Test
+    void the_sample_opens_with_the_customer_s_identity_and_its_phrase_proves_the_key() throws Exception {
+        var identity = io.autobus.support.AgeIdentity.generate(app.settings.home());
+        String recipient = identity.recipient().text();
+        var sample = app.http.getBytes("/api/settings/encryption/sample?recipient=" + recipient, Map.of("Authorization", "Bearer " + token));
+        assertThat(sample.statusCode()).isEqualTo(200);
+        assertThat(sample.headers().firstValue("Content-Disposition").orElse("")).contains("autobus-sample.txt.age");
+        java.nio.file.Path file = app.settings.home().resolve("autobus-sample-" + System.nanoTime() + ".txt.age");
+        java.nio.file.Files.write(file, sample.body());
+        String text = new String(identity.decrypt(file), java.nio.charset.StandardCharsets.UTF_8);
+        String phrase = text.strip().lines().reduce((first, second) -> second).orElseThrow();
+
+        var wrong = put("{\"recipient\": \"" + recipient + "\", \"phrase\": \"aaaaa-bbbbb-ccccc\"}");
+        var right = put("{\"recipient\": \"" + recipient + "\", \"phrase\": \"" + phrase + "\"}");
+
+        assertThat(phrase).matches("[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}");
+        assertThat(wrong.statusCode()).isEqualTo(422);
+        assertThat(wrong.body()).contains("not the phrase");
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+        assertThat(settings().path("encryption_recipient").asText()).isEqualTo(recipient);
+        var malformed = app.http.send("GET", "/api/settings/encryption/sample?recipient=age1nope", null, Map.of("Authorization", "Bearer " + token));
+        assertThat(malformed.statusCode()).isEqualTo(422);
+        java.nio.file.Files.delete(identity.file());
+        java.nio.file.Files.delete(file);
+    }
+
+    private HttpResponse<String> put(String body) {
+        return app.http.send("PUT", "/api/settings/encryption", body, Map.of("Authorization", "Bearer " + token));
+    }
+
     private JsonNode settings() throws Exception {
         var response = app.http.send("GET", "/api/settings", null, Map.of("Authorization", "Bearer " + token));
         assertThat(response.statusCode()).isEqualTo(200);

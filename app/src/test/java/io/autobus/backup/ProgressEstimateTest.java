@@ -97,6 +97,6 @@ class ProgressEstimateTest {
     private static Snapshot snapshot(SnapshotStatus status) {
         return new Snapshot("a".repeat(24), java.util.UUID.randomUUID(), "DATABASE_URL", "postgresql", null, SnapshotKind.MANUAL, status,
                 null, null, null, STARTED, STARTED, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, new View(400, 1000L, "public.orders"), null, null);
+                null, null, null, null, null, null, new View(400, 1000L, "public.orders"), null, null, null);
     }
 }

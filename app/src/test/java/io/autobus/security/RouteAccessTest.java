@@ -50,6 +50,8 @@ class RouteAccessTest {
                 new String[] {"GET", "/api/snapshots/latest"}, new String[] {"GET", "/api/snapshots/check_snapshot?jid=" + UUID.randomUUID()},
                 new String[] {"GET", "/api/snapshots/" + id}, new String[] {"DELETE", "/api/snapshots/" + id},
                 new String[] {"GET", "/api/settings"}, new String[] {"PATCH", "/api/settings"},
+                new String[] {"PUT", "/api/settings/encryption"}, new String[] {"DELETE", "/api/settings/encryption"},
+                new String[] {"GET", "/api/settings/encryption/sample?recipient=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"},
                 new String[] {"GET", "/api/databases"}, new String[] {"POST", "/api/databases"},
                 new String[] {"DELETE", "/api/databases/VICTIM_URL"});
 
@@ -82,7 +84,7 @@ class RouteAccessTest {
 
         for (String page : List.of("/dashboard", "/dashboard/statistics", "/dashboard/settings", "/dashboard/api/regenerate", "/dashboard/snapshots/" + id,
                 "/dashboard/snapshots/" + id + "/download", "/dashboard/snapshots/" + id + "/delete", "/dashboard/snapshots/" + id + "/restore",
-                "/dashboard/restores/" + restore, "/dashboard/databases/DATABASE_URL/detach")) {
+                "/dashboard/restores/" + restore, "/dashboard/databases/DATABASE_URL/detach", "/dashboard/encryption/sample?recipient=age1x")) {
             assertThat(http.get(page, null).statusCode()).as(page + " without a session").isEqualTo(401);
             assertThat(http.get(page, "autobus_session=forged").statusCode()).as(page + " with a forged session").isEqualTo(401);
         }
@@ -94,7 +96,8 @@ class RouteAccessTest {
         }
         for (String form : List.of("/dashboard/snapshots", "/dashboard/databases", "/dashboard/databases/options", "/dashboard/schedule",
                 "/dashboard/notifications", "/dashboard/api", "/dashboard/snapshots/" + id + "/verify", "/dashboard/snapshots/" + id + "/delete",
-                "/dashboard/snapshots/" + id + "/restore", "/dashboard/databases/DATABASE_URL/detach")) {
+                "/dashboard/snapshots/" + id + "/restore", "/dashboard/databases/DATABASE_URL/detach", "/dashboard/encryption",
+                "/dashboard/encryption/off", "/dashboard/encryption/sample")) {
             var withoutToken = http.postFormWithCookie(form, Map.of("database", "DATABASE_URL"), victim.browser().cookie());
             var withAttackersToken = http.postFormWithCookie(form, Map.of("csrf", attacker.browser().csrf()), victim.browser().cookie());
             assertThat(withoutToken.statusCode()).as(form + " without the form token").isEqualTo(401);

@@ -2,18 +2,13 @@ package io.autobus.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.autobus.api.ApiTokens;
 import io.autobus.support.BackupHarness;
+import io.autobus.support.CapturedLogs;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.TestApp;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** A whole flow with every log line captured: no password, token or key may appear in them. */
 class SecretsNotLoggedTest {
@@ -22,18 +17,12 @@ class SecretsNotLoggedTest {
     void provisioning_grant_exchange_backups_and_failures_log_no_secret() throws Exception {
         var harness = new BackupHarness();
         TestApp app = harness.app;
-        var root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        Level before = root.getLevel();
-        root.setLevel(Level.DEBUG);
-        root.addAppender(captured);
         UUID addonId = UUID.randomUUID();
         String grant = "grant-secret-" + addonId;
         String accessToken = "access-secret-" + addonId;
         String refreshToken = "refresh-secret-" + addonId;
         String dbPassword = "db-pass-" + addonId.toString().substring(0, 8);
-        try {
+        try (var captured = CapturedLogs.start()) {
             app.identity.givenGrant(grant, accessToken, refreshToken, 28799);
             var provision = HerokuPartner.of(app).provision(addonId, "free", grant);
             String key = provision.body().replaceAll("(?s).*addon:([^@]+)@.*", "$1");
@@ -43,17 +32,13 @@ class SecretsNotLoggedTest {
             app.http.send("GET", "/api/snapshots?token=" + apiToken, null, java.util.Map.of());
             app.app.accessChecker().check(addonId);
 
-            String logs = captured.list.stream().map(event -> event.getFormattedMessage()
-                    + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage())).collect(Collectors.joining("\n"));
+            String logs = captured.text();
             assertThat(logs).as("the flow did log").contains(addonId.toString());
             assertThat(logs).doesNotContain(grant).doesNotContain(accessToken).doesNotContain(refreshToken)
                     .doesNotContain(dbPassword).doesNotContain(key).doesNotContain(apiToken)
                     .doesNotContain(TestApp.PASSWORD).doesNotContain(TestApp.SSO_SALT);
             Object attachedRow = app.db.fetchValue("select d::text || encode(d.url_sealed, 'escape') from addon_database d where addon_id = ?", addonId);
             assertThat(String.valueOf(attachedRow)).as("an attached URL is stored sealed").doesNotContain(dbPassword).doesNotContain("127.0.0.1:1/nothing");
-        } finally {
-            root.detachAppender(captured);
-            root.setLevel(before);
         }
     }
 }

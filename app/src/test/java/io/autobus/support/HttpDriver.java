@@ -77,6 +77,20 @@ public class HttpDriver {
         return execute(request.build());
     }
 
+    /** A GET whose answer is a file (a download), with optional headers. */
+    public HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET();
+        headers.forEach(request::header);
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> execute(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -103,6 +103,25 @@ class InFlightVerificationTest {
         }
     }
 
+    @Test
+    void a_snapshot_encrypted_to_the_customer_s_key_is_verified_in_flight_even_when_in_flight_is_off(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path customer) throws Exception {
+        var identity = io.autobus.support.AgeIdentity.generate(customer);
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        harness.addons.setEncryptionRecipient(addon, identity.recipient().text());
+        try (var verification = verification("off")) {
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
+
+            assertThat(recorded.fileName()).endsWith(".dump.age");
+            assertThat(recorded.verification()).as(recorded.verificationDetail()).isEqualTo("verified");
+            assertThat(recorded.verificationDetail()).contains("every row count matches the dump");
+            assertThat(verification.verifier().verify(snapshot.id())).as("the stored copy is not opened: the verdict stands").isEmpty();
+            assertThat(harness.snapshots.find(snapshot.id()).orElseThrow().verification()).isEqualTo("verified");
+        }
+    }
+
     /** The worker's verification with {@code AUTOBUS_VERIFY_IN_FLIGHT}, recording what it queues instead of running it. */
     private Verification verification(String inFlight) throws Exception {
         var settings = io.autobus.config.Settings.fromEnvironment(Map.of(

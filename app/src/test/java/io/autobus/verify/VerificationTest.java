@@ -61,6 +61,30 @@ class VerificationTest {
     }
 
     @Test
+    void a_snapshot_encrypted_to_the_customer_s_key_is_unverifiable_because_only_their_key_opens_it() throws Exception {
+        var identity = io.autobus.support.AgeIdentity.generate(harness.toolRoot());
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        harness.addons.setEncryptionRecipient(addon, identity.recipient().text());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+
+        // Taken without a verification in flight (BackupHarness runs none): the stored copy is all there is.
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+        var again = verifier(localPostgres).verify(snapshot.id());
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.UNVERIFIABLE);
+        assertThat(verdict.detail()).isEqualTo("encrypted with your key: Autobus cannot open the stored copy to restore it"
+                + " (such snapshots are verified while they are stored, before encryption)");
+        assertThat(again).as("verify again leaves the verdict as it is").isEmpty();
+        Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
+        assertThat(recorded.verification()).isEqualTo("unverifiable");
+        assertThat(recorded.verificationDetail()).isEqualTo(verdict.detail());
+        assertThat(recorded.verificationServerVersion()).as("no scratch database was made").isNull();
+        assertThat(notifications(addon)).as("what the customer chose is no problem to tell them about").isZero();
+        java.nio.file.Files.deleteIfExists(identity.file());
+    }
+
+    @Test
     void a_restore_that_fails_on_a_database_whose_options_leave_out_referenced_rows_points_at_the_option() throws Exception {
         String source = TestDatabase.create("left_out");
         try (var connection = SourceDatabases.postgres(source); var statement = connection.createStatement()) {

@@ -45,6 +45,44 @@ class DashboardSettingsTest {
     }
 
     @Test
+    void the_own_key_is_turned_on_only_with_the_warning_ticked_and_the_sample_s_phrase_and_turned_off_again() throws Exception {
+        var identity = io.autobus.support.AgeIdentity.generate(app.settings.home());
+        String recipient = identity.recipient().text();
+        String settings = browser.get("/dashboard/settings").body();
+        assertThat(settings).contains("A lost private key means lost backups")
+                .contains("I keep the private key safe; without it these snapshots cannot be restored");
+
+        var unticked = post("/dashboard/encryption", Map.of("recipient", recipient, "phrase", "aaaaa-bbbbb-ccccc"));
+        var noPhrase = post("/dashboard/encryption", Map.of("recipient", recipient, "keep_key_safe", "on"));
+        var privateKey = post("/dashboard/encryption", Map.of("recipient", identity.privateKey(), "keep_key_safe", "on", "phrase", "x"));
+        var sample = app.http.getBytes("/dashboard/encryption/sample?recipient=" + recipient, Map.of("Cookie", browser.cookie()));
+        java.nio.file.Path file = app.settings.home().resolve("dashboard-sample-" + System.nanoTime() + ".txt.age");
+        java.nio.file.Files.write(file, sample.body());
+        String phrase = new String(identity.decrypt(file), java.nio.charset.StandardCharsets.UTF_8).strip().lines()
+                .reduce((first, second) -> second).orElseThrow();
+        var wrongPhrase = post("/dashboard/encryption", Map.of("recipient", recipient, "keep_key_safe", "on", "phrase", "aaaaa-bbbbb-ccccc"));
+        var on = post("/dashboard/encryption", Map.of("recipient", recipient, "keep_key_safe", "on", "phrase", phrase));
+        String onPage = browser.get("/dashboard/settings").body();
+        var off = post("/dashboard/encryption/off", Map.of());
+
+        assertThat(unticked.statusCode()).isEqualTo(422);
+        assertThat(unticked.body()).contains("Tick &quot;I keep the private key safe&quot;");
+        assertThat(noPhrase.statusCode()).isEqualTo(422);
+        assertThat(noPhrase.body()).contains("paste the phrase it shows");
+        assertThat(privateKey.statusCode()).isEqualTo(422);
+        assertThat(privateKey.body()).contains("never paste it anywhere").doesNotContain(identity.privateKey());
+        assertThat(sample.statusCode()).isEqualTo(200);
+        assertThat(wrongPhrase.statusCode()).isEqualTo(422);
+        assertThat(wrongPhrase.body()).contains("not the phrase");
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(302);
+        assertThat(onPage).contains("<code id=\"encryption-recipient\">" + recipient + "</code>");
+        assertThat(off.statusCode()).isEqualTo(302);
+        assertThat(new AddonRepository(app.db).encryptionRecipient(addonId)).isEmpty();
+        java.nio.file.Files.delete(identity.file());
+        java.nio.file.Files.delete(file);
+    }
+
+    @Test
     void the_settings_page_gives_the_release_phase_recipe_as_the_tested_script() throws Exception {
         String page = browser.get("/dashboard/settings").body();
         String script = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/autobus-snapshot-before-release"));

@@ -71,6 +71,37 @@ class SnapshotPageTest {
     }
 
     @Test
+    void an_encrypted_snapshot_s_page_shows_the_decryption_step_and_offers_no_restore_it_cannot_do() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        String recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        harness.addons.setEncryptionRecipient(addon, recipient);
+        Snapshot snapshot = snapshot(addon, "DATABASE_URL");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "unverifiable".equals(api(addon, "GET", "/api/snapshots/" + snapshot.id(), null)
+                .path("verification").path("status").asText()));
+        var session = session(addon);
+
+        String page = session.get("/dashboard/snapshots/" + snapshot.id()).body();
+        var form = session.get("/dashboard/snapshots/" + snapshot.id() + "/restore");
+        JsonNode json = api(addon, "GET", "/api/snapshots/" + snapshot.id(), null);
+
+        assertThat(element(page, "restore-pg-restore")).startsWith("age -d -i key.txt DATABASE_" + snapshot.id()
+                + ".dump.age | pg_restore --verbose --clean --if-exists --no-acl --no-owner -h 127.0.0.1 -U myuser -d source_");
+        assertThat(page).doesNotContain("id=\"restore-heroku\"").doesNotContain("id=\"restore-link\"")
+                .contains("cannot restore from the snapshot's URL").contains("Download DATABASE_" + snapshot.id() + ".dump.age")
+                .contains("encrypted with your key: Autobus cannot open it to restore it");
+        assertThat(form.statusCode()).isEqualTo(422);
+        assertThat(form.body()).contains("encrypted with your key; Autobus cannot read it. Restore it yourself");
+        assertThat(json.path("file_name").asText()).endsWith(".dump.age");
+        assertThat(json.path("encrypted_to").asText()).isEqualTo(recipient);
+        assertThat(json.path("restore_command").asText()).startsWith("age -d -i key.txt DATABASE_" + snapshot.id() + ".dump.age | pg_restore");
+        assertThat(session.page().body()).contains("<span class=\"badge encrypted\" title=\"encrypted to " + recipient + "\">your key</span>")
+                .contains("except those encrypted with your own key");
+        var again = session.follow(session.post("/dashboard/snapshots/" + snapshot.id() + "/verify", Map.of()));
+        assertThat(again.body()).as("verify again says the same").contains("Snapshot " + snapshot.id() + " is encrypted with your key: Autobus cannot open it to restore it");
+    }
+
+    @Test
     void a_failed_snapshot_s_page_says_why_it_has_no_tables_instead_of_an_empty_table() throws Exception {
         UUID addon = harness.provisionedAddon();
         harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:5432/no_such_database_" + UUID.randomUUID().toString().substring(0, 8));
