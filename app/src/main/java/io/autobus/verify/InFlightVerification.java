@@ -53,6 +53,8 @@ final class InFlightVerification implements InFlight {
                 outcome.complete(verifier.verifyInFlight(atDump, new PipeSource()));
             } catch (RuntimeException e) {
                 outcome.completeExceptionally(e);
+            } finally {
+                pipe.readerDone(); // a verification that stopped early (no slot, an unverifiable archive) must not hold the upload
             }
         });
         return new FilterInputStream(stored) {

@@ -154,7 +154,7 @@ final class PacedPipe {
 
             @Override
             public void close() {
-                readerClosed();
+                readerDone();
             }
         };
     }
@@ -185,7 +185,8 @@ final class PacedPipe {
         }
     }
 
-    private void readerClosed() {
+    /** Nothing more is read (the restore ended, or never started): the writer stops copying, at once. */
+    void readerDone() {
         lock.lock();
         try {
             readerGone = true;

@@ -104,6 +104,24 @@ class InFlightVerificationTest {
     }
 
     @Test
+    void with_no_verification_slot_free_the_upload_goes_on_at_once_and_the_snapshot_is_checked_after_upload() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", SourceDatabases.incompressiblePostgres("slotless", 24)); // more than the 8 MiB buffer
+        var slots = locks();
+        try (var verification = verification("on");
+             var taken = slots.tryLockInSlot("verifications:" + addon, 1, "verify:elsewhere").orElseThrow()) {
+            long started = System.nanoTime();
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("not held for the 30 s wait")
+                    .isLessThan(java.time.Duration.ofSeconds(25));
+            assertThat(harness.snapshots.find(snapshot.id()).orElseThrow().status()).isEqualTo(SnapshotStatus.COMPLETED);
+            assertThat(queued).singleElement().isInstanceOfSatisfying(VerifyJob.class, job ->
+                    assertThat(job.inFlightFailed()).isEqualTo("no verification server or slot was free while the dump ran"));
+        }
+    }
+
+    @Test
     void a_snapshot_encrypted_to_the_customer_s_key_is_verified_in_flight_even_when_in_flight_is_off(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path customer) throws Exception {
         var identity = io.autobus.support.AgeIdentity.generate(customer);
@@ -136,11 +154,15 @@ class InFlightVerificationTest {
                 return new JobId(id);
             }
         };
+        var notifier = new Notifier(harness.app.db, scheduler, false, harness.app.clock);
+        return new Verification(settings, harness.snapshots, harness.stores, locks(), notifier, scheduler, WorkerBell.NONE,
+                harness.app.clock);
+    }
+
+    private DatabaseLocks locks() {
         var ds = new PGSimpleDataSource();
         ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
         ds.setUser("postgres");
-        var notifier = new Notifier(harness.app.db, scheduler, false, harness.app.clock);
-        return new Verification(settings, harness.snapshots, harness.stores, new DatabaseLocks(ds), notifier, scheduler, WorkerBell.NONE,
-                harness.app.clock);
+        return new DatabaseLocks(ds);
     }
 }
