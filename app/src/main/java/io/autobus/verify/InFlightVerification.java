@@ -35,7 +35,7 @@ final class InFlightVerification implements InFlight {
     private final Clock clock;
     private final CompletableFuture<Snapshot> completed = new CompletableFuture<>();
     private final CompletableFuture<Optional<Verdict>> outcome = new CompletableFuture<>();
-    private Instant started;
+    private volatile Instant started;
 
     InFlightVerification(SnapshotVerifier verifier, Snapshot pending, Duration paceLimit, int bufferBytes, Clock clock) {
         this.verifier = verifier;
@@ -108,6 +108,9 @@ final class InFlightVerification implements InFlight {
 
     @Override
     public void close() {
+        if (started == null) {
+            return; // the dump never started: nothing was teed, no restore runs
+        }
         if (!completed.isDone()) {
             pipe.abandon("the backup did not complete");
             completed.cancel(false);

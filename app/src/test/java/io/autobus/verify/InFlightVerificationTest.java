@@ -122,6 +122,20 @@ class InFlightVerificationTest {
     }
 
     @Test
+    void a_database_that_cannot_be_reached_fails_its_backup_at_once_with_a_verification_in_flight_waiting() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:1/gone");
+        try (var verification = verification("on")) {
+            var backup = java.util.concurrent.CompletableFuture.supplyAsync(() -> harness.backup(addon, "DATABASE_URL", store -> store,
+                    verification));
+
+            Snapshot snapshot = backup.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
+            assertThat(snapshot.error()).contains("127.0.0.1:1");
+        }
+    }
+
+    @Test
     void a_snapshot_encrypted_to_the_customer_s_key_is_verified_in_flight_even_when_in_flight_is_off(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path customer) throws Exception {
         var identity = io.autobus.support.AgeIdentity.generate(customer);
