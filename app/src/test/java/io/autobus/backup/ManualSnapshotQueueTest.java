@@ -160,25 +160,27 @@ class ManualSnapshotQueueTest {
 
     @Test
     void the_same_request_repeated_moments_after_its_snapshot_finished_answers_with_that_snapshot() throws Exception {
-        UUID addon = addon("travel", "DATABASE");
+        UUID addon = app.provisionedAddon("travel");
+        // Fails at once (nothing listens there), so the first snapshot has ended when the request comes again.
+        app.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + io.autobus.support.LoopbackPort.closedPort() + "/gone");
         String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
         var first = JSON.readTree(app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}",
                 Map.of()).body());
-        app.db.update(SNAPSHOT).set(SNAPSHOT.STATUS, "failed").set(SNAPSHOT.ERROR, "could not connect")
-                .where(SNAPSHOT.ID.eq(first.path("snapshot_id").asText())).execute(); // it ended at once
+        String firstId = first.path("snapshot_id").asText();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> "failed".equals(app.db.fetchValue(SNAPSHOT.STATUS, SNAPSHOT.ID.eq(firstId))));
 
         var repeated = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}", Map.of());
         var other = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"another\"}", Map.of());
 
-        assertThat(JSON.readTree(repeated.body()).path("snapshot_id").asText()).isEqualTo(first.path("snapshot_id").asText());
+        assertThat(JSON.readTree(repeated.body()).path("snapshot_id").asText()).isEqualTo(firstId);
         assertThat(JSON.readTree(repeated.body()).path("message").asText())
                 .isEqualTo("The same snapshot of DATABASE_URL was asked for moments ago, so no other was taken; this is that one");
         assertThat(JSON.readTree(other.body()).path("snapshot_id").asText()).as("a different request is a new snapshot")
-                .isNotEqualTo(first.path("snapshot_id").asText());
+                .isNotEqualTo(firstId);
         app.clock.advance(ManualSnapshots.REPEATED_WITHIN.plusSeconds(1));
         var later = app.http.send("POST", "/api/snapshots?token=" + token, "{\"description\": \"nightly export\"}", Map.of());
-        assertThat(JSON.readTree(later.body()).path("snapshot_id").asText()).as("asked again later: a new snapshot")
-                .isNotEqualTo(first.path("snapshot_id").asText());
+        assertThat(JSON.readTree(later.body()).path("snapshot_id").asText()).as("asked again later: a new snapshot").isNotEqualTo(firstId);
     }
 
     @Test
