@@ -219,6 +219,13 @@ public final class AddonRepository {
                 .fetch(r -> new FoundDatabase(r.getConfigVar(), r.getEngine(), r.getHost(), r.getPort(), r.getDatabaseName()));
     }
 
+    /** The names of the add-on's databases attached by URL (the others come from the app's config vars). */
+    public java.util.Set<String> attachedNames(UUID id) {
+        return java.util.Set.copyOf(dsl.select(ADDON_DATABASE.CONFIG_VAR).from(ADDON_DATABASE)
+                .where(ADDON_DATABASE.ADDON_ID.eq(id), ADDON_DATABASE.SOURCE.eq(SOURCE_ATTACHED))
+                .fetch(ADDON_DATABASE.CONFIG_VAR));
+    }
+
     /** Which of the add-on's databases its plan backs up. */
     public PlanCoverage coverage(Addon addon) {
         return PlanCoverage.of(addon.plan(), databases(addon.id()));

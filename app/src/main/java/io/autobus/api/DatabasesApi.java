@@ -38,8 +38,9 @@ public final class DatabasesApi {
     public void list(Context ctx) {
         Addon addon = addon(ctx);
         var coverage = addons.coverage(addon);
-        var json = coverage.covered().stream().map(db -> json(addon, db, coverage)).collect(java.util.stream.Collectors.toList());
-        coverage.notCovered().forEach(db -> json.add(json(addon, db, coverage)));
+        var attached = addons.attachedNames(addon.id());
+        var json = coverage.covered().stream().map(db -> json(db, coverage, attached)).collect(java.util.stream.Collectors.toList());
+        coverage.notCovered().forEach(db -> json.add(json(db, coverage, attached)));
         ctx.json(json);
     }
 
@@ -56,7 +57,7 @@ public final class DatabasesApi {
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         }
-        var json = json(addon, attached.database(), addons.coverage(addon)); // covered as attached.covered() says
+        var json = json(attached.database(), addons.coverage(addon), addons.attachedNames(addon.id()));
         json.put("server", attached.reachable().server());
         json.put("dump_tool", attached.reachable().tool());
         ctx.status(attached.replaced() ? 200 : 201).json(json);
@@ -83,15 +84,14 @@ public final class DatabasesApi {
         return addons.find(addonId).orElseThrow(() -> new NotFoundResponse("No such add-on."));
     }
 
-    private Map<String, Object> json(Addon addon, FoundDatabase database, PlanCoverage coverage) {
+    private static Map<String, Object> json(FoundDatabase database, PlanCoverage coverage, java.util.Set<String> attached) {
         var json = new LinkedHashMap<String, Object>();
         json.put("database", database.configVar());
         json.put("engine", database.engine());
         json.put("host", database.host());
         json.put("port", database.port());
         json.put("name", database.databaseName());
-        json.put("source", addons.databaseEntry(addon.id(), database.configVar()).map(e -> e.attached() ? "attached" : "config_var")
-                .orElse("config_var"));
+        json.put("source", attached.contains(database.configVar()) ? "attached" : "config_var");
         boolean covered = coverage.covers(database.configVar());
         json.put("covered", covered);
         json.put("not_covered_reason", covered ? null : coverage.whyNotCovered(database.configVar()));

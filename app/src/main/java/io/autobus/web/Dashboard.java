@@ -93,9 +93,7 @@ public final class Dashboard {
         model.put("progress", progressOfRunning(all));
         model.put("encryptionRecipient", addons.encryptionRecipient(addon.id()).orElse(null));
         model.put("messages", notifications.recent(addon.id(), 5));
-        model.put("attachedDatabases", addons.databases(addon.id()).stream()
-                .filter(db -> addons.databaseEntry(addon.id(), db.configVar()).map(AddonRepository.DatabaseEntry::attached).orElse(false))
-                .map(FoundDatabase::configVar).toList());
+        model.put("attachedDatabases", addons.attachedNames(addon.id()));
         refused.shownOn(List.of("create-snapshot", "attach-database"));
         model.put("refused", refused);
         pages.render(ctx, status(refused), "dashboard", model);

@@ -1,6 +1,7 @@
 package io.autobus.web;
 
 import io.autobus.addon.AddonRepository;
+import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotChanges;
@@ -42,7 +43,10 @@ public final class SnapshotPage {
         var previous = snapshots.previousCompleted(snapshot);
         model.put("previous", previous.orElse(null));
         model.put("changes", SnapshotChanges.sincePrevious(snapshots, snapshot));
-        addons.databaseEntry(snapshot.addonId(), snapshot.configVar()).ifPresent(entry -> model.put("database", entry.database()));
+        var database = addons.databaseEntry(snapshot.addonId(), snapshot.configVar()).map(AddonRepository.DatabaseEntry::database);
+        database.ifPresent(found -> model.put("database", found));
+        model.put("restoreCommand", io.autobus.backup.RestoreCommands.yourself(snapshot, database.map(FoundDatabase::host).orElse(null),
+                database.map(FoundDatabase::databaseName).orElse(null)));
         model.put("progress", ProgressEstimate.of(snapshot, clock.instant()));
         if (snapshot.status() == SnapshotStatus.COMPLETED) {
             model.put("downloadUrl", stores.byRegion(snapshot.storageRegion()).downloadUrl(snapshot.storageKey(), snapshot.fileName()));

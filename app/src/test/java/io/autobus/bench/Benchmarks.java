@@ -54,18 +54,7 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         var options = Options.parse(args);
-        var s3 = S3ProxyServer.shared();
-        var environment = new HashMap<String, String>();
-        environment.put("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/" + META);
-        environment.put("S3_BUCKET_US", s3.createBucket("bench-us"));
-        environment.put("S3_BUCKET_EU", s3.createBucket("bench-eu"));
-        environment.put("S3_ENDPOINT", s3.endpoint().toString());
-        environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
-        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
-        // Verification restores into the same local PostgreSQL that plain pg_restore is timed on.
-        environment.put("VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres");
-        // 100 clients hammering one token is the point of the API benchmark, not abuse.
-        environment.put("AUTOBUS_API_RATE_LIMIT", "100000000");
+        var environment = serviceEnvironment("bench");
         var benchmarks = new Benchmarks(options, Files.createTempDirectory("autobus-bench"), environment);
 
         var groups = new ArrayList<GroupResult>();
@@ -268,11 +257,7 @@ public final class Benchmarks {
 
     /** A new metadata database and a new service process, so each benchmark starts as a fresh install. */
     private BenchService freshService(String name) throws Exception {
-        try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-             var statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + META + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + META);
-        }
+        freshMetadata();
         Path home = Files.createDirectories(work.resolve(name.replaceAll("\\W+", "-")));
         return BenchService.start(options.jar, home, environment);
     }
@@ -334,6 +319,35 @@ public final class Benchmarks {
     /** Where the service restores a data set's snapshots: the empty database RESTORED on the same server. */
     private static String restoreTarget(DataSet data) {
         return "RESTORED_" + data.label().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The benchmarked service's environment: metadata in {@link #META} on the local PostgreSQL, S3Proxy as the store
+     * (buckets {@code prefix-us} and {@code -eu}), verification on the local servers, and no API rate limit (the
+     * benchmarks poll check_snapshot every 20 ms, and 100 clients hammering one token is the API benchmark's point).
+     */
+    static Map<String, String> serviceEnvironment(String prefix) {
+        var s3 = S3ProxyServer.shared();
+        var environment = new HashMap<String, String>();
+        environment.put("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/" + META);
+        environment.put("S3_BUCKET_US", s3.createBucket(prefix + "-us"));
+        environment.put("S3_BUCKET_EU", s3.createBucket(prefix + "-eu"));
+        environment.put("S3_ENDPOINT", s3.endpoint().toString());
+        environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
+        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
+        // Verification restores into the same local PostgreSQL that plain pg_restore is timed on.
+        environment.put("VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres");
+        environment.put("AUTOBUS_API_RATE_LIMIT", "100000000");
+        return environment;
+    }
+
+    /** Drops and creates the service's metadata database, for a fresh service. */
+    static void freshMetadata() throws SQLException {
+        try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+             var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + META + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + META);
+        }
     }
 
     static void log(String message) {

@@ -1,9 +1,7 @@
 package io.autobus.bench;
 
-import io.autobus.support.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +17,6 @@ import java.util.Map;
  * <pre>java io.autobus.bench.InFlightBench --jar app/target/autobus.jar --runs 2 postgres:autobus_bench_pg_68 ...</pre>
  */
 public final class InFlightBench {
-    private static final String META = "autobus_bench_meta";
-
     private record Run(DataSet data, String mode, double toVerdictSeconds, double snapshotSeconds, long peakKb, long sizeBytes,
                        String verdict) {
     }
@@ -39,27 +35,14 @@ public final class InFlightBench {
                 default -> sets.add(DataSet.parse(args[i]));
             }
         }
-        var s3 = S3ProxyServer.shared();
-        var environment = new HashMap<String, String>();
-        environment.put("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/" + META);
-        environment.put("S3_BUCKET_US", s3.createBucket("inflight-us"));
-        environment.put("S3_BUCKET_EU", s3.createBucket("inflight-eu"));
-        environment.put("S3_ENDPOINT", s3.endpoint().toString());
-        environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
-        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
-        environment.put("VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres");
+        var environment = new HashMap<>(Benchmarks.serviceEnvironment("inflight"));
         environment.put("VERIFY_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql");
-        environment.put("AUTOBUS_API_RATE_LIMIT", "100000000"); // the bench follows check_snapshot every 20 ms
         Path work = Files.createTempDirectory("autobus-inflight");
         var results = new ArrayList<Run>();
         for (int run = 1; run <= runs; run++) {
             for (String mode : List.of("off", "on")) { // each mode on a fresh service; modes alternate between runs
                 environment.put("AUTOBUS_VERIFY_IN_FLIGHT", mode);
-                try (var meta = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-                     var sql = meta.createStatement()) {
-                    sql.execute("DROP DATABASE IF EXISTS " + META + " WITH (FORCE)");
-                    sql.execute("CREATE DATABASE " + META);
-                }
+                Benchmarks.freshMetadata();
                 try (var service = BenchService.start(jar, Files.createDirectories(work.resolve(mode + run)), environment)) {
                     var customer = Customer.provision(service);
                     customer.scheduleAwayFromNow();
