@@ -102,31 +102,49 @@ public final class BackupRunner {
         if (addon == null) {
             return;
         }
-        try (var lock = locks.tryLock(addon.id(), snapshot.configVar(), limits.addonBackupsAtOnce())
-                .orElseThrow(() -> new DatabaseBusyException(snapshot))) {
-            Instant started = clock.instant();
-            snapshots.markRunning(snapshotId, started);
-            // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
-            var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
-            String recipient = addons.encryptionRecipient(addon.id()).orElse(null);
-            try (deadline; InFlight verifying = outcomes.inFlight(snapshot, recipient != null)) {
-                var completion = dumpAndStore(addon, snapshot, deadline, verifying, recipient);
-                if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
-                    // The add-on was removed while we dumped: its data must not outlive it.
-                    stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
-                    return;
-                }
-                LOG.info("event=snapshot_completed snapshot={} addon={} database={} bytes={}", snapshotId, addon.id(),
-                        snapshot.configVar(), completion.sizeBytes());
-                outcomes.completed(snapshots.find(snapshotId).orElseThrow(), verifying);
-            } catch (IOException | RuntimeException e) {
-                // Failed, not thrown: a run that timed out is not retried by JobRunr.
-                String error = deadline.expired() ? deadline.message() + "; the dump was stopped and nothing was stored" : e.getMessage();
-                snapshots.fail(snapshotId, error, started, clock.instant());
-                LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
-                        snapshot.configVar(), firstLine(error));
-                outcomes.failed(snapshot, error);
+        InFlight verifying = InFlight.NONE;
+        try {
+            Snapshot completed;
+            try (var lock = locks.tryLock(addon.id(), snapshot.configVar(), limits.addonBackupsAtOnce())
+                    .orElseThrow(() -> new DatabaseBusyException(snapshot))) {
+                String recipient = addons.encryptionRecipient(addon.id()).orElse(null);
+                verifying = outcomes.inFlight(snapshot, recipient != null);
+                completed = dumpAndRecord(addon, snapshot, verifying, recipient);
             }
+            // The database is free once its snapshot is stored: the next one may dump it while this one's verdict is read.
+            if (completed != null) {
+                outcomes.completed(completed, verifying);
+            }
+        } finally {
+            verifying.close();
+        }
+    }
+
+    /** @return the completed snapshot, or null when it failed (recorded, and the owner told) or its add-on is gone */
+    private Snapshot dumpAndRecord(Addon addon, Snapshot snapshot, InFlight verifying, String recipient) {
+        String snapshotId = snapshot.id();
+        Instant started = clock.instant();
+        snapshots.markRunning(snapshotId, started);
+        // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
+        var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
+        try (deadline) {
+            var completion = dumpAndStore(addon, snapshot, deadline, verifying, recipient);
+            if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
+                // The add-on was removed while we dumped: its data must not outlive it.
+                stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
+                return null;
+            }
+            LOG.info("event=snapshot_completed snapshot={} addon={} database={} bytes={}", snapshotId, addon.id(),
+                    snapshot.configVar(), completion.sizeBytes());
+            return snapshots.find(snapshotId).orElseThrow();
+        } catch (IOException | RuntimeException e) {
+            // Failed, not thrown: a run that timed out is not retried by JobRunr.
+            String error = deadline.expired() ? deadline.message() + "; the dump was stopped and nothing was stored" : e.getMessage();
+            snapshots.fail(snapshotId, error, started, clock.instant());
+            LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
+                    snapshot.configVar(), firstLine(error));
+            outcomes.failed(snapshot, error);
+            return null;
         }
     }
 

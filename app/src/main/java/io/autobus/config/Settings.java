@@ -112,7 +112,7 @@ public record Settings(
     public record JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce,
                             Duration verifyInFlightWait) {
         public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
-        public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1, Duration.ZERO);
+        public static final JobLimits DEFAULT = new JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1, IN_FLIGHT_WAIT);
 
         public JobLimits(Duration backupTimeout, Duration verifyTimeout, int addonBackupsAtOnce, int addonVerificationsAtOnce) {
             this(backupTimeout, verifyTimeout, addonBackupsAtOnce, addonVerificationsAtOnce, Duration.ZERO);
@@ -183,7 +183,7 @@ public record Settings(
                         reader.duration("AUTOBUS_VERIFY_TIMEOUT", JobLimits.DEFAULT.verifyTimeout()),
                         reader.positive("AUTOBUS_ADDON_BACKUPS_AT_ONCE", JobLimits.DEFAULT.addonBackupsAtOnce()),
                         reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce()),
-                        reader.onOffOrDuration("AUTOBUS_VERIFY_IN_FLIGHT", JobLimits.IN_FLIGHT_WAIT)),
+                        reader.onOffOrDuration("AUTOBUS_VERIFY_IN_FLIGHT", JobLimits.IN_FLIGHT_WAIT, JobLimits.DEFAULT.verifyInFlightWait())),
                 reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
                 reader.privateNetworks(onDyno),
                 new HttpLimits(reader.duration("AUTOBUS_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT.idleTimeout()),
@@ -312,8 +312,12 @@ public record Settings(
         }
 
         /** {@code off} (or unset): zero; {@code on}: {@code on}; else a duration as {@link #duration} reads it. */
-        Duration onOffOrDuration(String name, Duration on) {
-            String value = text(name).orElse("off").strip().toLowerCase(java.util.Locale.ROOT);
+        Duration onOffOrDuration(String name, Duration on, Duration unset) {
+            var text = text(name);
+            if (text.isEmpty()) {
+                return unset;
+            }
+            String value = text.get().strip().toLowerCase(java.util.Locale.ROOT);
             return switch (value) {
                 case "off", "false" -> Duration.ZERO;
                 case "on", "true" -> on;

@@ -55,8 +55,10 @@ final class EmbeddedVerifyServer implements AutoCloseable {
             Files.createDirectories(verifyRoot);
             var postgres = EmbeddedPostgresServer.start(PostgresBinaries.unpacked(verifyRoot.resolveSibling("pg"), major), data,
                     ScratchServer.newPassword(),
-                    // A scratch server: what it holds is thrown away, durability buys nothing.
-                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off"));
+                    // A scratch server: what it holds is thrown away, durability buys nothing; and with no replica, an
+                    // index build (the restore's post-data part) writes no WAL.
+                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "wal_level", "minimal",
+                            "max_wal_senders", "0"));
             var watchdog = new ProcessBuilder("sh", "-c", WATCHDOG, "autobus-verify-watchdog",
                     Long.toString(ProcessHandle.current().pid()), data.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -84,6 +84,14 @@ final class InFlightVerification implements InFlight {
 
     @Override
     public String finish(Snapshot snapshot) {
+        String notInFlight = verdictInFlight(snapshot);
+        if (notInFlight != null) {
+            verifier.noVerdictInFlight(pending); // not running until the check after upload starts
+        }
+        return notInFlight;
+    }
+
+    private String verdictInFlight(Snapshot snapshot) {
         completed.complete(snapshot);
         Optional<Verdict> verdict;
         try {
@@ -111,7 +119,8 @@ final class InFlightVerification implements InFlight {
         if (started == null) {
             return; // the dump never started: nothing was teed, no restore runs
         }
-        if (!completed.isDone()) {
+        boolean backupFailed = !completed.isDone();
+        if (backupFailed) {
             pipe.abandon("the backup did not complete");
             completed.cancel(false);
         }
@@ -121,6 +130,9 @@ final class InFlightVerification implements InFlight {
             // told in finish(), or the backup failed anyway
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (backupFailed) {
+            verifier.noVerdictInFlight(pending);
         }
     }
 

@@ -143,11 +143,18 @@ public final class SnapshotVerifier {
             return Optional.empty();
         }
         try (var held = lock.get()) {
+            snapshots.markVerifying(pending.id()); // shown as running while the dump is restored
             return Optional.of(verifyInScratch(pending, ScratchServer.PREFIX + pending.id(), source));
         } catch (VerifierUnavailableException e) {
+            snapshots.clearVerification(pending.id());
             LOG.warn("event=verifier_unavailable snapshot={} reason=\"{}\"", pending.id(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** A verification in flight that gave no verdict (its backup failed, or it gave up): not verified yet, not running. */
+    void noVerdictInFlight(Snapshot pending) {
+        snapshots.clearVerification(pending.id());
     }
 
     /** Where a verification reads the snapshot's bytes: the stored object, or the dump on its way to the store. */

@@ -15,17 +15,26 @@ class JobLimitsSettingsTest {
     Path home;
 
     @Test
-    void without_settings_a_backup_may_run_6_hours_a_verification_12_and_an_addon_one_of_each_at_once() {
+    void without_settings_a_backup_may_run_6_hours_a_verification_12_an_addon_one_of_each_at_once_verified_in_flight() {
         assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString())).jobLimits())
-                .isEqualTo(new Settings.JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1));
+                .isEqualTo(new Settings.JobLimits(Duration.ofHours(6), Duration.ofHours(12), 1, 1, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void verification_in_flight_is_turned_off_or_given_its_wait() {
+        assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_VERIFY_IN_FLIGHT", "off"))
+                .jobLimits().verifyInFlight()).isFalse();
+        assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_VERIFY_IN_FLIGHT", "10s"))
+                .jobLimits().verifyInFlightWait()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void limits_are_written_as_seconds_minutes_or_hours() {
         var limits = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_BACKUP_TIMEOUT", "90s",
-                "AUTOBUS_VERIFY_TIMEOUT", "30m", "AUTOBUS_ADDON_BACKUPS_AT_ONCE", "2", "AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", "3")).jobLimits();
+                "AUTOBUS_VERIFY_TIMEOUT", "30m", "AUTOBUS_ADDON_BACKUPS_AT_ONCE", "2", "AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", "3",
+                "AUTOBUS_VERIFY_IN_FLIGHT", "on")).jobLimits();
 
-        assertThat(limits).isEqualTo(new Settings.JobLimits(Duration.ofSeconds(90), Duration.ofMinutes(30), 2, 3));
+        assertThat(limits).isEqualTo(new Settings.JobLimits(Duration.ofSeconds(90), Duration.ofMinutes(30), 2, 3, Duration.ofSeconds(30)));
     }
 
     @Test

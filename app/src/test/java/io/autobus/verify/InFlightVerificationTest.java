@@ -54,6 +54,38 @@ class InFlightVerificationTest {
     }
 
     @Test
+    void the_database_is_free_for_its_next_dump_while_the_stored_snapshot_s_verdict_is_still_being_read() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        var freeWhileVerdictRead = new java.util.concurrent.atomic.AtomicBoolean();
+        try (var verification = verification("on")) {
+            var outcomes = new io.autobus.backup.BackupRunner.Outcomes() {
+                @Override
+                public io.autobus.backup.InFlight inFlight(Snapshot snapshot, boolean encrypted) {
+                    return verification.inFlight(snapshot, encrypted);
+                }
+
+                @Override
+                public void completed(Snapshot snapshot, io.autobus.backup.InFlight verifying) {
+                    var next = locks().tryLock(addon, "DATABASE_URL", 1);
+                    freeWhileVerdictRead.set(next.isPresent());
+                    next.ifPresent(DatabaseLocks.Held::close);
+                    verification.completed(snapshot, verifying);
+                }
+
+                @Override
+                public void failed(Snapshot snapshot, String error) {
+                    verification.failed(snapshot, error);
+                }
+            };
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, outcomes);
+
+            assertThat(freeWhileVerdictRead).as("a second snapshot of the database need not wait for the first's verdict").isTrue();
+            assertThat(harness.snapshots.find(snapshot.id()).orElseThrow().verification()).isEqualTo("verified");
+        }
+    }
+
+    @Test
     void an_unrestorable_snapshot_fails_in_flight_with_the_tool_s_words_and_is_still_stored() throws Exception {
         String[] databases = SourceDatabases.mariadbWithViewOfAnotherDatabase();
         String source = databases[0];
