@@ -87,9 +87,16 @@ public record Settings(
      *
      * @param endpoint        an S3-compatible server (path-style addressing); empty for AWS
      * @param accessKeyId     from AWS_ACCESS_KEY_ID; empty means the SDK's default chain
+     * @param uploadMemoryMb  the part buffers of all this process's uploads at once ({@code AUTOBUS_UPLOAD_MEMORY_MB})
      */
     public record S3Settings(String bucketUs, String regionUs, String bucketEu, String regionEu, Optional<URI> endpoint,
-                             Optional<String> accessKeyId, Optional<String> secretAccessKey) {
+                             Optional<String> accessKeyId, Optional<String> secretAccessKey, int uploadMemoryMb) {
+        /**
+         * Four uploads' parts of a dump under 15 GB (three 8 MiB buffers each) with room to spare, and one
+         * 160 MiB part of a dump over 140 GB: within a 512 MB dyno's heap beside the rest of the worker.
+         */
+        public static final int UPLOAD_MEMORY_MB = 160;
+
         @Override
         public String toString() {
             return "S3Settings[bucketUs=" + bucketUs + ", regionUs=" + regionUs + ", bucketEu=" + bucketEu
@@ -382,9 +389,14 @@ public record Settings(
                 return Optional.empty();
             }
             var endpoint = text("S3_ENDPOINT").map(value -> url("S3_ENDPOINT", value));
+            int uploadMemoryMb = positive("AUTOBUS_UPLOAD_MEMORY_MB", S3Settings.UPLOAD_MEMORY_MB);
+            if (uploadMemoryMb < S3Settings.UPLOAD_MEMORY_MB) {
+                problems.add("AUTOBUS_UPLOAD_MEMORY_MB (" + uploadMemoryMb + ") must be at least " + S3Settings.UPLOAD_MEMORY_MB
+                        + ": a snapshot over 140 GB is uploaded in parts of 160 MiB, and one must fit");
+            }
             return Optional.of(new S3Settings(us.get(), text("S3_REGION_US").orElse("us-east-1"), eu.get(),
                     text("S3_REGION_EU").orElse("eu-west-1"), endpoint,
-                    text("AWS_ACCESS_KEY_ID"), text("AWS_SECRET_ACCESS_KEY")));
+                    text("AWS_ACCESS_KEY_ID"), text("AWS_SECRET_ACCESS_KEY"), uploadMemoryMb));
         }
 
         String secret(String name, boolean onDyno, DevSecrets devSecrets, List<String> generated) {

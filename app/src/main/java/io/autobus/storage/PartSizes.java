@@ -3,21 +3,30 @@ package io.autobus.storage;
 /**
  * How big each part of a multipart upload is. S3 allows at most 10,000 parts, so the part size
  * bounds the largest dump: small parts first keep memory low for the common small database,
- * larger ones later let 10,000 parts hold more than 500 GB.
+ * larger ones later let 10,000 parts hold more than 1 TB. Three sizes, each used for a run of
+ * part numbers; the last one runs to part 10,000.
  */
 final class PartSizes {
     static final int MIB = 1024 * 1024;
     /** S3's limit on the number of parts of one object. */
     static final int MAX_PARTS = 10_000;
-    static final PartSizes STANDARD = new PartSizes(8 * MIB, 2_000, 64 * MIB);
+    /** 8 MiB up to 15.6 GiB, 64 MiB up to 140.6 GiB, then 160 MiB: 1,078 GiB in 10,000 parts. */
+    static final PartSizes STANDARD = new PartSizes(8 * MIB, 2_000, 64 * MIB, 2_000, 160 * MIB);
 
     private final int smallSize;
     private final int smallParts;
+    private final int middleSize;
+    private final int middleParts;
     private final int largeSize;
 
-    PartSizes(int smallSize, int smallParts, int largeSize) {
+    PartSizes(int smallSize, int smallParts, int middleSize, int middleParts, int largeSize) {
+        if (smallParts + middleParts > MAX_PARTS || smallSize > middleSize || middleSize > largeSize) {
+            throw new IllegalArgumentException("part sizes only grow, within " + MAX_PARTS + " parts");
+        }
         this.smallSize = smallSize;
         this.smallParts = smallParts;
+        this.middleSize = middleSize;
+        this.middleParts = middleParts;
         this.largeSize = largeSize;
     }
 
@@ -26,11 +35,19 @@ final class PartSizes {
         if (number < 1 || number > MAX_PARTS) {
             throw new IllegalArgumentException("S3 part numbers go from 1 to " + MAX_PARTS + ", got " + number);
         }
-        return number <= smallParts ? smallSize : largeSize;
+        if (number <= smallParts) {
+            return smallSize;
+        }
+        return number <= smallParts + middleParts ? middleSize : largeSize;
+    }
+
+    /** The largest part: the upload memory must hold at least one. */
+    int largest() {
+        return largeSize;
     }
 
     /** The largest object that fits in {@link #MAX_PARTS} parts. */
     long capacity() {
-        return (long) smallSize * smallParts + (long) largeSize * (MAX_PARTS - smallParts);
+        return (long) smallSize * smallParts + (long) middleSize * middleParts + (long) largeSize * (MAX_PARTS - smallParts - middleParts);
     }
 }

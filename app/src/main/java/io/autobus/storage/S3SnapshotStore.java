@@ -35,11 +35,13 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
     private final String bucket;
     private final String region;
     private final PartSizes partSizes;
+    private final UploadMemory memory;
     // What the uploads held at most, so tests can check that memory stays bounded.
     private final AtomicInteger peakPartBuffers = new AtomicInteger();
     private final AtomicLong peakPartBufferBytes = new AtomicLong();
 
-    S3SnapshotStore(S3Client s3, S3Presigner presigner, String bucket, String region, PartSizes partSizes) {
+    S3SnapshotStore(S3Client s3, S3Presigner presigner, String bucket, String region, PartSizes partSizes, UploadMemory memory) {
+        this.memory = memory;
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
@@ -47,9 +49,9 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
         this.partSizes = partSizes;
     }
 
-    /** A store for one bucket, with the credentials and endpoint of the settings. */
-    public static S3SnapshotStore create(Settings.S3Settings settings, String bucket, String region) {
-        return new S3SnapshotStore(client(settings, region), presigner(settings, region), bucket, region, PartSizes.STANDARD);
+    /** A store for one bucket, with the credentials and endpoint of the settings, its uploads' buffers borrowed from {@code memory}. */
+    public static S3SnapshotStore create(Settings.S3Settings settings, String bucket, String region, UploadMemory memory) {
+        return new S3SnapshotStore(client(settings, region), presigner(settings, region), bucket, region, PartSizes.STANDARD, memory);
     }
 
     static S3Client client(Settings.S3Settings settings, String region) {
@@ -89,7 +91,7 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
     @Override
     public StoredChecksum put(String key, InputStream content) throws IOException {
         abortStaleUploads(key);
-        var upload = new StreamingUpload(s3, bucket, key, partSizes);
+        var upload = new StreamingUpload(s3, bucket, key, partSizes, memory);
         try {
             var stored = upload.run(content);
             String reported = stored.reported() != null ? stored.reported() : reportedChecksum(key);

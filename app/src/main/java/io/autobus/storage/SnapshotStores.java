@@ -46,8 +46,9 @@ public final class SnapshotStores implements AutoCloseable {
     public static SnapshotStores from(Settings settings, Clock clock) {
         if (settings.s3().isPresent()) {
             var s3 = settings.s3().get();
-            return crossContinental(S3SnapshotStore.create(s3, s3.bucketUs(), s3.regionUs()),
-                    S3SnapshotStore.create(s3, s3.bucketEu(), s3.regionEu()));
+            var memory = UploadMemory.ofMegabytes(s3.uploadMemoryMb()); // one budget for both buckets' uploads
+            return crossContinental(S3SnapshotStore.create(s3, s3.bucketUs(), s3.regionUs(), memory),
+                    S3SnapshotStore.create(s3, s3.bucketEu(), s3.regionEu(), memory));
         }
         byte[] signingKey = signingKey(settings.secretKey());
         return local(new LocalSnapshotStore(settings.storageDir(), settings.publicUrl(), signingKey, clock),

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 /**
  * Streams one object into S3: a single PutObject when the content fits in the first part,
  * otherwise a multipart upload with {@value #PARTS_IN_FLIGHT} parts uploading while the next one
- * fills, aborted on any failure. At most {@code PARTS_IN_FLIGHT + 1} part buffers exist at once.
+ * fills, aborted on any failure. At most {@code PARTS_IN_FLIGHT + 1} part buffers at once, borrowed
+ * from the process's {@link UploadMemory} and given back as each part is stored.
  * Every request carries the CRC32C of its bytes, computed here as they are read (S3 refuses a part
  * or object whose bytes arrive otherwise), and the object a full-object CRC32C, which S3 checks at
  * completion and reports back.
@@ -41,11 +42,12 @@ final class StreamingUpload {
     private final String bucket;
     private final String key;
     private final PartSizes sizes;
-    private final PartBuffers buffers = new PartBuffers(PARTS_IN_FLIGHT + 1);
+    private final PartBuffers buffers;
     /** The first part failure, set before the part's buffer is given back so the reader sees it. */
     private final AtomicReference<Throwable> partFailure = new AtomicReference<>();
 
-    StreamingUpload(S3Client s3, String bucket, String key, PartSizes sizes) {
+    StreamingUpload(S3Client s3, String bucket, String key, PartSizes sizes, UploadMemory memory) {
+        this.buffers = new PartBuffers(PARTS_IN_FLIGHT + 1, memory);
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -62,6 +64,14 @@ final class StreamingUpload {
     }
 
     Stored run(InputStream content) throws IOException {
+        try {
+            return upload(content);
+        } finally {
+            buffers.releaseAll();
+        }
+    }
+
+    private Stored upload(InputStream content) throws IOException {
         var source = new PushbackInputStream(content, 1);
         var whole = new CRC32C();
         byte[] first = take(1);

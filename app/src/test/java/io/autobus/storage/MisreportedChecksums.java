@@ -15,6 +15,6 @@ public final class MisreportedChecksums {
         traffic.misreportChecksums();
         var client = proxy.clientBuilder(region).overrideConfiguration(config -> config.addExecutionInterceptor(traffic)).build();
         return new S3SnapshotStore(client, S3SnapshotStore.presigner(proxy.settings(bucket, bucket), region), bucket, region,
-                PartSizes.STANDARD);
+                PartSizes.STANDARD, UploadMemory.ofMegabytes(io.autobus.config.Settings.S3Settings.UPLOAD_MEMORY_MB));
     }
 }

@@ -8,21 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class PartBuffersTest {
-    private final PartBuffers buffers = new PartBuffers(3);
+    private final UploadMemory memory = new UploadMemory(10_000);
+    private final PartBuffers buffers = new PartBuffers(3, memory);
 
     @Test
-    void a_buffer_given_back_is_reused_rather_than_allocated_again() throws InterruptedException {
-        byte[] first = buffers.take(100);
-        buffers.give(first);
-
-        byte[] second = buffers.take(100);
-
-        assertThat(second).isSameAs(first);
-        assertThat(buffers.peakHeld()).isEqualTo(1);
-    }
-
-    @Test
-    void taking_more_than_the_capacity_waits_until_a_buffer_is_given_back() throws Exception {
+    void taking_more_than_an_upload_s_capacity_waits_until_a_buffer_is_given_back() throws Exception {
         byte[] first = buffers.take(100);
         buffers.take(100);
         buffers.take(100);
@@ -45,19 +35,13 @@ class PartBuffersTest {
     }
 
     @Test
-    void larger_parts_replace_smaller_buffers_instead_of_adding_to_them() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            buffers.give(buffers.take(100));
-        }
-        byte[] a = buffers.take(100);
-        byte[] b = buffers.take(100);
-        buffers.give(a);
-        buffers.give(b);
+    void what_an_upload_still_holds_when_it_ends_goes_back_to_the_budget_once() throws InterruptedException {
+        byte[] uploading = buffers.take(4_000);
+        buffers.take(4_000); // the part that was filling when the dump failed
 
-        byte[] larger = buffers.take(1000);
+        buffers.releaseAll();
+        buffers.give(uploading); // its request ended after the upload was given up
 
-        assertThat(larger).hasSize(1000);
-        assertThat(buffers.peakHeld()).isEqualTo(2);
-        assertThat(buffers.peakHeldBytes()).isEqualTo(1100);
+        assertThat(memory.borrow(10_000)).as("the whole budget is free again").hasSize(10_000);
     }
 }

@@ -11,19 +11,22 @@ class PartSizesTest {
     private final PartSizes sizes = PartSizes.STANDARD;
 
     @Test
-    void the_first_2000_parts_are_8_mib_and_the_rest_64_mib() {
+    void the_first_2000_parts_are_8_mib_the_next_2000_64_mib_and_the_rest_160_mib() {
         assertThat(sizes.sizeOf(1)).isEqualTo(8 * MIB);
         assertThat(sizes.sizeOf(2000)).isEqualTo(8 * MIB);
         assertThat(sizes.sizeOf(2001)).isEqualTo(64 * MIB);
-        assertThat(sizes.sizeOf(10_000)).isEqualTo(64 * MIB);
+        assertThat(sizes.sizeOf(4000)).isEqualTo(64 * MIB);
+        assertThat(sizes.sizeOf(4001)).isEqualTo(160 * MIB);
+        assertThat(sizes.sizeOf(10_000)).isEqualTo(160 * MIB);
+        assertThat(sizes.largest()).isEqualTo(160 * MIB);
     }
 
     @Test
-    void ten_thousand_parts_hold_more_than_500_gb() {
+    void ten_thousand_parts_hold_more_than_1_tb() {
         long sum = IntStream.rangeClosed(1, PartSizes.MAX_PARTS).mapToLong(sizes::sizeOf).sum();
 
         assertThat(sizes.capacity()).isEqualTo(sum);
-        assertThat(sum).isGreaterThan(500_000_000_000L);
+        assertThat(sum).isGreaterThan(1024L * 1024 * 1024 * 1024);
     }
 
     @Test

@@ -46,7 +46,8 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
     private S3SnapshotStore storeFor(String bucket) {
         var settings = PROXY.settings(bucket, bucket);
         var client = PROXY.clientBuilder(REGION).overrideConfiguration(config -> config.addExecutionInterceptor(traffic)).build();
-        return new S3SnapshotStore(client, S3SnapshotStore.presigner(settings, REGION), bucket, REGION, PartSizes.STANDARD);
+        return new S3SnapshotStore(client, S3SnapshotStore.presigner(settings, REGION), bucket, REGION, PartSizes.STANDARD,
+                UploadMemory.ofMegabytes(io.autobus.config.Settings.S3Settings.UPLOAD_MEMORY_MB));
     }
 
     @Override

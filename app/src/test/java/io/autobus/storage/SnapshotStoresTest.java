@@ -105,6 +105,17 @@ class SnapshotStoresTest {
     }
 
     @Test
+    void the_upload_memory_is_160_mib_unless_set_and_never_less_than_one_largest_part() {
+        var s3 = Map.of("S3_BUCKET_US", "a", "S3_BUCKET_EU", "b");
+        assertThat(settings(home, s3).s3().orElseThrow().uploadMemoryMb()).isEqualTo(160);
+        var more = new HashMap<>(s3);
+        more.put("AUTOBUS_UPLOAD_MEMORY_MB", "480");
+        assertThat(settings(home, more).s3().orElseThrow().uploadMemoryMb()).isEqualTo(480);
+        more.put("AUTOBUS_UPLOAD_MEMORY_MB", "64");
+        assertThatThrownBy(() -> settings(home, more)).hasMessageContaining("AUTOBUS_UPLOAD_MEMORY_MB (64) must be at least 160");
+    }
+
+    @Test
     void without_s3_every_app_gets_the_one_local_store_whose_links_it_serves() throws Exception {
         int port = freePort();
         var settings = settings(home, Map.of("AUTOBUS_PUBLIC_URL", "http://127.0.0.1:" + port));
