@@ -162,6 +162,7 @@ public record Settings(
         String ssoSalt = reader.secret(SSO_SALT, onDyno, devSecrets, generated);
         byte[] secretKey = reader.key(reader.secret(SECRET_KEY, onDyno, devSecrets, generated));
 
+        int workerThreads = reader.positive("AUTOBUS_WORKER_THREADS", 4);
         var settings = new Settings(
                 port,
                 reader.text("DATABASE_URL"),
@@ -184,23 +185,23 @@ public record Settings(
                 reader.text("SMTP_URL").map(reader::smtpUrl),
                 reader.text("AUTOBUS_MAIL_FROM").orElse("Autobus <noreply@autobus.io>"),
                 reader.positive("AUTOBUS_API_RATE_LIMIT", 60),
-                reader.positive("AUTOBUS_WORKER_THREADS", 4),
+                workerThreads,
                 reader.positive("AUTOBUS_COMPRESSION_THREADS", Runtime.getRuntime().availableProcessors()),
                 new JobLimits(reader.duration("AUTOBUS_BACKUP_TIMEOUT", JobLimits.DEFAULT.backupTimeout()),
                         reader.duration("AUTOBUS_VERIFY_TIMEOUT", JobLimits.DEFAULT.verifyTimeout()),
                         reader.positive("AUTOBUS_ADDON_BACKUPS_AT_ONCE", JobLimits.DEFAULT.addonBackupsAtOnce()),
                         reader.positive("AUTOBUS_ADDON_VERIFICATIONS_AT_ONCE", JobLimits.DEFAULT.addonVerificationsAtOnce()),
                         reader.onOffOrDuration("AUTOBUS_VERIFY_IN_FLIGHT", JobLimits.IN_FLIGHT_WAIT, JobLimits.DEFAULT.verifyInFlightWait())),
-                reader.positive("AUTOBUS_DATABASE_POOL_SIZE", 10),
+                reader.positive("AUTOBUS_DATABASE_POOL_SIZE", ConnectionBudget.needed(workerThreads)),
                 reader.privateNetworks(onDyno),
                 new HttpLimits(reader.duration("AUTOBUS_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT.idleTimeout()),
                         reader.duration("AUTOBUS_HTTP_HEADER_TIMEOUT", HttpLimits.DEFAULT.headerTimeout()),
                         reader.atLeastZero("AUTOBUS_HTTP_CONNECTIONS_PER_ADDRESS", onDyno ? 0 : HttpLimits.DEFAULT.connectionsPerAddress())),
                 reader.text("DATABASE_URL").isPresent() ? "" : devSecrets.get(EMBEDDED_DATABASE_PASSWORD),
                 List.copyOf(generated));
-        if (settings.workerThreads() >= settings.databasePoolSize()) {
-            reader.problem("AUTOBUS_WORKER_THREADS (" + settings.workerThreads() + ") must be below AUTOBUS_DATABASE_POOL_SIZE ("
-                    + settings.databasePoolSize() + "): each running backup holds a connection");
+        String tooFewConnections = ConnectionBudget.problem(settings.databasePoolSize(), settings.workerThreads());
+        if (tooFewConnections != null) {
+            reader.problem(tooFewConnections);
         }
         reader.failIfProblems();
         return settings;

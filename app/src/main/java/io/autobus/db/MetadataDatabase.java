@@ -52,6 +52,8 @@ public final class MetadataDatabase implements AutoCloseable {
         }
         config.setPoolName("metadata");
         config.setMaximumPoolSize(settings.databasePoolSize());
+        // The pool is sized for the worst moment (config/ConnectionBudget); idle, a process keeps two.
+        config.setMinimumIdle(2);
         var dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return new MetadataDatabase(embedded, dataSource);

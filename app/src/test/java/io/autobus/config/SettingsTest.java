@@ -76,14 +76,18 @@ class SettingsTest {
     }
 
     @Test
-    void a_worker_may_not_run_more_jobs_at_once_than_it_has_database_connections() {
+    void the_pool_holds_every_connection_the_worker_s_jobs_can_hold_at_once_and_a_smaller_one_is_refused_at_start() {
         var settings = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString()));
         assertThat(settings.workerThreads()).isEqualTo(4);
-        assertThat(settings.databasePoolSize()).isEqualTo(10);
+        assertThat(settings.databasePoolSize()).as("2 + 3 per job").isEqualTo(14);
+        assertThat(Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(), "AUTOBUS_WORKER_THREADS", "2"))
+                .databasePoolSize()).isEqualTo(8);
 
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(),
-                "AUTOBUS_WORKER_THREADS", "12", "AUTOBUS_DATABASE_POOL_SIZE", "12")))
-                .hasMessageContaining("AUTOBUS_WORKER_THREADS (12) must be below AUTOBUS_DATABASE_POOL_SIZE (12)");
+                "AUTOBUS_WORKER_THREADS", "4", "AUTOBUS_DATABASE_POOL_SIZE", "10")))
+                .hasMessageContaining("AUTOBUS_DATABASE_POOL_SIZE (10) is too small for AUTOBUS_WORKER_THREADS (4): a worker needs 14"
+                        + " connections")
+                .hasMessageContaining("Set AUTOBUS_DATABASE_POOL_SIZE to 14 or more, or lower AUTOBUS_WORKER_THREADS");
     }
 
     @Test
