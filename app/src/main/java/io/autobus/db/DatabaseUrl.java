@@ -191,4 +191,14 @@ public record DatabaseUrl(Engine engine, String user, String password, String ho
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }
+
+    /** {@code text} with the password blanked wherever it appears (a server's refusal may quote a login holding it). */
+    public String blanked(String text) {
+        return blanked(text, password);
+    }
+
+    /** {@code text} with {@code secret} blanked wherever it appears. */
+    public static String blanked(String text, String secret) {
+        return secret == null || secret.isEmpty() || text == null ? text : text.replace(secret, "***");
+    }
 }

@@ -231,7 +231,8 @@ public final class MysqlDumper implements Dumper {
             }
             return connection;
         } catch (SQLException e) {
-            throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
+            // Not chained: the driver's message, which may quote the password, must not reach a log through its cause.
+            throw new DumpException(url.blanked("could not connect to " + url + ": " + e.getMessage()));
         }
     }
 

@@ -227,7 +227,8 @@ public final class PostgresDumper implements Dumper {
                     + java.net.URLEncoder.encode(url.database(), java.nio.charset.StandardCharsets.UTF_8)
                     + "?sslmode=" + sslMode(url), properties);
         } catch (SQLException e) {
-            throw new DumpException("could not connect to " + url + ": " + e.getMessage(), e);
+            // Not chained: the driver's message, which may quote the password, must not reach a log through its cause.
+            throw new DumpException(url.blanked("could not connect to " + url + ": " + e.getMessage()));
         }
     }
 

@@ -252,24 +252,33 @@ class VerificationTest {
     }
 
     @Test
-    void scratch_databases_left_by_a_stopped_worker_are_dropped_at_start() throws Exception {
+    void scratch_databases_left_by_a_stopped_worker_are_dropped_at_start_and_those_a_running_verification_holds_are_kept()
+            throws Exception {
         String leftover = ScratchServer.PREFIX + "0123456789abcdef01234567";
-        localPostgres.create(leftover);
-        localMariadb.create(leftover);
+        String running = ScratchServer.PREFIX + "76543210fedcba9876543210";
+        for (ScratchServer server : List.<ScratchServer>of(localPostgres, localMariadb)) {
+            server.create(leftover);
+            server.create(running);
+            assertThat(server.scratchDatabases()).contains(leftover, running);
+        }
         var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres",
                 "VERIFY_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql"));
 
         int dropped;
-        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
-                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
+        try (var verifying = locks().tryLock("verify:" + running.substring(ScratchServer.PREFIX.length())).orElseThrow();
+             var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
+                     new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
             dropped = verification.cleanUpLeftovers();
         }
 
-        assertThat(dropped).isGreaterThanOrEqualTo(2);
-        assertThat(localPostgres.scratchDatabases()).doesNotContain(leftover);
-        assertThat(localMariadb.scratchDatabases()).doesNotContain(leftover);
+        for (ScratchServer server : List.<ScratchServer>of(localPostgres, localMariadb)) {
+            assertThat(server.scratchDatabases()).as("left over: dropped").doesNotContain(leftover)
+                    .as("its verification still runs: kept").contains(running);
+            server.drop(running);
+        }
+        assertThat(dropped).as("the leftover on each server, and whatever else was left unheld").isGreaterThanOrEqualTo(2);
     }
 
     @Test
