@@ -114,7 +114,8 @@ public final class HerokuRetries {
     private HerokuApiException givenUp(HerokuApiException last, int tries, Duration elapsed, String asked) {
         String answer = last.status() == 0 ? "could not be reached" : "answered " + last.status() + " " + reason(last.status());
         String tried = tries == 1 ? "" : " " + tries + " times over " + seconds(elapsed);
-        String detail = last.getMessage().equals(reason(last.status())) ? "" : " (" + last.getMessage() + ")";
+        String said = last.getMessage().replaceAll("\\s+", " ");
+        String detail = said.equals(reason(last.status())) ? "" : " (" + said + ")";
         return new HerokuApiException(last.status(), last.id(), service + " " + answer + tried + asked + detail);
     }
 
