@@ -36,7 +36,7 @@ public final class HerokuRetries {
      */
     public record Limits(int maxAttempts, Duration firstWait, Duration longestWait, Duration giveUpAfter, Duration refill) {
         /**
-         * Waits of about 1, 2 and 4 s: a Heroku hiccup is ridden out in seconds, an outage given up on within a minute.
+         * Waits of up to 1, 2 and 4 s (jittered): a Heroku hiccup is ridden out in seconds, an outage given up on within a minute.
          * Heroku grants about 75 requests a minute back once its 4,500 an hour are spent.
          */
         public static final Limits DEFAULT = new Limits(4, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(60),
