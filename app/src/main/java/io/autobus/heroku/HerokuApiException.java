@@ -9,7 +9,7 @@ import java.util.Set;
  * reached), {@code id} Heroku's error id such as {@code forbidden} or {@code invalid_grant}.
  */
 public final class HerokuApiException extends RuntimeException {
-    private static final Set<Integer> OVERLOADED = Set.of(429, 500, 502, 503, 504);
+    private static final Set<Integer> WORTH_ANOTHER_TRY = Set.of(429, 500, 502, 503, 504);
 
     private final int status;
     private final String id;
@@ -45,7 +45,7 @@ public final class HerokuApiException extends RuntimeException {
      * Not a setting missing here, which status 0 also stands for.
      */
     public boolean transientFailure() {
-        return status == 0 ? "unreachable".equals(id) : OVERLOADED.contains(status);
+        return status == 0 ? "unreachable".equals(id) : WORTH_ANOTHER_TRY.contains(status);
     }
 
     Optional<Duration> retryAfter() {

@@ -70,20 +70,22 @@ public final class HerokuRetries {
                 awaitRateLimit();
                 return attempt.get();
             } catch (HerokuApiException e) {
-                if (!e.transientFailure()) {
-                    throw e;
-                }
-                int tries = context.getAttemptCount() + 1;
-                Duration wait = waitAfter(tries, e);
-                if (tries >= limits.maxAttempts()) {
-                    throw givenUp(e, tries, context.getElapsedTime(), "");
-                }
-                if (context.getElapsedTime().plus(wait).compareTo(limits.giveUpAfter()) > 0) {
-                    throw givenUp(e, tries, context.getElapsedTime(), e.retryAfter().isPresent() ? ", asking to wait " + seconds(wait) : "");
-                }
-                throw new TryAgain(wait, e);
+                throw e.transientFailure() ? tryAgainOrGiveUp(e, context.getAttemptCount() + 1, context.getElapsedTime()) : e;
             }
         });
+    }
+
+    /** After {@code tries} that failed within {@code elapsed}: another try after a wait, or the failure that says we gave up. */
+    private RuntimeException tryAgainOrGiveUp(HerokuApiException failure, int tries, Duration elapsed) {
+        if (tries >= limits.maxAttempts()) {
+            return givenUp(failure, tries, elapsed, "");
+        }
+        Duration wait = waitAfter(tries, failure);
+        if (elapsed.plus(wait).compareTo(limits.giveUpAfter()) > 0) {
+            boolean herokuAsked = failure.retryAfter().filter(wait::equals).isPresent();
+            return givenUp(failure, tries, elapsed, herokuAsked ? ", asking to wait " + seconds(wait) : "");
+        }
+        return new TryAgain(wait, failure);
     }
 
     /** Heroku answered {@code RateLimit-Remaining: 0}: the next call waits for its refill. */
