@@ -1,9 +1,11 @@
 package io.autobus.backup;
 
+import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.autobus.addon.AccessState;
+import io.autobus.api.ApiTokens;
 import io.autobus.heroku.HerokuRetries;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.FakeHerokuPlatform;
@@ -11,6 +13,7 @@ import io.autobus.support.HerokuPartner;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestDatabase;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,22 @@ class HerokuHiccupTest {
         assertThat(harness.app.platform.configVarReadsOf(appId) - readsBefore).isEqualTo(4);
     }
 
+    @Test
+    void the_owner_is_told_that_heroku_failed_the_backup_after_the_service_s_own_tries() throws Exception {
+        activeAddonWithDatabase();
+        harness.app.platform.givenConfigVarsFailing(appId, FakeHerokuPlatform.unavailable());
+        String token = new ApiTokens(harness.app.db).enable(addonId, true).orElseThrow();
+
+        var asked = harness.app.http.send("POST", "/api/snapshots?token=" + token, "{\"database\": \"DATABASE_URL\"}", Map.of());
+
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        String told = await().atMost(Duration.ofSeconds(60)).until(() -> harness.app.db.select(NOTIFICATION.BODY).from(NOTIFICATION)
+                .where(NOTIFICATION.ADDON_ID.eq(addonId)).fetchOne(NOTIFICATION.BODY), body -> body != null);
+        assertThat(told).contains("failed:\n\nHeroku's Platform API answered 503 Service Unavailable 4 times over ",
+                ", so Autobus could not read the app's config vars for this run\n\n",
+                "Autobus tries again at the next scheduled run");
+    }
+
     /** An add-on whose app's DATABASE_URL (found in its config vars, not attached) is a small real database; returns the vars. */
     private String activeAddonWithDatabase() throws Exception {
         String url = TestDatabase.create("hiccup");
@@ -61,7 +80,7 @@ class HerokuHiccupTest {
         app.platform.givenAddon(addonId, appId, "hiccup-app", "token-" + addonId);
         app.platform.givenCollaborators(appId, "hiccup-app", "token-" + addonId);
         app.platform.givenConfigVarsJson(appId, vars);
-        HerokuPartner.of(app).provision(addonId, "free", "grant-" + addonId);
+        HerokuPartner.of(app).provision(addonId, "travel", "grant-" + addonId);
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.addons.find(addonId).orElseThrow().accessState() == AccessState.ACTIVE);
         return vars;
     }
