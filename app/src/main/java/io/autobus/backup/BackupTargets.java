@@ -78,6 +78,7 @@ public final class BackupTargets {
         } catch (HerokuApiException e) {
             throw new DumpException(e.accessDenied()
                     ? "Autobus has no access to the app's config vars: is it still a collaborator of the app?"
+                    : e.transientFailure() ? e.getMessage() + ", so Autobus could not read the app's config vars for this run"
                     : "Autobus could not read the app's config vars: " + e.getMessage(), e);
         }
         if (value == null || value.isBlank()) {

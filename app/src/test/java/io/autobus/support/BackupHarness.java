@@ -15,6 +15,7 @@ import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.dump.Dumpers;
 import io.autobus.heroku.HerokuClients;
+import io.autobus.heroku.HerokuRetries;
 import io.autobus.net.CustomerAddresses;
 import io.autobus.net.PrivateNetworks;
 import io.autobus.storage.S3SnapshotStore;
@@ -45,6 +46,7 @@ public final class BackupHarness {
     private final SecretBox secrets = new SecretBox(TestApp.SECRET_KEY);
     private final PrivateNetworks privateNetworks;
     private final CustomerAddresses addresses;
+    private final HerokuRetries.Limits herokuRetries;
 
     /** As the test app is configured: private networks allowed, off a dyno. */
     public BackupHarness() {
@@ -53,8 +55,18 @@ public final class BackupHarness {
 
     /** Attaches and backs up under this {@code AUTOBUS_PRIVATE_NETWORKS}. */
     public BackupHarness(PrivateNetworks privateNetworks) {
+        this(privateNetworks, HerokuRetries.Limits.DEFAULT);
+    }
+
+    /** Backs up trying Heroku again within these limits (waits of milliseconds, say). */
+    public BackupHarness(HerokuRetries.Limits herokuRetries) {
+        this(TestApp.shared().settings.privateNetworks(), herokuRetries);
+    }
+
+    private BackupHarness(PrivateNetworks privateNetworks, HerokuRetries.Limits herokuRetries) {
         this.privateNetworks = privateNetworks;
         this.addresses = new CustomerAddresses(privateNetworks);
+        this.herokuRetries = herokuRetries;
     }
 
     /** A freshly provisioned add-on of an app in the US, whose scheduled runs are far away. */
@@ -117,7 +129,7 @@ public final class BackupHarness {
 
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes, Settings.JobLimits limits) {
         var targets = new BackupTargets(addons,
-                HerokuClients.create(app.settings, new ObjectMapper()).platform(), app.settings.herokuApiKey(), secrets, addresses);
+                HerokuClients.create(app.settings, new ObjectMapper(), herokuRetries).platform(), app.settings.herokuApiKey(), secrets, addresses);
         return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot(), 2), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, limits, app.clock);
     }

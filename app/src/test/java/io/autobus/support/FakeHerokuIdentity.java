@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 /**
  * Heroku's OAuth server (id.heroku.com), one route: {@code POST /oauth/token}, answering with
@@ -29,6 +31,21 @@ public final class FakeHerokuIdentity implements AutoCloseable {
     /** The grant {@code code} is exchanged for these tokens. */
     public void givenGrant(String code, String accessToken, String refreshToken, long expiresIn) {
         server.stubFor(post(urlPathEqualTo("/oauth/token"))
+                .withFormParam("grant_type", equalTo("authorization_code"))
+                .withFormParam("code", equalTo(code))
+                .withFormParam("client_secret", equalTo(CLIENT_SECRET))
+                .willReturn(json(200, tokens(accessToken, refreshToken, expiresIn, "identity/token-grant.json"))));
+    }
+
+    /** The code's first exchange fails with {@code failure} (Heroku's hiccup); the next one gives these tokens. */
+    public void givenGrantAfter(ResponseDefinitionBuilder failure, String code, String accessToken, String refreshToken, long expiresIn) {
+        String scenario = "grant-" + code;
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .withFormParam("code", equalTo(code))
+                .willReturn(failure).willSetStateTo("answered"));
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).inScenario(scenario)
+                .whenScenarioStateIs("answered")
                 .withFormParam("grant_type", equalTo("authorization_code"))
                 .withFormParam("code", equalTo(code))
                 .withFormParam("client_secret", equalTo(CLIENT_SECRET))

@@ -8,6 +8,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static io.autobus.support.FakeHerokuIdentity.json;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -67,6 +71,46 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                 .willReturn(json(403, substitute(Fixtures.read("platform/error-forbidden.json"), null, appId, appName))));
     }
 
+    /** Our account's requests are spent: {@code GET /apps/{app}/config-vars} answers, saying {@code RateLimit-Remaining: 0}. */
+    public void givenConfigVarsSpendingTheRateLimit(UUID appId, String json) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars"))
+                .withHeader("Authorization", equalTo("Bearer " + AUTOBUS_ACCOUNT_KEY))
+                .willReturn(json(200, json).withHeader("RateLimit-Remaining", "0")));
+    }
+
+    /** {@code GET /apps/{app}/config-vars} fails with {@code failure}, every time. */
+    public void givenConfigVarsFailing(UUID appId, ResponseDefinitionBuilder failure) {
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars")).willReturn(failure));
+    }
+
+    /** {@code GET /apps/{app}/config-vars} fails with {@code failure} once, then answers {@code json}. */
+    public void givenConfigVarsAfter(UUID appId, ResponseDefinitionBuilder failure, String json) {
+        String scenario = "config-vars-" + appId;
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars")).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(failure).willSetStateTo("answered"));
+        server.stubFor(get(urlPathEqualTo("/apps/" + appId + "/config-vars")).inScenario(scenario)
+                .whenScenarioStateIs("answered")
+                .withHeader("Authorization", equalTo("Bearer " + AUTOBUS_ACCOUNT_KEY))
+                .willReturn(json(200, json)));
+    }
+
+    /** Heroku's 503, as its API answers while it is down. */
+    public static ResponseDefinitionBuilder unavailable() {
+        return json(503, Fixtures.read("platform/error-unavailable.json"));
+    }
+
+    /** Heroku's 429 once our account's requests are spent, asking us to wait {@code retryAfter}. */
+    public static ResponseDefinitionBuilder rateLimited(String retryAfter) {
+        return json(429, Fixtures.read("platform/error-rate-limit.json"))
+                .withHeader("RateLimit-Remaining", "0")
+                .withHeader("Retry-After", retryAfter);
+    }
+
+    /** Heroku's answer with this status and error fixture, e.g. 401 {@code platform/error-unauthorized.json}. */
+    public static ResponseDefinitionBuilder error(int status, String fixture) {
+        return json(status, Fixtures.read(fixture));
+    }
+
     /** {@code POST /addons/{id}/webhooks} with the add-on's partner token subscribes it, answering the webhook's id. */
     public void givenWebhookSubscriptions(UUID addonId, String partnerToken, String webhookId) {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/addons/" + addonId + "/webhooks"))
@@ -102,7 +146,13 @@ public final class FakeHerokuPlatform implements AutoCloseable {
     }
 
     public int configVarReadsOf(UUID appId) {
-        return server.findAll(getRequestedFor(urlPathEqualTo("/apps/" + appId + "/config-vars"))).size();
+        return configVarReadTimesOf(appId).size();
+    }
+
+    /** When Heroku received each read of the app's config vars, in order (WireMock's journal, to the millisecond). */
+    public List<Instant> configVarReadTimesOf(UUID appId) {
+        return server.findAll(getRequestedFor(urlPathEqualTo("/apps/" + appId + "/config-vars"))).stream()
+                .map(request -> request.getLoggedDate().toInstant()).sorted().toList();
     }
 
     private static String substitute(String fixture, UUID addonId, UUID appId, String appName) {
