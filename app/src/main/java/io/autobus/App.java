@@ -93,6 +93,8 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -315,16 +317,11 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        var resources = new ArrayList<AutoCloseable>();
         if (web != null) {
-            web.stop();
+            resources.add(web::stop);
         }
-        jobs.close();
-        try {
-            stores.close();
-            verification.close();
-        } catch (Exception e) {
-            // closing HTTP clients and the embedded verification server; nothing is lost
-        }
-        database.close();
+        resources.addAll(List.of(jobs, stores, verification, database)); // the metadata store last: the others use it
+        ClosingInOrder.closeAll(resources);
     }
 }
