@@ -25,6 +25,7 @@ import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.DispatchBackupsJob;
 import io.autobus.backup.DispatchBackupsJobHandler;
+import io.autobus.backup.LeftoverObjectsSweeper;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.PruneSnapshotsJob;
 import io.autobus.backup.PruneSnapshotsJobHandler;
@@ -158,6 +159,7 @@ public final class App implements AutoCloseable {
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), notifier, clock);
         var pruner = new SnapshotPruner(snapshots, stores, clock);
+        var sweeper = new LeftoverObjectsSweeper(snapshots, stores, settings.jobLimits().backupTimeout(), clock);
         var deepChecks = new DeepCheckDispatcher(snapshots, jobs.scheduler(), clock);
         var postponer = new JobPostponer(jobs.scheduler(), clock);
 
@@ -167,7 +169,7 @@ public final class App implements AutoCloseable {
                         BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
                         RestoreJobHandler.class, new RestoreJobHandler(restoreRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
-                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
+                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner, sweeper),
                         VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
                         DispatchDeepChecksJobHandler.class, new DispatchDeepChecksJobHandler(deepChecks),
                         DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
