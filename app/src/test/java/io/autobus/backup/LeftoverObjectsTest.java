@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.autobus.addon.AddonDeprovisioner;
+import io.autobus.support.AgeIdentity;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.TestDatabase;
 import java.io.IOException;
@@ -66,6 +67,23 @@ class LeftoverObjectsTest {
 
         sweeper(Clock.offset(harness.app.clock, backupTimeout.plus(ManualSnapshots.FAILING_TAKES_AT_MOST).plusMinutes(1))).sweep();
         assertThat(stored(running)).as("a run past its time limit is dead: its file is deleted").isFalse();
+    }
+
+    @Test
+    void a_run_taken_again_under_another_key_deletes_the_file_the_dead_run_stored() throws Exception {
+        harness.attach(addon, "DATABASE", TestDatabase.create("leftover"));
+        refuseUpdatesTo("'completed', 'failed'");
+        assertThatThrownBy(() -> harness.backup(addon, "DATABASE_URL")).hasMessageContaining("the metadata store went away");
+        Snapshot dead = harness.snapshots.ofAddon(addon).getFirst();
+        acceptUpdatesAgain();
+        harness.addons.setEncryptionRecipient(addon, AgeIdentity.generate(harness.toolRoot()).recipient().text());
+
+        Snapshot retaken = harness.rerun(dead.id());
+
+        assertThat(retaken.status()).isEqualTo(SnapshotStatus.COMPLETED);
+        assertThat(retaken.storageKey()).isEqualTo(dead.storageKey() + ".age");
+        assertThat(stored(retaken)).isTrue();
+        assertThat(stored(dead)).as("the unencrypted file the dead run stored").isFalse();
     }
 
     /** A backup whose upload succeeded and whose completion the metadata store refused. */
