@@ -25,6 +25,7 @@ import io.autobus.backup.DatabaseAttacher;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.DispatchBackupsJob;
 import io.autobus.backup.DispatchBackupsJobHandler;
+import io.autobus.backup.LeftoverObjectsSweeper;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.PruneSnapshotsJob;
 import io.autobus.backup.PruneSnapshotsJobHandler;
@@ -93,6 +94,8 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -156,6 +159,7 @@ public final class App implements AutoCloseable {
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), notifier, clock);
         var pruner = new SnapshotPruner(snapshots, stores, clock);
+        var sweeper = new LeftoverObjectsSweeper(snapshots, stores, settings.jobLimits().backupTimeout(), clock);
         var deepChecks = new DeepCheckDispatcher(snapshots, jobs.scheduler(), clock);
         var postponer = new JobPostponer(jobs.scheduler(), clock);
 
@@ -165,7 +169,7 @@ public final class App implements AutoCloseable {
                         BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
                         RestoreJobHandler.class, new RestoreJobHandler(restoreRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
-                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner),
+                        PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner, sweeper),
                         VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
                         DispatchDeepChecksJobHandler.class, new DispatchDeepChecksJobHandler(deepChecks),
                         DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
@@ -315,16 +319,11 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        var resources = new ArrayList<AutoCloseable>();
         if (web != null) {
-            web.stop();
+            resources.add(web::stop);
         }
-        jobs.close();
-        try {
-            stores.close();
-            verification.close();
-        } catch (Exception e) {
-            // closing HTTP clients and the embedded verification server; nothing is lost
-        }
-        database.close();
+        resources.addAll(List.of(jobs, stores, verification, database)); // the metadata store last: the others use it
+        ClosingInOrder.closeAll(resources);
     }
 }

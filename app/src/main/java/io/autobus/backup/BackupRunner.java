@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * SHA-256) → snapshot store (which checks and returns the stored copy's checksum), streaming end to end;
  * beside it, the dump's progress is recorded on the snapshot while it runs.
  * A failing tool or store leaves no object behind (the store's contract) and a failed record
- * with the tool's own words. Safe to run again: a finished snapshot is left alone.
+ * with the tool's own words. The object's key is recorded before the upload starts, so that a file
+ * stored by a run whose completion could not be recorded is still found (by
+ * {@link LeftoverObjectsSweeper} and at deprovision). Safe to run again: a finished snapshot is left alone.
  * Bounded: at most {@code AUTOBUS_ADDON_BACKUPS_AT_ONCE} runs per add-on at once, and a run
  * that outlives {@code AUTOBUS_BACKUP_TIMEOUT} has its dump killed and is failed, for good.
  */
@@ -127,8 +129,9 @@ public final class BackupRunner {
         snapshots.markRunning(snapshotId, started);
         // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
         var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
+        SnapshotRepository.Completion completion = null;
         try (deadline) {
-            var completion = dumpAndStore(addon, snapshot, deadline, verifying, recipient);
+            completion = dumpAndStore(addon, snapshot, deadline, verifying, recipient);
             if (!snapshots.complete(snapshotId, completion, started, clock.instant())) {
                 // The add-on was removed while we dumped: its data must not outlive it.
                 stores.byRegion(completion.storageRegion()).delete(completion.storageKey());
@@ -140,7 +143,9 @@ public final class BackupRunner {
         } catch (IOException | RuntimeException e) {
             // Failed, not thrown: a run that timed out is not retried by JobRunr.
             String error = deadline.expired() ? deadline.message() + "; the dump was stopped and nothing was stored" : e.getMessage();
-            snapshots.fail(snapshotId, error, started, clock.instant());
+            // Until the store took the file, the store's contract leaves nothing at the key, unless an earlier run of this
+            // snapshot stored one there; a file stored whose completion could not be recorded stays recorded for the sweep.
+            snapshots.fail(snapshotId, error, started, clock.instant(), completion == null && snapshot.storageKey() == null);
             LOG.warn("event=snapshot_failed snapshot={} addon={} database={} reason=\"{}\"", snapshotId, addon.id(),
                     snapshot.configVar(), firstLine(error));
             outcomes.failed(snapshot, error);
@@ -154,6 +159,7 @@ public final class BackupRunner {
         var target = targets.resolve(addon, snapshot.configVar());
         SnapshotStore store = stores.forAppRegion(addon.region());
         String key = SnapshotKeys.objectKey(addon.id(), snapshot.configVar(), snapshot.id(), target.engine(), recipient != null);
+        recordStorage(snapshot, store, key);
         // Connecting is bounded by the dumpers' own connect timeouts; from here on, by the deadline:
         // closing the dump kills the tools, so the store's read fails and the upload is aborted.
         try (Dump dump = dumpers.forEngine(DatabaseUrl.Engine.of(target.engine())).start(target.url(), target.address(), target.options());
@@ -169,6 +175,17 @@ public final class BackupRunner {
                     new SnapshotRepository.Tooling(dump.tool(), dump.toolNote(), dump.archiveVersion(), dump.restoreWith()),
                     dump.partialReason().orElse(null), stored, recipient);
         }
+    }
+
+    /**
+     * Records where the object goes before anything is stored (a sweep and deprovision find it by that, whatever becomes
+     * of this run); an earlier run's object under another key (encrypted since, say) is deleted first.
+     */
+    private void recordStorage(Snapshot snapshot, SnapshotStore store, String key) throws IOException {
+        if (snapshot.storageKey() != null && !(snapshot.storageKey().equals(key) && store.region().equals(snapshot.storageRegion()))) {
+            stores.byRegion(snapshot.storageRegion()).delete(snapshot.storageKey());
+        }
+        snapshots.recordStorage(snapshot.id(), store.region(), key);
     }
 
     /** Encrypted to the customer's own key after compression, when they set one: what is measured and stored is the {@code .age} file. */

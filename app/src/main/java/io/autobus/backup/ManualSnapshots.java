@@ -24,7 +24,7 @@ import org.jobrunr.scheduling.JobRequestScheduler;
  */
 public final class ManualSnapshots {
     /** A run is killed at the backup time limit; one "running" for longer than that and this is a row its dead worker left. */
-    private static final Duration FAILING_TAKES_AT_MOST = Duration.ofMinutes(10);
+    static final Duration FAILING_TAKES_AT_MOST = Duration.ofMinutes(10);
     private static final Duration REENQUEUED_AFTER = Duration.ofMinutes(1);
     /** A request identical to one this recent is the same request (a double click, a retried POST). */
     static final Duration REPEATED_WITHIN = Duration.ofSeconds(10);

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 
-/** Deletes every stored object of an add-on's snapshots, when the add-on is removed. */
+/**
+ * Deletes every stored object of an add-on's snapshots, when the add-on is removed: of failed and
+ * running ones too (a run records its object's key before it stores anything).
+ */
 public final class SnapshotObjectsRemover implements AddonDeprovisioner.StoredObjects {
     private final SnapshotRepository snapshots;
     private final SnapshotStores stores;

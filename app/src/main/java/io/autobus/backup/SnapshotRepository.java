@@ -338,20 +338,59 @@ public final class SnapshotRepository {
         });
     }
 
-    /** The one way a run is recorded as failed: the message is trimmed, it must hold no secret. */
-    public void fail(String id, String error, Instant startedAt, Instant finishedAt) {
+    /**
+     * The one way a run is recorded as failed: the message is trimmed, it must hold no secret.
+     *
+     * @param nothingStored the run stored nothing, so its recorded object is forgotten; otherwise it stays recorded
+     *                      for {@link #withLeftoverObjects} (a file stored whose completion could not be recorded)
+     */
+    public void fail(String id, String error, Instant startedAt, Instant finishedAt, boolean nothingStored) {
         String trimmed = error == null ? "unknown error" : error.strip();
         if (trimmed.length() > MAX_ERROR_CHARS) {
             trimmed = "..." + trimmed.substring(trimmed.length() - MAX_ERROR_CHARS);
         }
-        dsl.update(SNAPSHOT)
+        var update = dsl.update(SNAPSHOT)
                 .set(SNAPSHOT.STATUS, SnapshotStatus.FAILED.dbValue())
                 .set(SNAPSHOT.FINISHED_AT, at(finishedAt))
                 .set(SNAPSHOT.DURATION_MS, startedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli())
                 .set(SNAPSHOT.ERROR, trimmed)
-                .set(NO_PROGRESS)
-                .where(SNAPSHOT.ID.eq(id))
-                .execute();
+                .set(NO_PROGRESS);
+        if (nothingStored) {
+            update = update.setNull(SNAPSHOT.STORAGE_REGION).setNull(SNAPSHOT.STORAGE_KEY);
+        }
+        update.where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    /**
+     * Where a run's object goes, recorded before anything is stored: whatever becomes of the run (its completion not
+     * recorded, its worker killed), a sweep and deprovision find the object by it.
+     */
+    public void recordStorage(String id, String region, String key) {
+        dsl.update(SNAPSHOT).set(SNAPSHOT.STORAGE_REGION, region).set(SNAPSHOT.STORAGE_KEY, key).where(SNAPSHOT.ID.eq(id)).execute();
+    }
+
+    /**
+     * Snapshots that may have left an object nobody restores: failed ones still recording one, and ones "running" with one
+     * since before {@code runningSince} (their worker died before recording how the run ended).
+     */
+    public List<Snapshot> withLeftoverObjects(Instant runningSince) {
+        return dsl.selectFrom(SNAPSHOT)
+                .where(SNAPSHOT.STORAGE_KEY.isNotNull(), SNAPSHOT.STATUS.eq(SnapshotStatus.FAILED.dbValue())
+                        .or(SNAPSHOT.STATUS.eq(SnapshotStatus.RUNNING.dbValue()).and(SNAPSHOT.STARTED_AT.lt(at(runningSince)))))
+                .orderBy(SNAPSHOT.CREATED_AT, SNAPSHOT.ID)
+                .fetch(SnapshotRepository::toSnapshot);
+    }
+
+    /**
+     * Forgets the object of a snapshot found by {@link #withLeftoverObjects}, once it is deleted; false when a run started on
+     * the snapshot meanwhile (that run records its own object).
+     */
+    public boolean forgetLeftoverObject(Snapshot leftover) {
+        return dsl.update(SNAPSHOT).setNull(SNAPSHOT.STORAGE_REGION).setNull(SNAPSHOT.STORAGE_KEY)
+                .where(SNAPSHOT.ID.eq(leftover.id()), SNAPSHOT.STATUS.eq(leftover.status().dbValue()),
+                        SNAPSHOT.STARTED_AT.isNotDistinctFrom(leftover.startedAt() == null ? null : at(leftover.startedAt())),
+                        SNAPSHOT.STORAGE_KEY.eq(leftover.storageKey()))
+                .execute() > 0;
     }
 
     public void markVerifying(String id) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Runs one restore: the safety snapshot of the target first (whole and replace restores), then,
  * holding the target's backup lock (no backup dumps it meanwhile, and the restore waits for one
  * that does), the stored object streamed from the store through its SHA-256 into the engine's
- * tool on the target; then every restored table counted and set beside the snapshot's dump-time
+ * tool on the target (downloaded once the tool reads it, and closed however the restore ends); then every restored table counted and set beside the snapshot's dump-time
  * count. The one place a restore's stream is wired. A failure is recorded with the tool's words
  * and told to the owner; so is success.
  */
@@ -145,7 +145,7 @@ public final class RestoreRunner {
         String restoredInto;
         var where = new RestoreProgress();
         try (var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
-             var measured = new MeasuredInputStream(openStored(snapshot));
+             var measured = new MeasuredInputStream(new OpenedWhenRead(() -> openStored(snapshot)));
              var reporter = ProgressReporter.start(restore.id(),
                      () -> new DumpProgress.View(measured.size(), snapshot.sizeBytes(), where.table()),
                      progress -> restores.recordProgress(restore.id(), progress), ProgressReporter.EVERY)) {

@@ -313,7 +313,8 @@ public final class SnapshotVerifier {
             String toolFailure;
             String feedProblem;
             String bytesProblem;
-            try (var bytes = source.bytes(); var pipeline = ToolPipeline.start(List.of(restore.command()), database.password())) {
+            // The tool first: a tool that cannot start leaves nothing downloaded.
+            try (var pipeline = ToolPipeline.start(List.of(restore.command()), database.password()); var bytes = source.bytes()) {
                 deadline.guard(pipeline::close);
                 var feeding = new StdinFeeder(pipeline, () -> restore.input().of(unclosed(bytes)));
                 toolFailure = pipeline.awaitFailure();

@@ -201,7 +201,7 @@ class SnapshotsApiTest {
         JsonNode check = JSON.readTree(get("/api/snapshots/check_snapshot?jid=" + jobId + "&token=" + tenant.token()).body());
 
         assertThat(check.path("progress")).isEqualTo(JSON.readTree("{\"bytes\": 0, \"percent\": null, \"eta_seconds\": null, \"table\": null}"));
-        snapshots.fail(id, "stopped by the test", app.clock.instant(), app.clock.instant());
+        snapshots.fail(id, "stopped by the test", app.clock.instant(), app.clock.instant(), true);
     }
 
     /** A manual snapshot of the tenant's database whose run began at {@code startedAt}, as the worker records it (no job runs it). */

@@ -61,7 +61,7 @@ class RetentionTest {
                 store.put(key, new ByteArrayInputStream(("dump of " + date).getBytes()));
                 snapshots.complete(id, new SnapshotRepository.Completion("15.4", 20, "x", store.region(), key, null, null), runAt, runAt);
             } else {
-                snapshots.fail(id, "could not connect", runAt, runAt);
+                snapshots.fail(id, "could not connect", runAt, runAt, true);
             }
             all.add(id);
             pruner.prune();

@@ -46,7 +46,7 @@ class SnapshotRepositoryTest {
         String id = running();
         snapshots.recordProgress(id, new View(4096, 10_000L, "public.orders"));
 
-        snapshots.fail(id, "pg_dump: connection lost", now, now);
+        snapshots.fail(id, "pg_dump: connection lost", now, now, true);
 
         assertThat(snapshots.find(id).orElseThrow().progress()).isNull();
     }

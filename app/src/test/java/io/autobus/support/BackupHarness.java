@@ -14,10 +14,14 @@ import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.dump.Dumpers;
+import io.autobus.dump.Tools;
 import io.autobus.heroku.HerokuClients;
 import io.autobus.heroku.HerokuRetries;
 import io.autobus.net.CustomerAddresses;
 import io.autobus.net.PrivateNetworks;
+import io.autobus.notify.Notifier;
+import io.autobus.restore.RestoreRepository;
+import io.autobus.restore.RestoreRunner;
 import io.autobus.storage.S3SnapshotStore;
 import io.autobus.storage.UploadMemory;
 import io.autobus.storage.SnapshotStore;
@@ -26,6 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.configuration.JobRunr;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -43,6 +49,7 @@ public final class BackupHarness {
     public final SnapshotStores stores = SnapshotStores.crossContinental(us, eu);
     public final AddonRepository addons = new AddonRepository(app.db);
     public final SnapshotRepository snapshots = new SnapshotRepository(app.db);
+    public final RestoreRepository restores = new RestoreRepository(app.db);
     private final SecretBox secrets = new SecretBox(TestApp.SECRET_KEY);
     private final PrivateNetworks privateNetworks;
     private final CustomerAddresses addresses;
@@ -128,10 +135,22 @@ public final class BackupHarness {
     }
 
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes, Settings.JobLimits limits) {
-        var targets = new BackupTargets(addons,
-                HerokuClients.create(app.settings, new ObjectMapper(), herokuRetries).platform(), app.settings.herokuApiKey(), secrets, addresses);
-        return new BackupRunner(snapshots, addons, targets, Dumpers.installed(toolRoot(), 2), viewed, new DatabaseLocks(metadataDataSource()),
+        return new BackupRunner(snapshots, addons, targets(), Dumpers.installed(toolRoot(), 2), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, limits, app.clock);
+    }
+
+    /** Restores as the service runs them, with these client tools and the store seen through {@code storeView}. */
+    public RestoreRunner restoreRunner(Tools tools, UnaryOperator<SnapshotStore> storeView) {
+        var viewed = SnapshotStores.crossContinental(storeView.apply(us), storeView.apply(eu));
+        return new RestoreRunner(restores, snapshots, addons, targets(), runner(viewed, BackupRunner.Outcomes.NONE), viewed,
+                new DatabaseLocks(metadataDataSource()), tools,
+                new Notifier(app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, app.clock),
+                app.settings.jobLimits(), app.clock);
+    }
+
+    private BackupTargets targets() {
+        return new BackupTargets(addons,
+                HerokuClients.create(app.settings, new ObjectMapper(), herokuRetries).platform(), app.settings.herokuApiKey(), secrets, addresses);
     }
 
     /** Where dumps and restores get their private directories: the test app's AUTOBUS_HOME/tmp. */

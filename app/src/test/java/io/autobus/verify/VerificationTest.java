@@ -10,11 +10,16 @@ import io.autobus.backup.Snapshot;
 import io.autobus.db.DatabaseUrl;
 import io.autobus.dump.Tools;
 import io.autobus.notify.Notifier;
+import io.autobus.storage.SnapshotStores;
 import io.autobus.support.BackupHarness;
+import io.autobus.support.InterceptedStore;
+import io.autobus.support.OpenStreams;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestApp;
 import io.autobus.support.TestDatabase;
+import io.autobus.support.UnstartableClient;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +28,7 @@ import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -231,6 +237,26 @@ class VerificationTest {
         assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
         assertThat(verdict.detail()).startsWith("the restore failed: mariadb failed (exit 1):")
                 .containsPattern("ERROR \\d+ \\(\\w+\\) at line \\d+").contains(other).doesNotContain("not what was dumped");
+    }
+
+    @Test
+    void a_verification_whose_restore_client_cannot_start_is_unverifiable_and_downloads_nothing(@TempDir Path clients) throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + io.autobus.backup.MysqlBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL");
+        UnstartableClient.in(clients);
+        var downloads = new OpenStreams();
+        var counted = SnapshotStores.crossContinental(InterceptedStore.onOpen(harness.us, downloads),
+                InterceptedStore.onOpen(harness.eu, downloads));
+        var verifier = new SnapshotVerifier(harness.snapshots, counted, localPostgres, Optional.of(localMariadb),
+                Tools.in(List.of(clients), harness.toolRoot()), locks(), notifier, harness.app.settings.jobLimits(), harness.app.clock);
+
+        var verdict = verifier.verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.UNVERIFIABLE);
+        assertThat(verdict.detail()).contains("could not start").contains("mariadb");
+        assertThat(downloads.opened()).as("the stored object is downloaded once the client runs, not before").isZero();
+        assertThat(localMariadb.scratchDatabases()).doesNotContain(ScratchServer.PREFIX + snapshot.id());
     }
 
     @Test

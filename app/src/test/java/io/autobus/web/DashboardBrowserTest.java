@@ -147,7 +147,7 @@ class DashboardBrowserTest {
         String failed = snapshots.createOrFind(new io.autobus.backup.SnapshotRepository.NewSnapshot(io.autobus.backup.SnapshotKeys.newId(),
                 addonId, "LOCAL_URL", "postgresql", io.autobus.backup.SnapshotKind.MANUAL, null, null, UUID.randomUUID(), app.clock.instant()));
         snapshots.fail(failed, "pg_dump: error: query failed: ERROR: permission denied for table " + "audit_log_partition_".repeat(12)
-                + " (pg_dump exited with 1)", app.clock.instant(), app.clock.instant());
+                + " (pg_dump exited with 1)", app.clock.instant(), app.clock.instant(), true);
         browser.navigate().refresh();
         var delete = waitFor(By.cssSelector("tr.snapshot[data-id='" + failed + "'] a.delete"));
         var card = browser.findElement(By.id("snapshots"));
