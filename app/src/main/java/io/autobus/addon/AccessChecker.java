@@ -31,12 +31,12 @@ public final class AccessChecker {
     private final Optional<String> herokuApiKey;
     private final String collaboratorEmail;
     private final Notifier notifier;
-    private final io.autobus.release.ReleaseSubscriptions subscriptions;
+    private final ReleaseFollowing subscriptions;
     private final Clock clock;
 
     public AccessChecker(AddonRepository addons, PartnerTokenProvider partnerTokens, PlatformApiClient platform,
                          DatabaseFinder finder, Optional<String> herokuApiKey, String collaboratorEmail, Notifier notifier,
-                         io.autobus.release.ReleaseSubscriptions subscriptions, Clock clock) {
+                         ReleaseFollowing subscriptions, Clock clock) {
         this.subscriptions = subscriptions;
         this.addons = addons;
         this.partnerTokens = partnerTokens;

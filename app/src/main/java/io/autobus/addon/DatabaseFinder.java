@@ -1,6 +1,6 @@
 package io.autobus.addon;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.autobus.addon;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 
 /**
  * A database found in the app's config vars, without its credentials.

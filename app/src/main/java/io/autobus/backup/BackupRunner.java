@@ -5,7 +5,7 @@ import io.autobus.addon.AddonRepository;
 import io.autobus.config.Settings;
 import io.autobus.crypto.AgeInputStream;
 import io.autobus.crypto.AgeRecipient;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.Dump;
 import io.autobus.dump.Dumpers;

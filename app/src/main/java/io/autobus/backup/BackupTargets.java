@@ -3,7 +3,7 @@ package io.autobus.backup;
 import io.autobus.addon.Addon;
 import io.autobus.addon.AddonRepository;
 import io.autobus.crypto.SecretBox;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DumpException;
 import io.autobus.dump.DumpOptions;
 import io.autobus.heroku.HerokuApiException;

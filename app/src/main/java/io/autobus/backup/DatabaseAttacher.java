@@ -5,7 +5,7 @@ import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.addon.Plan;
 import io.autobus.crypto.SecretBox;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DumpException;
 import io.autobus.dump.Dumper;
 import io.autobus.dump.Dumpers;

@@ -57,7 +57,7 @@ public record Snapshot(
         String verificationServerVersion,
         String partialReason,
         DumpProgress.View progress,
-        io.autobus.release.Release release,
+        io.autobus.heroku.Release release,
         StoredChecksum storedChecksum,
         String encryptedTo) {
 

@@ -9,7 +9,7 @@ import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 import io.autobus.db.generated.tables.records.SnapshotRecord;
 import io.autobus.dump.DatabaseStatistics;
 import io.autobus.dump.DumpProgress;
-import io.autobus.release.Release;
+import io.autobus.heroku.Release;
 import io.autobus.storage.StoredChecksum;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.autobus.db;
 
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.ToolRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;

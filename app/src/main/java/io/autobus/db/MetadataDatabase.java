@@ -1,5 +1,6 @@
 package io.autobus.db;
 
+import io.autobus.dump.DatabaseUrl;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.autobus.config.Settings;

@@ -1,6 +1,6 @@
 package io.autobus.dump;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import java.net.InetAddress;
 
 /** Starts dumps of one kind of database with that database's own tool. */

@@ -1,6 +1,6 @@
 package io.autobus.dump;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 
 /** The dumper for each engine a database may run. */
 public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {

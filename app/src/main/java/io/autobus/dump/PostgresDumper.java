@@ -1,6 +1,6 @@
 package io.autobus.dump;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.net.CustomerAddresses;
 import java.net.InetAddress;

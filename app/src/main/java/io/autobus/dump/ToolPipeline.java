@@ -172,7 +172,7 @@ public final class ToolPipeline implements AutoCloseable {
     public String stderrOf(int stage) {
         stderr.get(stage).awaitEnd();
         String text = stderr.get(stage).text().strip();
-        return io.autobus.db.DatabaseUrl.blanked(text, secret);
+        return io.autobus.dump.DatabaseUrl.blanked(text, secret);
     }
 
     /** Kills whatever still runs (the tap's pump then ends too); harmless after a clean end. */

@@ -82,7 +82,7 @@ public final class PlatformApiClient {
     }
 
     /** The app's newest release ({@code GET /apps/{app}/releases}, newest first, one item); empty when it has none. */
-    public Optional<io.autobus.release.Release> latestRelease(String token, String app) {
+    public Optional<io.autobus.heroku.Release> latestRelease(String token, String app) {
         var url = baseUrl.newBuilder().addPathSegment("apps").addPathSegment(app).addPathSegment("releases").build();
         JsonNode releases = http.call(new Request.Builder().url(url)
                 .header("Accept", "application/vnd.heroku+json; version=3")
@@ -96,9 +96,9 @@ public final class PlatformApiClient {
         JsonNode release = releases.get(0);
         String description = release.path("description").isTextual() ? release.path("description").asText() : null;
         String status = release.path("status").asText("succeeded");
-        return Optional.of(new io.autobus.release.Release(release.path("version").asInt(),
+        return Optional.of(new io.autobus.heroku.Release(release.path("version").asInt(),
                 status.equals("pending") || status.equals("failed") ? status : "succeeded", description,
-                io.autobus.release.Release.commitOf(description), java.time.Instant.parse(release.path("created_at").asText())));
+                io.autobus.heroku.Release.commitOf(description), java.time.Instant.parse(release.path("created_at").asText())));
     }
 
     /** {@code DELETE /addons/{id}/webhooks/{webhook}}: the add-on's subscription removed. */

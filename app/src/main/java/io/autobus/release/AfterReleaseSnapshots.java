@@ -4,7 +4,7 @@ import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.SnapshotRepository;
-import io.autobus.heroku.ReleaseWebhooks;
+import io.autobus.release.ReleaseWebhooks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;

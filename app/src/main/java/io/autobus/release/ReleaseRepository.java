@@ -1,5 +1,6 @@
 package io.autobus.release;
 
+import io.autobus.heroku.Release;
 import static io.autobus.db.generated.Tables.ADDON;
 import static io.autobus.db.generated.Tables.APP_RELEASE;
 import static io.autobus.db.generated.Tables.WEBHOOK_DELIVERY;

@@ -9,7 +9,7 @@ import java.util.UUID;
  * (the access check, after provisioning, calls {@link #ensure}) and kept: a repeated provision, a
  * restart, or a subscription Heroku already has, make no second one.
  */
-public final class ReleaseSubscriptions {
+public final class ReleaseSubscriptions implements io.autobus.addon.ReleaseFollowing {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReleaseSubscriptions.class);
     private final ReleaseRepository releases;
     private final PlatformApiClient platform;
@@ -22,6 +22,7 @@ public final class ReleaseSubscriptions {
     }
 
     /** Subscribes the add-on unless it is already; {@code partnerToken} gives the add-on's token, asked only when needed. */
+    @Override
     public void ensure(UUID addonId, java.util.function.Supplier<String> partnerToken) {
         if (releases.subscription(addonId).isPresent()) {
             return;
@@ -36,6 +37,7 @@ public final class ReleaseSubscriptions {
      * Until a delivery has come (a new add-on), the app's current release read once through the releases list, with
      * {@code token} (ours, a collaborator's; the partner token may not read releases); left unknown when it cannot be read.
      */
+    @Override
     public void learnCurrentRelease(UUID addonId, String app, String token, java.time.Instant now) {
         if (releases.anyKnown(addonId)) {
             return;

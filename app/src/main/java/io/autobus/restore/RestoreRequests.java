@@ -8,7 +8,7 @@ import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotKeys;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.dump.DumpException;
 import io.autobus.jobs.WorkerBell;

@@ -13,7 +13,7 @@ import io.autobus.backup.SnapshotKind;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.config.Settings;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DatabaseStatistics.TableStatistics;
 import io.autobus.dump.DumpException;
 import io.autobus.dump.DumpProgress;

@@ -1,6 +1,6 @@
 package io.autobus.verify;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;
 import java.io.IOException;

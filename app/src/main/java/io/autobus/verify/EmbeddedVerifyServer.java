@@ -2,7 +2,7 @@ package io.autobus.verify;
 
 import io.autobus.db.MetadataDatabase;
 import io.autobus.dump.ToolRun;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.db.EmbeddedPostgresServer;
 import io.autobus.db.PostgresBinaries;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.autobus.verify;
 
 import io.autobus.backup.Snapshot;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.MysqlDumper;
 import io.autobus.dump.ToolRun;
 import io.autobus.dump.Tools;

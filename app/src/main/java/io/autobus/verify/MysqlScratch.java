@@ -1,6 +1,6 @@
 package io.autobus.verify;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

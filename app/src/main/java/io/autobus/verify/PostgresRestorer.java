@@ -1,7 +1,7 @@
 package io.autobus.verify;
 
 import io.autobus.backup.Snapshot;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.ArchiveHeader;
 import io.autobus.dump.PostgresDumper;
 import io.autobus.dump.ToolRun;

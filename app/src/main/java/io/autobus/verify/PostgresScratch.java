@@ -1,6 +1,6 @@
 package io.autobus.verify;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.db.PostgresBinaries;
 import java.io.IOException;
 import java.nio.file.Path;

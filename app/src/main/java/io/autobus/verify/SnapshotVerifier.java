@@ -6,7 +6,7 @@ import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
 import io.autobus.config.Settings;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DumpOptions;
 import io.autobus.dump.ToolPipeline;
 import io.autobus.dump.ToolRun;

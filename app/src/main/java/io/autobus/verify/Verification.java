@@ -6,7 +6,7 @@ import io.autobus.backup.InFlight;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.Tools;
 import io.autobus.jobs.WorkerBell;
 import io.autobus.notify.Notifier;

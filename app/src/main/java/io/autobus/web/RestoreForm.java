@@ -5,7 +5,7 @@ import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.restore.Restore;
 import io.autobus.restore.RestoreRequests;
 import io.javalin.http.Context;

@@ -113,7 +113,7 @@ class BackupFailureTest {
                     io.autobus.dump.CompressionThreads.of(1));
 
             var error = org.assertj.core.api.Assertions.catchThrowable(() -> dumper.start(
-                    io.autobus.db.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),
+                    io.autobus.dump.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),
                     java.net.InetAddress.getLoopbackAddress(), io.autobus.dump.DumpOptions.DEFAULT));
 
             assertThat(error).isInstanceOf(io.autobus.dump.DumpException.class)

@@ -1,7 +1,7 @@
 package io.autobus.dump;
 
 import io.autobus.backup.MeasuredInputStream;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;

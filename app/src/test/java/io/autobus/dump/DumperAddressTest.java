@@ -2,7 +2,7 @@ package io.autobus.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.support.LoopbackPort;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestDatabase;

@@ -1,6 +1,6 @@
 package io.autobus.dump;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package io.autobus.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.support.SourceDatabases;
 import io.autobus.support.TestDatabase;
 import java.io.ByteArrayInputStream;

@@ -107,9 +107,9 @@ public final class TestApp {
     public void attachedEarlier(java.util.UUID addonId, String name, String url) {
         var addons = new io.autobus.addon.AddonRepository(db);
         var addon = addons.find(addonId).orElseThrow();
-        var parsed = io.autobus.db.DatabaseUrl.parse(url);
+        var parsed = io.autobus.dump.DatabaseUrl.parse(url);
         var database = new io.autobus.addon.FoundDatabase(name + "_URL",
-                parsed.engine() == io.autobus.db.DatabaseUrl.Engine.POSTGRESQL ? "postgresql" : "mysql",
+                parsed.engine() == io.autobus.dump.DatabaseUrl.Engine.POSTGRESQL ? "postgresql" : "mysql",
                 parsed.host(), parsed.port(), parsed.database());
         addons.attach(addonId, database, new io.autobus.crypto.SecretBox(SECRET_KEY)
                 .seal(io.autobus.backup.BackupTargets.urlPurpose(addon, database.configVar()), url), clock.instant());

@@ -159,7 +159,7 @@ class PostgresVersionsTest {
 
     /** A table of 25 rows, and one with a check constraint (restored as the scratch login). */
     private static void fill(String url) throws Exception {
-        var parsed = io.autobus.db.DatabaseUrl.parse(url);
+        var parsed = io.autobus.dump.DatabaseUrl.parse(url);
         try (var connection = DriverManager.getConnection(parsed.postgresJdbcUrl(), parsed.user(), parsed.password());
              var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL CHECK (name <> ''))");

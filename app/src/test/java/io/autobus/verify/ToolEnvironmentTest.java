@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotStatus;
-import io.autobus.db.DatabaseUrl;
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.Tools;
 import io.autobus.notify.Notifier;
 import io.autobus.storage.SnapshotStores;

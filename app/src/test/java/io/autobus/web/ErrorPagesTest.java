@@ -43,7 +43,7 @@ class ErrorPagesTest {
 
     @Test
     void an_unexpected_failure_is_a_page_that_owns_up_and_gives_the_reference() {
-        var errors = new io.autobus.http.ErrorResponses(new ErrorPage(new WebSessions(app.db, app.clock, false),
+        var errors = new io.autobus.web.ErrorResponses(new ErrorPage(new WebSessions(app.db, app.clock, false),
                 new io.autobus.addon.AddonRepository(app.db), new Pages(new Flash(false))));
         var server = io.javalin.Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

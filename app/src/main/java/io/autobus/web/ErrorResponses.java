@@ -1,5 +1,6 @@
-package io.autobus.http;
+package io.autobus.web;
 
+import io.autobus.http.TitledResponse;
 import io.autobus.web.ErrorPage;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -1,4 +1,4 @@
-package io.autobus.db;
+package io.autobus.dump;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

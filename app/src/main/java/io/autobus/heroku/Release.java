@@ -1,4 +1,4 @@
-package io.autobus.release;
+package io.autobus.heroku;
 
 import java.time.Instant;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
-package io.autobus.heroku;
+package io.autobus.web;
 
+import io.autobus.heroku.SsoTokenVerifier;
 import io.autobus.addon.AddonRepository;
 import io.autobus.web.WebSessions;
 import io.javalin.http.Context;

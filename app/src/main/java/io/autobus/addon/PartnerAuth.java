@@ -1,4 +1,4 @@
-package io.autobus.heroku;
+package io.autobus.addon;
 
 import io.autobus.crypto.Tokens;
 import io.autobus.http.BasicCredentials;

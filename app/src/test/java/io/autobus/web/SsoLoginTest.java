@@ -1,4 +1,4 @@
-package io.autobus.heroku;
+package io.autobus.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

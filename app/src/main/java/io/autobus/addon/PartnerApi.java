@@ -1,4 +1,4 @@
-package io.autobus.heroku;
+package io.autobus.addon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.addon.AddonDeprovisioner;

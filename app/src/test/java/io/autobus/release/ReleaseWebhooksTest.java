@@ -1,4 +1,4 @@
-package io.autobus.heroku;
+package io.autobus.release;
 
 import static io.autobus.db.generated.Tables.APP_RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;

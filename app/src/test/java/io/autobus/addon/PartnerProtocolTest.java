@@ -1,4 +1,4 @@
-package io.autobus.heroku;
+package io.autobus.addon;
 
 import static io.autobus.db.generated.Tables.ADDON;
 import static io.autobus.db.generated.Tables.ADDON_DATABASE;

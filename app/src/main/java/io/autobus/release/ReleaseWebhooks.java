@@ -1,9 +1,9 @@
-package io.autobus.heroku;
+package io.autobus.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.crypto.Tokens;
-import io.autobus.release.Release;
+import io.autobus.heroku.Release;
 import io.autobus.release.ReleaseRepository;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;

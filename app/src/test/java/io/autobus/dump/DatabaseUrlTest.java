@@ -1,4 +1,4 @@
-package io.autobus.db;
+package io.autobus.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
