@@ -11,8 +11,8 @@ import io.autobus.dump.DatabaseUrl;
 public record FoundDatabase(String configVar, String engine, String host, int port, String databaseName) {
 
     static FoundDatabase of(String configVar, DatabaseUrl url) {
-        String engine = url.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql"
-                : configVar.equals("JAWSDB_MARIA_URL") ? "mariadb" : "mysql";
+        String engine = url.engine() == DatabaseUrl.Engine.MYSQL && configVar.equals("JAWSDB_MARIA_URL") ? "mariadb"
+                : url.engine().column();
         return new FoundDatabase(configVar, engine, url.host(), url.port(), url.database());
     }
 

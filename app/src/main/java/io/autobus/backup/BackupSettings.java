@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DatabaseUrl;
 import static io.autobus.db.generated.Tables.ADDON;
 
 import io.autobus.addon.Addon;
@@ -124,7 +125,7 @@ public final class BackupSettings {
     private DumpOptions checked(UUID addonId, String configVar, DumpOptions options) {
         var entry = addons.databaseEntry(addonId, configVar)
                 .orElseThrow(() -> new IllegalArgumentException("No database " + configVar + "."));
-        if (!"postgresql".equals(entry.database().engine())) {
+        if (!DatabaseUrl.Engine.isPostgres(entry.database().engine())) {
             options.checkForMysql();
         }
         excludedData.check(addonId, configVar, options);

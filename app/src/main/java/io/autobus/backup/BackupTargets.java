@@ -63,7 +63,7 @@ public final class BackupTargets {
         if (entry.isPresent()) {
             return target(url, entry.get().database().engine(), DumpOptions.fromJson(entry.get().dumpOptions()));
         }
-        return target(url, url.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql" : "mysql", DumpOptions.DEFAULT);
+        return target(url, url.engine().column(), DumpOptions.DEFAULT);
     }
 
     /** The app's config var, read fresh from Heroku (Heroku rotates credentials). */

@@ -78,8 +78,8 @@ public final class DatabaseAttacher {
         } catch (DumpException e) {
             throw new IllegalArgumentException("The connection test failed, so nothing was saved: " + e.getMessage() + ".");
         }
-        String engine = parsed.engine() == DatabaseUrl.Engine.POSTGRESQL ? "postgresql"
-                : url.trim().toLowerCase(Locale.ROOT).startsWith("mariadb:") ? "mariadb" : "mysql";
+        String engine = parsed.engine() == DatabaseUrl.Engine.MYSQL && url.trim().toLowerCase(Locale.ROOT).startsWith("mariadb:")
+                ? "mariadb" : parsed.engine().column();
         var database = new FoundDatabase(configVar, engine, parsed.host(), parsed.port(), parsed.database());
         addons.attach(addonId, database, secrets.seal(BackupTargets.urlPurpose(addon, configVar), url.trim()), clock.instant());
         return new Attached(database, reachable, existing.isPresent(), addons.coverage(addon).covers(configVar));

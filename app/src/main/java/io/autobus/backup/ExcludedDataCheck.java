@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.addon.AddonRepository;
 import io.autobus.dump.DumpException;
 import io.autobus.dump.DumpOptions;
@@ -89,7 +90,7 @@ public final class ExcludedDataCheck {
     private List<ForeignKey> foreignKeys(UUID addonId, String configVar) throws SQLException {
         var addon = addons.find(addonId).orElseThrow(() -> new IllegalArgumentException("No such add-on."));
         var target = targets.resolve(addon, configVar);
-        boolean postgres = "postgresql".equals(target.engine());
+        boolean postgres = DatabaseUrl.Engine.isPostgres(target.engine());
         try (Connection connection = postgres ? PostgresDumper.connect(target.url(), target.address())
                 : MysqlDumper.connect(target.url(), target.address())) {
             connection.setNetworkTimeout(Runnable::run, TIMEOUT_MS);

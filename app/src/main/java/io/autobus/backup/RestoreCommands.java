@@ -1,5 +1,7 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DatabaseUrl;
+
 /** The command a customer restores a downloaded snapshot with, as the seed shows it (with the decryption step for {@code .age}). */
 public final class RestoreCommands {
     private RestoreCommands() {
@@ -11,7 +13,7 @@ public final class RestoreCommands {
      */
     public static String yourself(Snapshot snapshot, String host, String database) {
         String file = snapshot.fileName();
-        if ("postgresql".equals(snapshot.engine())) {
+        if (DatabaseUrl.Engine.isPostgres(snapshot.engine())) {
             String restore = "pg_restore --verbose --clean --if-exists --no-acl --no-owner -h " + or(host, "host") + " -U myuser -d "
                     + or(database, "mydb");
             // pg_restore reads the archive from stdin when it is given no file.

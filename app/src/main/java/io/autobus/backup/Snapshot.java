@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.dump.DumpProgress;
 import io.autobus.storage.StoredChecksum;
 import java.time.Instant;
@@ -66,7 +67,7 @@ public record Snapshot(
      * say), otherwise {@link #engine()}. For showing only; behaviour goes by {@link #engine()}.
      */
     public String engineShown() {
-        return !"postgresql".equals(engine) && serverVersion != null && serverVersion.contains("MariaDB") ? "mariadb" : engine;
+        return !DatabaseUrl.Engine.isPostgres(engine) && serverVersion != null && serverVersion.contains("MariaDB") ? "mariadb" : engine;
     }
 
     /** {@code PostgreSQL}, {@code MySQL} or {@code MariaDB}, for pages. */

@@ -1,5 +1,6 @@
 package io.autobus.backup;
 
+import io.autobus.dump.DatabaseUrl;
 import io.autobus.addon.FoundDatabase;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -20,7 +21,7 @@ public final class SnapshotKeys {
     }
 
     public static String extension(String engine) {
-        return "postgresql".equals(engine) ? "dump" : "sql.gz";
+        return DatabaseUrl.Engine.isPostgres(engine) ? "dump" : "sql.gz";
     }
 
     public static String fileName(String configVar, String snapshotId, String engine) {

@@ -19,7 +19,23 @@ public record DatabaseUrl(Engine engine, String user, String password, String ho
                           Map<String, String> parameters) {
 
     public enum Engine {
-        POSTGRESQL, MYSQL;
+        POSTGRESQL("postgresql"), MYSQL("mysql");
+
+        private final String column;
+
+        Engine(String column) {
+            this.column = column;
+        }
+
+        /** As the {@code engine} columns hold it ({@code postgresql}, {@code mysql}; {@code mariadb} is MYSQL too). */
+        public String column() {
+            return column;
+        }
+
+        /** Whether an {@code engine} column's value is PostgreSQL's: the one test, instead of comparing strings. */
+        public static boolean isPostgres(String engine) {
+            return of(engine) == POSTGRESQL;
+        }
 
         /** The engine of a snapshot's {@code engine} column: {@code postgresql}, {@code mysql} or {@code mariadb}. */
         public static Engine of(String engine) {
@@ -104,10 +120,17 @@ public record DatabaseUrl(Engine engine, String user, String password, String ho
         return LOCAL_HOSTS.contains(host.toLowerCase());
     }
 
-    /** JDBC URL for the PostgreSQL driver; TLS is required off this machine unless the URL says otherwise. */
+    /** JDBC URL for the PostgreSQL driver, with {@link #sslMode()}. */
     public String postgresJdbcUrl() {
-        String sslmode = parameters.getOrDefault("sslmode", localHost() ? "prefer" : "require");
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslmode;
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode();
+    }
+
+    /**
+     * The one TLS rule for PostgreSQL, for the driver and the tools ({@code PGSSLMODE}) alike: required off this
+     * machine (Heroku Postgres refuses plain connections) unless the URL's {@code sslmode} says otherwise.
+     */
+    public String sslMode() {
+        return parameters.getOrDefault("sslmode", localHost() ? "prefer" : "require");
     }
 
     @Override

@@ -148,7 +148,7 @@ public final class PostgresDumper implements Dumper {
                 "PGPASSWORD", url.password(),
                 // libpq connects to hostaddr and still names --host to TLS: no second look-up
                 "PGHOSTADDR", address.getHostAddress(),
-                "PGSSLMODE", sslMode(url),
+                "PGSSLMODE", url.sslMode(),
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus"));
     }
@@ -225,16 +225,11 @@ public final class PostgresDumper implements Dumper {
             // Encoded, so that a name holding "?" or "&" cannot add driver options.
             return DriverManager.getConnection("jdbc:postgresql://" + CustomerAddresses.urlHost(address) + ":" + url.port() + "/"
                     + java.net.URLEncoder.encode(url.database(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "?sslmode=" + sslMode(url), properties);
+                    + "?sslmode=" + url.sslMode(), properties);
         } catch (SQLException e) {
             // Not chained: the driver's message, which may quote the password, must not reach a log through its cause.
             throw new DumpException(url.blanked("could not connect to " + url + ": " + e.getMessage()));
         }
-    }
-
-    /** TLS off this machine unless the URL says otherwise: Heroku Postgres refuses plain connections. */
-    public static String sslMode(DatabaseUrl url) {
-        return url.parameters().getOrDefault("sslmode", url.localHost() ? "prefer" : "require");
     }
 
     /**

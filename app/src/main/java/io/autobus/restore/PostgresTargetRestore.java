@@ -119,7 +119,7 @@ final class PostgresTargetRestore implements TargetRestore {
         return Map.of(
                 "PGPASSWORD", target.url().password(),
                 "PGHOSTADDR", target.address().getHostAddress(), // the address checked under the customer address rule
-                "PGSSLMODE", PostgresDumper.sslMode(target.url()),
+                "PGSSLMODE", target.url().sslMode(),
                 "PGCONNECT_TIMEOUT", "15",
                 "PGAPPNAME", "autobus");
     }

@@ -68,7 +68,7 @@ final class PostgresRestorer implements Restorer {
             command.add("--use-list=" + run.writePrivateFile("restore.list", plan.restoreList()));
         }
         var restore = run.apply(new ProcessBuilder(command), Map.of("PGPASSWORD", database.password(),
-                "PGSSLMODE", database.localHost() ? "prefer" : "require")).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                "PGSSLMODE", database.sslMode())).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return new Restore(restore, in -> in, failure -> {
             if (choice.ignoreTransactionTimeout() && PgRestoreChoice.onlyTransactionTimeoutFailed(failure)) {
                 return null; // pg_restore 17+ on a server <= 16: the refused SET transaction_timeout, nothing else

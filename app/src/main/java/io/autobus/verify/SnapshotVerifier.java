@@ -217,7 +217,7 @@ public final class SnapshotVerifier {
     }
 
     private Verdict verifyInScratch(Snapshot snapshot, String scratch, Source source) {
-        if (!"postgresql".equals(snapshot.engine())) {
+        if (!DatabaseUrl.Engine.isPostgres(snapshot.engine())) {
             return verifyInScratch(snapshot, scratch, mysql.orElse(null), source);
         }
         // A server of the snapshot's own major (PostgresScratchServers, VerifierChoice), held for this verification.
@@ -244,7 +244,7 @@ public final class SnapshotVerifier {
             return Verdict.unverifiable("no MySQL verification server: VERIFY_MYSQL_URL is not set and mariadbd is not installed");
         }
         try {
-            if ("postgresql".equals(snapshot.engine())) {
+            if (DatabaseUrl.Engine.isPostgres(snapshot.engine())) {
                 int sourceMajor = major(snapshot.serverVersion());
                 int verifierMajor = server.majorVersion();
                 if (sourceMajor > verifierMajor) {
