@@ -147,7 +147,8 @@ public final class App implements AutoCloseable {
         var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
         var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
         var dumpers = Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads());
-        var backupRunner = new BackupRunner(snapshots, addons, backupTargets, dumpers, stores, locks, verification, settings.jobLimits(), clock);
+        var backupRunner = new BackupRunner(snapshots, addons, backupTargets, dumpers, stores, locks,
+                new io.autobus.backup.BackupNotices(verification, notifier), settings.jobLimits(), clock);
         var restores = new RestoreRepository(dsl);
         var restoreRunner = new RestoreRunner(restores, snapshots, addons, backupTargets, backupRunner, stores, locks,
                 io.autobus.dump.Tools.installed(settings.home().resolve("tmp")), notifier, settings.jobLimits(), clock);

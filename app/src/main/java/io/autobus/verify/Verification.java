@@ -38,7 +38,6 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     private final DatabaseLocks locks;
     private final JobRequestScheduler jobs;
     private final WorkerBell bell;
-    private final Notifier notifier;
     private final Settings.JobLimits limits;
     private final Clock clock;
 
@@ -57,7 +56,6 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         this.locks = locks;
         this.jobs = jobs;
         this.bell = bell;
-        this.notifier = notifier;
         this.limits = settings.jobLimits();
         this.clock = clock;
     }
@@ -106,29 +104,11 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
             }
             enqueue(snapshot.id(), false, notInFlight.isEmpty() ? null : notInFlight);
         }
-        if (snapshot.partialReason() != null) {
-            notifier.problem(snapshot.addonId(), "backup-partial:" + snapshot.configVar(), "backup.partial",
-                    "Snapshots of " + snapshot.configVar() + " leave something out",
-                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken, but without what the database's user"
-                            + " may not read:\n\n" + snapshot.partialReason() + "\n\nThe tables and their rows are all there. Grant the"
-                            + " user the privilege (or recreate those objects with it as their definer) for whole snapshots.");
-        } else {
-            notifier.resolved(snapshot.addonId(), "backup-partial:" + snapshot.configVar(), "backup.whole",
-                    "Snapshots of " + snapshot.configVar() + " are whole again",
-                    "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " holds everything the database has.");
-        }
-        notifier.resolved(snapshot.addonId(), "backup:" + snapshot.configVar(), "backup.recovered",
-                "Backups of " + snapshot.configVar() + " work again",
-                "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken at " + snapshot.finishedAt() + ".");
     }
 
     @Override
     public void failed(Snapshot snapshot, String error) {
-        notifier.problem(snapshot.addonId(), "backup:" + snapshot.configVar(), "backup.failed",
-                "Backup of " + snapshot.configVar() + " failed",
-                "The " + snapshot.kind().label().toLowerCase() + " backup of " + snapshot.configVar() + " (snapshot " + snapshot.id()
-                        + ") failed:\n\n" + error + "\n\nYour earlier snapshots are kept. Autobus tries again at the next scheduled run;"
-                        + " you can also take one now from the dashboard.");
+        // nothing to verify; the owner is told by backup.BackupNotices
     }
 
     /**

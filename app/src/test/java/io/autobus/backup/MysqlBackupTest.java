@@ -125,9 +125,9 @@ public class MysqlBackupTest {
         try (var verification = new io.autobus.verify.Verification(settings, harness.snapshots, harness.stores, null, notifier,
                 new org.jobrunr.scheduling.JobRequestScheduler(org.jobrunr.configuration.JobRunr.getStorageProvider()),
                 io.autobus.jobs.WorkerBell.NONE, harness.app.clock)) {
-            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
             harness.app.clock.advance(java.time.Duration.ofMinutes(1));
-            harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+            harness.backup(addon, "JAWSDB_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
 
             assertThat(snapshot.status()).as(snapshot.error()).isEqualTo(SnapshotStatus.COMPLETED);
             assertThat(snapshot.partialReason()).isEqualTo("routines not dumped: user " + user + " lacks privilege on function `twice`");

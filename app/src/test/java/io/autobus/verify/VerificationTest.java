@@ -317,12 +317,12 @@ class VerificationTest {
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
         try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
                 new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
-            harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
             harness.app.clock.advance(java.time.Duration.ofDays(1));
-            harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
             harness.reattach(addon, "DATABASE", source);
             harness.app.clock.advance(java.time.Duration.ofDays(1));
-            Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
 
             assertThat(good.status()).isEqualTo(io.autobus.backup.SnapshotStatus.COMPLETED);
         }
