@@ -106,6 +106,15 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         }
     }
 
+    /** A verdict given, or a verification after upload queued, stands; else the check after upload is queued (once: its job id is the snapshot's). */
+    @Override
+    public void completedBefore(Snapshot snapshot) {
+        if (snapshot.verification() == null || "running".equals(snapshot.verification())) {
+            LOG.info("event=verify_after_repeated_backup snapshot={}", snapshot.id());
+            enqueue(snapshot.id(), false, "its worker stopped before the verdict");
+        }
+    }
+
     @Override
     public void failed(Snapshot snapshot, String error) {
         // nothing to verify; the owner is told by backup.BackupNotices
