@@ -106,7 +106,10 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         }
     }
 
-    /** A verdict given, or a verification after upload queued, stands; else the check after upload is queued (once: its job id is the snapshot's). */
+    /**
+     * A verdict given stands; else the check after upload is queued, once: its job id is the snapshot's, so one already
+     * queued (the verification in flight gave up) is not queued again.
+     */
     @Override
     public void completedBefore(Snapshot snapshot) {
         if (snapshot.verification() == null || "running".equals(snapshot.verification())) {
