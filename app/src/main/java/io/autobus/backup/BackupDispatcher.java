@@ -50,7 +50,7 @@ public final class BackupDispatcher {
         for (var batch = schedules.unscheduled(BATCH); !batch.isEmpty(); batch = schedules.unscheduled(BATCH)) {
             for (UUID addonId : batch) {
                 var schedule = BackupSchedule.defaultFor(addonId);
-                schedules.save(addonId, schedule, schedule.nextRunAfter(now));
+                schedules.saveIfUnscheduled(addonId, schedule, schedule.nextRunAfter(now));
             }
         }
         int enqueued = 0;

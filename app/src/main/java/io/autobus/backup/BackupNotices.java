@@ -39,6 +39,12 @@ public final class BackupNotices implements BackupRunner.Outcomes {
                 "Snapshot " + snapshot.id() + " of " + snapshot.configVar() + " was taken at " + snapshot.finishedAt() + ".");
     }
 
+    /** Nothing to tell the owner again: the snapshot was stored, and they were told then. */
+    @Override
+    public void completedBefore(Snapshot snapshot) {
+        verification.completedBefore(snapshot);
+    }
+
     @Override
     public void failed(Snapshot snapshot, String error) {
         verification.failed(snapshot, error);

@@ -70,6 +70,13 @@ public final class BackupRunner {
         /** @param verifying what was verified while it was stored, to finish */
         void completed(Snapshot snapshot, InFlight verifying);
 
+        /**
+         * The run is repeated (JobRunr runs it again when its worker died) but the snapshot was already stored: the
+         * verification in flight may have died with that worker, before its verdict.
+         */
+        default void completedBefore(Snapshot snapshot) {
+        }
+
         void failed(Snapshot snapshot, String error);
     }
 
@@ -96,7 +103,11 @@ public final class BackupRunner {
 
     public void run(String snapshotId) {
         var found = snapshots.find(snapshotId);
-        if (found.isEmpty() || found.get().status() == SnapshotStatus.COMPLETED || found.get().status() == SnapshotStatus.FAILED) {
+        if (found.isPresent() && found.get().status() == SnapshotStatus.COMPLETED) {
+            outcomes.completedBefore(found.get());
+            return;
+        }
+        if (found.isEmpty() || found.get().status() == SnapshotStatus.FAILED) {
             return;
         }
         Snapshot snapshot = found.get();
@@ -127,6 +138,7 @@ public final class BackupRunner {
         String snapshotId = snapshot.id();
         Instant started = clock.instant();
         snapshots.markRunning(snapshotId, started);
+        LOG.info("event=backup_started snapshot={} addon={} database={}", snapshotId, addon.id(), snapshot.configVar());
         // A fresh limit for each run: a run JobRunr repeats after a worker died starts over (its retries are bounded).
         var deadline = Deadline.start(limits.backupTimeout(), "AUTOBUS_BACKUP_TIMEOUT");
         SnapshotRepository.Completion completion = null;

@@ -2,6 +2,7 @@ package io.autobus.backup;
 
 import static io.autobus.db.generated.Tables.ADDON;
 
+import io.autobus.db.generated.tables.records.AddonRecord;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
 
 /** Each add-on's backup schedule and its next run, kept on the add-on's row. */
 public final class ScheduleRepository {
@@ -28,15 +30,25 @@ public final class ScheduleRepository {
 
     /** Saves the schedule and the next run it gives. */
     public void save(UUID addonId, BackupSchedule schedule, Instant nextRun) {
-        dsl.update(ADDON)
+        saving(schedule, nextRun).where(ADDON.ID.eq(addonId)).execute();
+    }
+
+    /**
+     * Gives an add-on that has no next run yet its schedule; returns false when it already has one (a schedule the
+     * customer saved meanwhile in another process wins over the default).
+     */
+    public boolean saveIfUnscheduled(UUID addonId, BackupSchedule schedule, Instant nextRun) {
+        return saving(schedule, nextRun).where(ADDON.ID.eq(addonId), ADDON.NEXT_BACKUP_AT.isNull()).execute() == 1;
+    }
+
+    private UpdateSetMoreStep<AddonRecord> saving(BackupSchedule schedule, Instant nextRun) {
+        return dsl.update(ADDON)
                 .set(ADDON.BACKUP_HOUR, schedule.hour())
                 .set(ADDON.BACKUP_MINUTE, schedule.minute())
                 .set(ADDON.BACKUP_TIME_ZONE, schedule.zone().getId())
                 .set(ADDON.WEEKLY_DAY, schedule.weeklyDay().getValue())
                 .set(ADDON.MONTHLY_ENABLED, schedule.monthlyEnabled())
-                .set(ADDON.NEXT_BACKUP_AT, nextRun.atOffset(ZoneOffset.UTC))
-                .where(ADDON.ID.eq(addonId))
-                .execute();
+                .set(ADDON.NEXT_BACKUP_AT, nextRun.atOffset(ZoneOffset.UTC));
     }
 
     /** An add-on whose run is due, and the run time that identifies it. */

@@ -106,6 +106,18 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
         }
     }
 
+    /**
+     * A verdict given stands; else the check after upload is queued, once: its job id is the snapshot's, so one already
+     * queued (the verification in flight gave up) is not queued again.
+     */
+    @Override
+    public void completedBefore(Snapshot snapshot) {
+        if (snapshot.verification() == null || "running".equals(snapshot.verification())) {
+            LOG.info("event=verify_after_repeated_backup snapshot={}", snapshot.id());
+            enqueue(snapshot.id(), false, "its worker stopped before the verdict");
+        }
+    }
+
     @Override
     public void failed(Snapshot snapshot, String error) {
         // nothing to verify; the owner is told by backup.BackupNotices

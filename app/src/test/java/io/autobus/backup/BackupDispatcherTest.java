@@ -88,6 +88,22 @@ class BackupDispatcherTest {
     }
 
     @Test
+    void a_schedule_saved_by_another_process_is_not_overwritten_by_the_default_a_round_gives_new_addons() {
+        UUID addon = metadata.addon(Plan.FREE, clock.instant());
+        var custom = new BackupSchedule(7, 15, ZoneId.of("Europe/Berlin"), DayOfWeek.MONDAY, false);
+        Instant customRun = custom.nextRunAfter(clock.instant());
+        // The round read the add-on as unscheduled; the customer's schedule was saved before the round wrote the default.
+        schedules.save(addon, custom, customRun);
+
+        boolean defaulted = schedules.saveIfUnscheduled(addon, BackupSchedule.defaultFor(addon),
+                BackupSchedule.defaultFor(addon).nextRunAfter(clock.instant()));
+
+        assertThat(defaulted).isFalse();
+        assertThat(schedules.schedule(addon)).contains(custom);
+        assertThat(schedules.due(customRun, 10)).extracting(ScheduleRepository.DueRun::runAt).containsExactly(customRun);
+    }
+
+    @Test
     void runs_of_config_var_databases_pause_while_access_is_lost_and_resume_with_it() {
         UUID addon = metadata.addon(Plan.FREE, clock.instant());
         metadata.addons.replaceDatabases(addon, java.util.List.of(new FoundDatabase("DATABASE_URL", "postgresql", "db.example.com", 5432, "d1")),

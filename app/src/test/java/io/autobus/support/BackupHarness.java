@@ -126,7 +126,12 @@ public final class BackupHarness {
 
     /** Runs an existing snapshot again, as JobRunr does with the job of a worker that died. */
     public Snapshot rerun(String snapshotId) {
-        runner(stores, BackupRunner.Outcomes.NONE).run(snapshotId);
+        return rerun(snapshotId, BackupRunner.Outcomes.NONE);
+    }
+
+    /** The same, with what happens beside and after the run (verification). */
+    public Snapshot rerun(String snapshotId, BackupRunner.Outcomes outcomes) {
+        runner(stores, outcomes).run(snapshotId);
         return snapshots.find(snapshotId).orElseThrow();
     }
 

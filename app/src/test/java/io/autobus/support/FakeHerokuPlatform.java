@@ -128,6 +128,19 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                         + "\", \"created_at\": \"2026-11-01T10:00:00Z\", \"current\": true}]")));
     }
 
+    /**
+     * Every add-on may subscribe to its app's releases, and every app is at release 1: for tests of many add-ons that
+     * do not look at releases (an unanswered call costs WireMock a comparison with every stub).
+     */
+    public void givenReleasesOfEveryApp() {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/addons/[^/]+/webhooks"))
+                .willReturn(json(201, "{\"id\": \"0f0f0f0f-0000-4000-8000-0000000000ff\", \"include\": [\"api:release\"], \"level\": \"sync\"}")));
+        server.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/apps/[^/]+/releases"))
+                .willReturn(json(206, "[{\"version\": 1, \"status\": \"succeeded\", \"description\": \"Initial release\","
+                        + " \"created_at\": \"2026-11-01T10:00:00Z\", \"current\": true}]")));
+    }
+
     /** {@code DELETE /addons/{id}/webhooks/{webhook}} removes it. */
     public void givenWebhookRemoval(UUID addonId, String webhookId) {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))

@@ -86,6 +86,28 @@ class InFlightVerificationTest {
     }
 
     @Test
+    void a_backup_run_again_after_its_worker_died_before_the_verdict_queues_the_check_after_upload() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        try (var verification = verification("on")) {
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            harness.rerun(snapshot.id(), verification);
+            assertThat(queued).as("a verdict given stands").isEmpty();
+
+            // The worker died once the snapshot was stored, while the restore in flight was still counting.
+            harness.snapshots.markVerifying(snapshot.id());
+            Snapshot again = harness.rerun(snapshot.id(), verification);
+
+            assertThat(again.status()).isEqualTo(SnapshotStatus.COMPLETED);
+            assertThat(again.finishedAt()).as("not dumped again").isEqualTo(snapshot.finishedAt());
+            assertThat(queued).singleElement().isInstanceOfSatisfying(VerifyJob.class, job -> {
+                assertThat(job.snapshotId()).isEqualTo(snapshot.id());
+                assertThat(job.inFlightFailed()).isEqualTo("its worker stopped before the verdict");
+            });
+        }
+    }
+
+    @Test
     void an_unrestorable_snapshot_fails_in_flight_with_the_tool_s_words_and_is_still_stored() throws Exception {
         String[] databases = SourceDatabases.mariadbWithViewOfAnotherDatabase();
         String source = databases[0];
