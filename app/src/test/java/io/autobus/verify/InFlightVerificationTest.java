@@ -129,8 +129,9 @@ class InFlightVerificationTest {
 
     @Test
     void a_restore_that_cannot_keep_up_gives_up_in_flight_and_the_snapshot_is_checked_after_upload_saying_why() throws Exception {
-        // A table whose restore sleeps 3 s (in a scratch database only), before 16 MiB that do not compress.
-        String source = SourceDatabases.checkedDuringVerification("slow", "PERFORM pg_sleep(1)");
+        // A table whose restore sleeps 6 s (in a scratch database only), before 16 MiB that do not compress: far longer than
+        // the 1 s wait, however slow the machine is.
+        String source = SourceDatabases.checkedDuringVerification("slow", "PERFORM pg_sleep(2)");
         try (var connection = SourceDatabases.postgres(source); var sql = connection.createStatement()) {
             sql.execute("INSERT INTO t VALUES (2), (3)");
             sql.execute("CREATE TABLE z_blobs (id int PRIMARY KEY, data bytea)");
