@@ -106,7 +106,9 @@ public final class SnapshotVerifier {
             snapshots.markVerifying(snapshot.id());
             Verdict verdict;
             try {
-                verdict = verifyInScratch(snapshot, scratch, new StoredSource(snapshot));
+                verdict = storedFileExists(snapshot) ? verifyInScratch(snapshot, scratch, new StoredSource(snapshot))
+                        : Verdict.failed("the stored file " + snapshot.storageKey() + " is missing from the "
+                                + snapshot.storageRegion() + " store: it was deleted or never arrived, so this snapshot cannot be restored");
             } catch (VerifierUnavailableException e) {
                 snapshots.clearVerification(snapshot.id());
                 LOG.warn("event=verifier_unavailable snapshot={} reason=\"{}\"", snapshot.id(), e.getMessage());
@@ -377,6 +379,15 @@ public final class SnapshotVerifier {
             public void close() {
             }
         };
+    }
+
+    /** Asked first, so that a missing file is said as such, not as what a restore tool makes of no bytes. */
+    private boolean storedFileExists(Snapshot snapshot) {
+        try {
+            return stores.byRegion(snapshot.storageRegion()).exists(snapshot.storageKey());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + snapshot.storageKey() + ": " + e.getMessage(), e);
+        }
     }
 
     private InputStream openStored(Snapshot snapshot) {

@@ -260,6 +260,20 @@ class VerificationTest {
     }
 
     @Test
+    void a_snapshot_whose_stored_file_is_gone_fails_saying_so() throws Exception {
+        UUID addon = harness.provisionedAddon();
+        harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL");
+        harness.stores.byRegion(snapshot.storageRegion()).delete(snapshot.storageKey());
+
+        var verdict = verifier(localPostgres).verify(snapshot.id()).orElseThrow();
+
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.FAILED);
+        assertThat(verdict.detail()).isEqualTo("the stored file " + snapshot.storageKey() + " is missing from the "
+                + snapshot.storageRegion() + " store: it was deleted or never arrived, so this snapshot cannot be restored");
+    }
+
+    @Test
     void an_unreachable_verification_server_leaves_the_snapshot_completed_and_unverified_for_a_retry() throws Exception {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
