@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class PartBuffersTest {
-    private final UploadMemory memory = new UploadMemory(10_000);
+    private final UploadMemory memory = new UploadMemory(10_000, UploadMemory.LONGEST_WAIT);
     private final PartBuffers buffers = new PartBuffers(3, memory);
 
     @Test

@@ -25,7 +25,7 @@ class UploadMemoryBudgetTest {
 
     @Test
     void four_uploads_in_their_largest_parts_share_one_budget_and_store_every_byte() throws Exception {
-        var memory = new UploadMemory(12 * MIB); // one largest part and a half: the four take turns
+        var memory = new UploadMemory(12 * MIB, UploadMemory.LONGEST_WAIT); // one largest part and a half: the four take turns
         String bucket = PROXY.createBucket("budget");
         var settings = PROXY.settings(bucket, bucket);
         try (var store = new S3SnapshotStore(PROXY.clientBuilder(REGION).build(), S3SnapshotStore.presigner(settings, REGION), bucket,
@@ -60,7 +60,7 @@ class UploadMemoryBudgetTest {
 
     @Test
     void an_upload_whose_dump_fails_gives_its_buffers_back_to_the_budget() throws Exception {
-        var memory = new UploadMemory(8 * MIB);
+        var memory = new UploadMemory(8 * MIB, UploadMemory.LONGEST_WAIT);
         String bucket = PROXY.createBucket("budget");
         var settings = PROXY.settings(bucket, bucket);
         try (var store = new S3SnapshotStore(PROXY.clientBuilder(REGION).build(), S3SnapshotStore.presigner(settings, REGION), bucket,

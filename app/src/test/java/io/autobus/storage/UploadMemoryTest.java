@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class UploadMemoryTest {
-    private final UploadMemory memory = new UploadMemory(1000);
+    private final UploadMemory memory = new UploadMemory(1000, UploadMemory.LONGEST_WAIT);
 
     @Test
     void a_buffer_given_back_is_reused_for_the_next_part_of_its_size() throws InterruptedException {
@@ -25,7 +25,7 @@ class UploadMemoryTest {
         byte[] a = memory.borrow(400);
         memory.borrow(400);
         var third = borrowLater(400);
-        await().atMost(Duration.ofSeconds(5)).until(() -> third.thread.getState() == Thread.State.WAITING);
+        await().atMost(Duration.ofSeconds(5)).until(() -> third.thread.getState() == Thread.State.TIMED_WAITING);
         assertThat(third.buffer).isNotDone();
 
         memory.giveBack(a);
@@ -38,9 +38,9 @@ class UploadMemoryTest {
     void a_large_buffer_is_not_overtaken_by_smaller_ones_asked_for_after_it() throws Exception {
         byte[] a = memory.borrow(600);
         var large = borrowLater(900);
-        await().atMost(Duration.ofSeconds(5)).until(() -> large.thread.getState() == Thread.State.WAITING);
+        await().atMost(Duration.ofSeconds(5)).until(() -> large.thread.getState() == Thread.State.TIMED_WAITING);
         var small = borrowLater(200); // would fit now, but the large one asked first
-        await().atMost(Duration.ofSeconds(5)).until(() -> small.thread.getState() == Thread.State.WAITING);
+        await().atMost(Duration.ofSeconds(5)).until(() -> small.thread.getState() == Thread.State.TIMED_WAITING);
         assertThat(small.buffer).isNotDone();
 
         memory.giveBack(a);
@@ -69,6 +69,15 @@ class UploadMemoryTest {
         memory.forget(stuck);
 
         assertThat(memory.borrow(1000)).isNotSameAs(stuck);
+    }
+
+    @Test
+    void an_upload_that_finds_no_room_within_the_longest_wait_fails_saying_why() throws InterruptedException {
+        var tight = new UploadMemory(1000, java.time.Duration.ofSeconds(1));
+        tight.borrow(1000); // the part another upload fills from a database that sends its rows slowly
+
+        assertThatThrownBy(() -> tight.borrow(1)).isInstanceOf(UploadMemory.NoRoomException.class)
+                .hasMessageContaining("no upload memory came free for 1 s").hasMessageContaining("AUTOBUS_UPLOAD_MEMORY_MB");
     }
 
     @Test
