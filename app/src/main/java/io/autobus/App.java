@@ -45,6 +45,7 @@ import io.autobus.config.Settings;
 import io.autobus.crypto.SecretBox;
 import io.autobus.db.MetadataDatabase;
 import io.autobus.dump.Dumpers;
+import io.autobus.dump.Tools;
 import io.autobus.heroku.HerokuClients;
 import io.autobus.addon.PartnerApi;
 import io.autobus.addon.PartnerAuth;
@@ -76,6 +77,9 @@ import io.autobus.restore.RestoreRunner;
 import io.autobus.verify.DeepCheckDispatcher;
 import io.autobus.verify.DispatchDeepChecksJob;
 import io.autobus.verify.DispatchDeepChecksJobHandler;
+import io.autobus.verify.ScratchLeftovers;
+import io.autobus.verify.ScratchServers;
+import io.autobus.verify.SnapshotVerifier;
 import io.autobus.verify.Verification;
 import io.autobus.verify.VerifyJobHandler;
 import io.autobus.storage.SnapshotStores;
@@ -98,29 +102,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jobrunr.scheduling.JobRequestScheduler;
 
 /** Wires the service top-down: settings, metadata store, clients, services, jobs, routes. */
 public final class App implements AutoCloseable {
     private final MetadataDatabase database;
     private final SnapshotStores stores;
-    private final Verification verification;
+    private final ScratchServers scratchServers;
     private final Jobs jobs;
+    private final Runnable startJobs;
     private final Javalin web;
+    private final AtomicInteger port;
     private final AccessChecker accessChecker;
+    private boolean started;
 
-    private App(MetadataDatabase database, SnapshotStores stores, Verification verification, Jobs jobs, Javalin web,
-                AccessChecker accessChecker) {
+    private App(MetadataDatabase database, SnapshotStores stores, ScratchServers scratchServers, Jobs jobs, Runnable startJobs,
+                Javalin web, AtomicInteger port, AccessChecker accessChecker) {
         this.database = database;
         this.stores = stores;
-        this.verification = verification;
+        this.scratchServers = scratchServers;
         this.jobs = jobs;
+        this.startJobs = startJobs;
         this.web = web;
+        this.port = port;
         this.accessChecker = accessChecker;
     }
 
-    public static App start(Settings settings, Clock clock, Set<Role> roles) {
+    /**
+     * Builds the service for these roles without starting it: no job runs and no port is bound until {@link #start}.
+     * The metadata store is opened (and migrated) here, because the services are built on it.
+     */
+    public static App create(Settings settings, Clock clock, Set<Role> roles) {
         var json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -129,7 +144,7 @@ public final class App implements AutoCloseable {
         var dsl = database.dsl();
         var secrets = new SecretBox(settings.secretKey());
         var heroku = HerokuClients.create(settings, json);
-        var jobs = Jobs.configure(database.dataSource(), roles.contains(Role.WORKER), settings.workerThreads());
+        var jobs = Jobs.create(database.dataSource(), roles.contains(Role.WORKER), settings.workerThreads());
         var stores = SnapshotStores.from(settings, clock);
 
         var addons = new AddonRepository(dsl);
@@ -144,19 +159,20 @@ public final class App implements AutoCloseable {
 
         var snapshots = new SnapshotRepository(dsl);
         var locks = new DatabaseLocks(database.dataSource());
-        var verification = new Verification(settings, snapshots, stores, locks, notifier, jobs.scheduler(), jobs.bell(), clock);
+        var tools = Tools.installed(settings.home().resolve("tmp"));
+        var scratchServers = ScratchServers.from(settings, tools, clock);
+        var verifier = new SnapshotVerifier(snapshots, stores, scratchServers, tools, locks, notifier, settings.jobLimits(), clock);
+        var verification = new Verification(snapshots, verifier, jobs.scheduler(), jobs.bell(), settings.jobLimits(), clock);
+        var scratchLeftovers = new ScratchLeftovers(scratchServers, tools, locks);
         var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
         var dumpers = Dumpers.installed(settings.home().resolve("tmp"), settings.compressionThreads());
         var backupRunner = new BackupRunner(snapshots, addons, backupTargets, dumpers, stores, locks,
                 new io.autobus.backup.BackupNotices(verification, notifier), settings.jobLimits(), clock);
         var restores = new RestoreRepository(dsl);
         var restoreRunner = new RestoreRunner(restores, snapshots, addons, backupTargets, backupRunner, stores, locks,
-                io.autobus.dump.Tools.installed(settings.home().resolve("tmp")), notifier, settings.jobLimits(), clock);
+                tools, notifier, settings.jobLimits(), clock);
         var delivery = new NotificationDelivery(dsl, settings.smtpUrl().map(url -> new Mailer(url, settings.mailFrom())),
                 new WebhookSender(customerAddresses), secrets, json, clock);
-        if (roles.contains(Role.WORKER)) {
-            verification.cleanUpLeftovers();
-        }
         var schedules = new ScheduleRepository(dsl);
         var dispatcher = new BackupDispatcher(schedules, addons, snapshots, jobs.scheduler(), notifier, clock);
         var pruner = new SnapshotPruner(snapshots, stores, clock);
@@ -164,14 +180,14 @@ public final class App implements AutoCloseable {
         var deepChecks = new DeepCheckDispatcher(snapshots, jobs.scheduler(), clock);
         var postponer = new JobPostponer(jobs.scheduler(), clock);
 
-        jobs.start(
+        Runnable runJobs = () -> jobs.start(
                 Map.of(CheckAccessJobHandler.class, new CheckAccessJobHandler(accessChecker),
                         DispatchAccessChecksJobHandler.class, new DispatchAccessChecksJobHandler(addons, accessChecks, clock),
                         BackupJobHandler.class, new BackupJobHandler(backupRunner, postponer),
                         RestoreJobHandler.class, new RestoreJobHandler(restoreRunner, postponer),
                         DispatchBackupsJobHandler.class, new DispatchBackupsJobHandler(dispatcher),
                         PruneSnapshotsJobHandler.class, new PruneSnapshotsJobHandler(pruner, sweeper),
-                        VerifyJobHandler.class, new VerifyJobHandler(verification.verifier(), postponer),
+                        VerifyJobHandler.class, new VerifyJobHandler(verifier, postponer),
                         DispatchDeepChecksJobHandler.class, new DispatchDeepChecksJobHandler(deepChecks),
                         DeliverNotificationJobHandler.class, new DeliverNotificationJobHandler(delivery)),
                 Map.of("dispatch-access-checks", new Jobs.RecurringJob(Duration.ofMinutes(1), new DispatchAccessChecksJob()),
@@ -180,6 +196,7 @@ public final class App implements AutoCloseable {
                         "dispatch-deep-checks", new Jobs.RecurringJob(Duration.ofHours(1), new DispatchDeepChecksJob())));
 
         Javalin web = null;
+        var port = new AtomicInteger();
         if (roles.contains(Role.WEB)) {
             var flash = new Flash(settings.secureCookies());
             var pages = new Pages(flash);
@@ -228,7 +245,7 @@ public final class App implements AutoCloseable {
             web = Javalin.create(config -> {
                 config.jetty.addConnector((server, httpConfiguration) -> {
                     var connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
-                    connector.setPort(settings.port());
+                    connector.setPort(port.get());
                     connector.setIdleTimeout(httpLimits.idleTimeout().toMillis());
                     connector.addBean(new RequestHeaderDeadline(httpLimits.headerTimeout()));
                     if (httpLimits.connectionsPerAddress() > 0) {
@@ -303,14 +320,42 @@ public final class App implements AutoCloseable {
                 stores.localDownloads().ifPresent(downloads -> config.routes.get("/downloads/{token}", downloads::serve));
                 config.routes.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("signedOut", ctx.queryParam("signed_out") != null)));
                 config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-            }).start();
+            });
         }
-        return new App(database, stores, verification, jobs, web, accessChecker);
+        Runnable startJobs = roles.contains(Role.WORKER)
+                ? () -> {
+                    scratchLeftovers.cleanUp();
+                    runJobs.run();
+                }
+                : runJobs;
+        return new App(database, stores, scratchServers, jobs, startJobs, web, port, accessChecker);
     }
 
-    /** The HTTP port actually bound (useful when PORT=0). */
-    public int port() {
-        return web == null ? -1 : web.port();
+    /**
+     * Starts running jobs (a worker first removes what a stopped worker left behind) and, in a web process, serves HTTP
+     * on {@code port} (0: any free port, see {@link #port()}).
+     */
+    public synchronized App start(int port) {
+        if (started) {
+            throw new IllegalStateException("the service is already started");
+        }
+        started = true;
+        startJobs.run();
+        if (web != null) {
+            this.port.set(port);
+            web.start();
+        }
+        return this;
+    }
+
+    /** The HTTP port bound once started (the one chosen when started on port 0); -1 before, or without the web role. */
+    public synchronized int port() {
+        return web == null || !started ? -1 : web.port();
+    }
+
+    /** Where tests queue jobs as the service does. */
+    public JobRequestScheduler jobScheduler() {
+        return jobs.scheduler();
     }
 
     /** Runs an access check now, as the scheduled job would (tests use it instead of waiting for the schedule). */
@@ -324,7 +369,7 @@ public final class App implements AutoCloseable {
         if (web != null) {
             resources.add(web::stop);
         }
-        resources.addAll(List.of(jobs, stores, verification, database)); // the metadata store last: the others use it
+        resources.addAll(List.of(jobs, stores, scratchServers, database)); // the metadata store last: the others use it
         ClosingInOrder.closeAll(resources);
     }
 }

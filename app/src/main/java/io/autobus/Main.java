@@ -22,7 +22,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        var app = App.start(settings, Clock.systemUTC(), roles);
+        var app = App.create(settings, Clock.systemUTC(), roles).start(settings.port());
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "autobus-shutdown"));
         LOG.info("event=started roles={} port={} {}", roles, app.port(), settings);
         StartupNotice.print(settings, app.port(), System.out);

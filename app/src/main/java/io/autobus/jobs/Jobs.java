@@ -1,10 +1,12 @@
 package io.autobus.jobs;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.jobs.filters.JobFilter;
 import org.jobrunr.jobs.lambdas.JobRequest;
+import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -15,8 +17,8 @@ import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 /**
  * All JobRunr wiring. Jobs live in the metadata PostgreSQL, so any number of worker processes
  * share them and none runs a job twice. Two steps, because handlers need the scheduler to be
- * built: {@link #configure} gives the scheduler, {@link #start} hands over the handlers and
- * starts executing (in a worker) .
+ * built: {@link #create} gives the scheduler, {@link #start} hands over the handlers and
+ * starts executing (in a worker).
  */
 public final class Jobs implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
@@ -41,21 +43,22 @@ public final class Jobs implements AutoCloseable {
      * @param workers   jobs run at once; a backup or verification holds a database connection
      *                  (its lock) throughout, so this must stay below the connection pool's size
      */
-    public static Jobs configure(DataSource dataSource, boolean runServer, int workers) {
+    public static Jobs create(DataSource dataSource, boolean runServer, int workers) {
+        // Instances, not JobRunr.configure(): that also sets JVM-wide statics, and a test JVM runs several services.
+        var jsonMapper = new JacksonJsonMapper();
         var storage = new PostgresStorageProvider(dataSource);
+        storage.setJobMapper(new JobMapper(jsonMapper));
+        List<JobFilter> filters = List.of(new JobFailureLog());
         var activator = new HandlerActivator();
-        var result = JobRunr.configure()
-                .useJsonMapper(new JacksonJsonMapper())
-                .useStorageProvider(storage)
-                .useJobActivator(activator)
-                .withJobFilter(new JobFailureLog())
-                .useBackgroundJobServerIf(runServer, BackgroundJobServerConfiguration
-                        .usingStandardBackgroundJobServerConfiguration()
-                        .andPollInterval(POLL_INTERVAL)
-                        .andWorkerCount(workers), false)
-                .initialize();
-        return new Jobs(storage, result.getJobRequestScheduler(), runServer ? result.getBackgroundJobServer() : null, activator,
-                new WorkerBell(dataSource));
+        BackgroundJobServer server = null;
+        if (runServer) {
+            server = new BackgroundJobServer(storage, jsonMapper, activator, BackgroundJobServerConfiguration
+                    .usingStandardBackgroundJobServerConfiguration()
+                    .andPollInterval(POLL_INTERVAL)
+                    .andWorkerCount(workers));
+            server.setJobFilters(filters);
+        }
+        return new Jobs(storage, new JobRequestScheduler(storage, filters), server, activator, new WorkerBell(dataSource));
     }
 
     /** A job request to run again and again. */

@@ -60,6 +60,11 @@ public final class SnapshotVerifier {
         this(snapshots, stores, PostgresScratchServers.only(postgres), mysql, tools, locks, notifier, limits, clock);
     }
 
+    public SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, ScratchServers servers, Tools tools, DatabaseLocks locks,
+                            Notifier notifier, Settings.JobLimits limits, Clock clock) {
+        this(snapshots, stores, servers.postgres, servers.mysql, tools, locks, notifier, limits, clock);
+    }
+
     SnapshotVerifier(SnapshotRepository snapshots, SnapshotStores stores, PostgresScratchServers postgres, Optional<ScratchServer> mysql,
                      Tools tools, DatabaseLocks locks, Notifier notifier, Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;

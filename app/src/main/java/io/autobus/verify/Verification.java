@@ -1,67 +1,41 @@
 package io.autobus.verify;
 
 import io.autobus.backup.BackupRunner;
-import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.InFlight;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.config.Settings;
-import io.autobus.dump.DatabaseUrl;
-import io.autobus.dump.Tools;
 import io.autobus.jobs.WorkerBell;
-import io.autobus.notify.Notifier;
-import io.autobus.storage.SnapshotStores;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verification wired together: the scratch servers, the verifier, the queue that verifies every
- * completed snapshot, and the clean-up of scratch databases a stopped worker left behind.
+ * Verification as the backups see it: the queue that verifies every completed snapshot, and the
+ * verification of a snapshot while it is stored.
  */
-public final class Verification implements BackupRunner.Outcomes, AutoCloseable {
+public final class Verification implements BackupRunner.Outcomes {
     private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
 
     private final SnapshotRepository snapshots;
-    private final Path verifyRoot;
-    private final Tools tools;
-    private final PostgresScratchServers postgres;
-    private final java.util.Optional<ScratchServer> mysql;
     private final SnapshotVerifier verifier;
-    private final DatabaseLocks locks;
     private final JobRequestScheduler jobs;
     private final WorkerBell bell;
     private final Settings.JobLimits limits;
     private final Clock clock;
 
-    public Verification(Settings settings, SnapshotRepository snapshots, SnapshotStores stores, DatabaseLocks locks,
-                        Notifier notifier, JobRequestScheduler jobs, WorkerBell bell, Clock clock) {
+    public Verification(SnapshotRepository snapshots, SnapshotVerifier verifier, JobRequestScheduler jobs, WorkerBell bell,
+                        Settings.JobLimits limits, Clock clock) {
         this.snapshots = snapshots;
-        this.verifyRoot = settings.home().resolve("verify");
-        this.tools = Tools.installed(settings.home().resolve("tmp"));
-        this.postgres = new PostgresScratchServers(settings.verifyPostgresUrl(), settings.verifyPostgresUrlsByMajor(), verifyRoot, clock);
-        // VERIFY_MYSQL_URL, else a private MariaDB of this worker's own, if mariadbd is installed.
-        this.mysql = settings.verifyMysqlUrl().<ScratchServer>map(url -> new MysqlScratch(DatabaseUrl.parse(url)))
-                .or(() -> EmbeddedMariadbServer.installed(tools)
-                        ? java.util.Optional.of(new EmbeddedMysqlScratch(verifyRoot, tools, EmbeddedMysqlScratch.IDLE))
-                        : java.util.Optional.empty());
-        this.verifier = new SnapshotVerifier(snapshots, stores, postgres, mysql, tools, locks, notifier, settings.jobLimits(), clock);
-        this.locks = locks;
+        this.verifier = verifier;
         this.jobs = jobs;
         this.bell = bell;
-        this.limits = settings.jobLimits();
+        this.limits = limits;
         this.clock = clock;
-    }
-
-    public SnapshotVerifier verifier() {
-        return verifier;
     }
 
     /**
@@ -121,48 +95,5 @@ public final class Verification implements BackupRunner.Outcomes, AutoCloseable 
     @Override
     public void failed(Snapshot snapshot, String error) {
         // nothing to verify; the owner is told by backup.BackupNotices
-    }
-
-    /**
-     * Removes what a worker that stopped half-way left behind: the embedded verification servers
-     * of dead processes (with the restored data), the private directories of tool runs
-     * (credentials files), and scratch databases and their logins no running verification holds.
-     * Returns how many scratch databases were dropped.
-     */
-    public int cleanUpLeftovers() {
-        EmbeddedVerifyServer.sweep(verifyRoot);
-        EmbeddedMariadbServer.sweep(verifyRoot);
-        tools.sweepLeftovers();
-        int dropped = 0;
-        var servers = new java.util.ArrayList<>(postgres.configured()); // embedded ones start empty
-        mysql.ifPresent(servers::add);
-        for (ScratchServer server : servers) {
-            try {
-                for (String name : server.scratchDatabases()) {
-                    var lock = locks.tryLock("verify:" + name.substring(ScratchServer.PREFIX.length()));
-                    if (lock.isPresent()) {
-                        try (var held = lock.get()) {
-                            server.drop(name);
-                            dropped++;
-                            LOG.info("event=scratch_database_dropped name={}", name);
-                        }
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("event=scratch_cleanup_failed reason=\"{}\"", e.getMessage());
-            }
-        }
-        return dropped;
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            postgres.close();
-        } finally {
-            if (mysql.orElse(null) instanceof EmbeddedMysqlScratch embedded) {
-                embedded.close();
-            }
-        }
     }
 }

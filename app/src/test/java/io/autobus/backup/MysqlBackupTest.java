@@ -117,17 +117,12 @@ public class MysqlBackupTest {
         }
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "JAWSDB", "mysql://" + user + ":pw@127.0.0.1:3306/" + source);
-        var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
-                "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("partial").toString()));
-        var notifier = new io.autobus.notify.Notifier(harness.app.db,
-                new org.jobrunr.scheduling.JobRequestScheduler(org.jobrunr.configuration.JobRunr.getStorageProvider()), false,
-                harness.app.clock);
-        try (var verification = new io.autobus.verify.Verification(settings, harness.snapshots, harness.stores, null, notifier,
-                new org.jobrunr.scheduling.JobRequestScheduler(org.jobrunr.configuration.JobRunr.getStorageProvider()),
-                io.autobus.jobs.WorkerBell.NONE, harness.app.clock)) {
-            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
+        var notifier = new io.autobus.notify.Notifier(harness.app.db, harness.app.scheduler(), false, harness.app.clock);
+        var notices = new io.autobus.backup.BackupNotices(io.autobus.backup.BackupRunner.Outcomes.NONE, notifier);
+        try {
+            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, notices);
             harness.app.clock.advance(java.time.Duration.ofMinutes(1));
-            harness.backup(addon, "JAWSDB_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
+            harness.backup(addon, "JAWSDB_URL", store -> store, notices);
 
             assertThat(snapshot.status()).as(snapshot.error()).isEqualTo(SnapshotStatus.COMPLETED);
             assertThat(snapshot.partialReason()).isEqualTo("routines not dumped: user " + user + " lacks privilege on function `twice`");

@@ -30,8 +30,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
-import org.jobrunr.scheduling.JobRequestScheduler;
-import org.jobrunr.configuration.JobRunr;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -149,7 +147,7 @@ public final class BackupHarness {
         var viewed = SnapshotStores.crossContinental(storeView.apply(us), storeView.apply(eu));
         return new RestoreRunner(restores, snapshots, addons, targets(), runner(viewed, BackupRunner.Outcomes.NONE), viewed,
                 new DatabaseLocks(metadataDataSource()), tools,
-                new Notifier(app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, app.clock),
+                new Notifier(app.db, app.scheduler(), false, app.clock),
                 app.settings.jobLimits(), app.clock);
     }
 

@@ -36,6 +36,7 @@ public final class TestApp {
     public final App app;
     public final DSLContext db;
     public final HttpDriver http;
+    private org.jobrunr.storage.StorageProvider jobStorage;
 
     private TestApp() {
         this(Map.of());
@@ -45,7 +46,7 @@ public final class TestApp {
         var env = environment();
         env.putAll(overrides);
         this.settings = Settings.fromEnvironment(env);
-        this.app = App.start(settings, clock, EnumSet.allOf(Role.class));
+        this.app = App.create(settings, clock, EnumSet.allOf(Role.class)).start(0);
         this.db = DSL.using(databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"), "postgres", "");
         this.http = new HttpDriver("http://localhost:" + app.port());
     }
@@ -63,6 +64,23 @@ public final class TestApp {
         var app = new TestApp(overrides);
         TestDatabase.closeAtExit(app::close);
         return app;
+    }
+
+    /** Queues jobs on this service's JobRunr, as its own services do. */
+    public org.jobrunr.scheduling.JobRequestScheduler scheduler() {
+        return app.jobScheduler();
+    }
+
+    /** JobRunr's storage of this service's jobs, for a test to read them or to queue through a scheduler it watches. */
+    public synchronized org.jobrunr.storage.StorageProvider jobStorage() {
+        if (jobStorage == null) {
+            var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+            dataSource.setUrl(databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
+            dataSource.setUser("postgres");
+            jobStorage = new org.jobrunr.storage.sql.postgres.PostgresStorageProvider(dataSource);
+            jobStorage.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
+        }
+        return jobStorage;
     }
 
     /** The environment an operator would set, pointing Heroku at the fakes. */
@@ -131,6 +149,9 @@ public final class TestApp {
     }
 
     private void close() {
+        if (jobStorage != null) {
+            jobStorage.close();
+        }
         app.close();
         platform.close();
         identity.close();

@@ -7,7 +7,6 @@ import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.Snapshot;
 import io.autobus.config.Settings;
 import io.autobus.dump.Tools;
-import io.autobus.jobs.WorkerBell;
 import io.autobus.notify.Notifier;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.OtherUser;
@@ -23,15 +22,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.jobrunr.configuration.JobRunr;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** MySQL verification with no VERIFY_MYSQL_URL: a private MariaDB the worker starts from the installed mariadbd. */
 class EmbeddedMariadbVerificationTest {
     private final BackupHarness harness = new BackupHarness();
-    private final Notifier notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false,
+    private final Notifier notifier = new Notifier(harness.app.db, harness.app.scheduler(), false,
             harness.app.clock);
 
     @Test
@@ -115,15 +112,14 @@ class EmbeddedMariadbVerificationTest {
         assertThat(home.resolve("verify/mariadb-999999999-deadbeef")).doesNotExist();
     }
 
-    private Verification verification(Path home) {
+    private WorkerVerification verification(Path home) {
         var settings = Settings.fromEnvironment(Map.of("AUTOBUS_HOME", home.toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
         assertThat(settings.verifyMysqlUrl()).isEmpty();
         var ds = new PGSimpleDataSource();
         ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
         ds.setUser("postgres");
-        return new Verification(settings, harness.snapshots, harness.stores, new DatabaseLocks(ds), notifier,
-                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock);
+        return new WorkerVerification(settings, harness, new DatabaseLocks(ds), notifier, harness.app.scheduler());
     }
 
     /** Records any scratch schema or user of this snapshot that shows up on the machine's shared MariaDB. */

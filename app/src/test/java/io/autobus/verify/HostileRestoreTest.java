@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.jobrunr.configuration.JobRunr;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -239,7 +237,7 @@ class HostileRestoreTest {
         var ds = new PGSimpleDataSource();
         ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
         ds.setUser("postgres");
-        var notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, harness.app.clock);
+        var notifier = new Notifier(harness.app.db, harness.app.scheduler(), false, harness.app.clock);
         return new SnapshotVerifier(harness.snapshots, stores, postgres, Optional.of(localMariadb),
                 Tools.installed(harness.toolRoot()), new DatabaseLocks(ds), notifier, harness.app.settings.jobLimits(), harness.app.clock);
     }

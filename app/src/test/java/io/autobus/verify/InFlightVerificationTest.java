@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.Snapshot;
 import io.autobus.backup.SnapshotStatus;
-import io.autobus.jobs.WorkerBell;
 import io.autobus.notify.Notifier;
 import io.autobus.support.BackupHarness;
 import io.autobus.support.SourceDatabases;
@@ -17,7 +16,6 @@ import java.util.UUID;
 import org.jobrunr.jobs.JobId;
 import org.jobrunr.jobs.lambdas.JobRequest;
 import org.jobrunr.scheduling.JobRequestScheduler;
-import org.jobrunr.configuration.JobRunr;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -210,13 +208,13 @@ class InFlightVerificationTest {
     }
 
     /** The worker's verification with {@code AUTOBUS_VERIFY_IN_FLIGHT}, recording what it queues instead of running it. */
-    private Verification verification(String inFlight) throws Exception {
+    private WorkerVerification verification(String inFlight) throws Exception {
         var settings = io.autobus.config.Settings.fromEnvironment(Map.of(
                 "AUTOBUS_HOME", Files.createTempDirectory("verify").toString(),
                 "AUTOBUS_VERIFY_IN_FLIGHT", inFlight,
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres",
                 "VERIFY_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql"));
-        var scheduler = new JobRequestScheduler(JobRunr.getStorageProvider()) {
+        var scheduler = new JobRequestScheduler(harness.app.jobStorage()) {
             @Override
             public JobId enqueue(UUID id, JobRequest request) {
                 queued.add(request);
@@ -224,8 +222,7 @@ class InFlightVerificationTest {
             }
         };
         var notifier = new Notifier(harness.app.db, scheduler, false, harness.app.clock);
-        return new Verification(settings, harness.snapshots, harness.stores, locks(), notifier, scheduler, WorkerBell.NONE,
-                harness.app.clock);
+        return new WorkerVerification(settings, harness, locks(), notifier, scheduler);
     }
 
     private DatabaseLocks locks() {

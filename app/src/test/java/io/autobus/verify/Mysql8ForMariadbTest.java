@@ -25,8 +25,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
-import org.jobrunr.configuration.JobRunr;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -194,7 +192,7 @@ class Mysql8ForMariadbTest {
         var ds = new PGSimpleDataSource();
         ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
         ds.setUser("postgres");
-        var notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, harness.app.clock);
+        var notifier = new Notifier(harness.app.db, harness.app.scheduler(), false, harness.app.clock);
         return new SnapshotVerifier(harness.snapshots, harness.stores,
                 new PostgresScratch(Optional.of("postgres://postgres@127.0.0.1:5432/postgres"), harness.app.settings.home().resolve("verify")),
                 Optional.of(mariadb), Tools.installed(harness.toolRoot()),

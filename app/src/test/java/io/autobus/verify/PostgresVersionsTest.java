@@ -23,8 +23,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jobrunr.configuration.JobRunr;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,7 @@ class PostgresVersionsTest {
             TestApp.shared().settings.home().resolve("verify"), Clock.systemUTC());
 
     private final BackupHarness harness = new BackupHarness();
-    private final Notifier notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false,
+    private final Notifier notifier = new Notifier(harness.app.db, harness.app.scheduler(), false,
             harness.app.clock);
 
     @AfterAll

@@ -28,8 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import org.jobrunr.configuration.JobRunr;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -134,7 +132,7 @@ class ToolEnvironmentTest {
         var ds = new PGSimpleDataSource();
         ds.setUrl(harness.app.databaseUrl.replace("postgres://postgres@", "jdbc:postgresql://"));
         ds.setUser("postgres");
-        var notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false, harness.app.clock);
+        var notifier = new Notifier(harness.app.db, harness.app.scheduler(), false, harness.app.clock);
         return new SnapshotVerifier(harness.snapshots, stores, EMBEDDED,
                 Optional.of(new MysqlScratch(DatabaseUrl.parse("mysql://root@127.0.0.1:3306/mysql"))),
                 Tools.installed(harness.toolRoot()), new DatabaseLocks(ds), notifier, harness.app.settings.jobLimits(),

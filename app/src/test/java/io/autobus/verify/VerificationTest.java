@@ -4,7 +4,6 @@ import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static io.autobus.db.generated.Tables.SNAPSHOT_TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autobus.jobs.WorkerBell;
 import io.autobus.backup.DatabaseLocks;
 import io.autobus.backup.Snapshot;
 import io.autobus.dump.DatabaseUrl;
@@ -24,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,7 @@ class VerificationTest {
     private final BackupHarness harness = new BackupHarness();
     private final PostgresScratch localPostgres = new PostgresScratch(Optional.of("postgres://postgres@127.0.0.1:5432/postgres"), harness.app.settings.home().resolve("verify"));
     private final MysqlScratch localMariadb = new MysqlScratch(DatabaseUrl.parse("mysql://root@127.0.0.1:3306/mysql"));
-    private final Notifier notifier = new Notifier(harness.app.db, new JobRequestScheduler(JobRunr.getStorageProvider()), false,
+    private final Notifier notifier = new Notifier(harness.app.db, harness.app.scheduler(), false,
             harness.app.clock);
 
     @AfterAll
@@ -308,8 +306,7 @@ class VerificationTest {
 
         int dropped;
         try (var verifying = locks().tryLock("verify:" + running.substring(ScratchServer.PREFIX.length())).orElseThrow();
-             var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
-                     new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
+             var verification = new WorkerVerification(settings, harness, locks(), notifier, harness.app.scheduler())) {
             dropped = verification.cleanUpLeftovers();
         }
 
@@ -329,8 +326,7 @@ class VerificationTest {
         var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
-        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier,
-                new JobRequestScheduler(JobRunr.getStorageProvider()), WorkerBell.NONE, harness.app.clock)) {
+        try (var verification = new WorkerVerification(settings, harness, locks(), notifier, harness.app.scheduler())) {
             harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
             harness.app.clock.advance(java.time.Duration.ofDays(1));
             harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
@@ -376,7 +372,7 @@ class VerificationTest {
         var settings = io.autobus.config.Settings.fromEnvironment(java.util.Map.of(
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
-        var storage = JobRunr.getStorageProvider();
+        var storage = harness.app.jobStorage();
         var queued = new java.util.LinkedHashSet<UUID>();
         var scheduler = new JobRequestScheduler(storage) {
             @Override
@@ -385,8 +381,7 @@ class VerificationTest {
                 return super.enqueue(id, request);
             }
         };
-        try (var verification = new Verification(settings, harness.snapshots, harness.stores, locks(), notifier, scheduler,
-                WorkerBell.NONE, harness.app.clock)) {
+        try (var verification = new WorkerVerification(settings, harness, locks(), notifier, scheduler)) {
             for (int i = 0; i < 5; i++) {
                 verification.enqueue(snapshot.id(), true);
             }
