@@ -1,11 +1,6 @@
 package io.autobus.addon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.autobus.addon.AddonDeprovisioner;
-import io.autobus.addon.AddonProvisioner;
-import io.autobus.addon.Plan;
-import io.autobus.addon.PlanChanger;
-import io.autobus.addon.Provisioning;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.autobus.http.JsonBodies;
 import io.javalin.http.Context;
 import io.javalin.http.GoneResponse;
@@ -41,18 +36,44 @@ public final class PartnerApi {
     record PlanChangeAnswer(Map<String, String> config, String message) {
     }
 
+    /**
+     * Heroku's provision request, as far as Autobus reads it; Heroku sends more ({@code options},
+     * {@code log_input_url}, {@code oauth_grant.expires_at}, ...), which is ignored.
+     */
+    record ProvisionRequest(@JsonProperty("uuid") String uuid, @JsonProperty("name") String name, @JsonProperty("plan") String plan,
+                            @JsonProperty("region") String region, @JsonProperty("callback_url") String callbackUrl,
+                            @JsonProperty("oauth_grant") OauthGrant oauthGrant) {
+        ProvisionRequest {
+            addonId(required(uuid, "uuid"));
+            planNamed(required(plan, "plan"));
+            required(region, "region");
+            if (oauthGrant == null) {
+                throw new UnprocessableContentResponse("oauth_grant is required.");
+            }
+        }
+
+        Provisioning provisioning() {
+            return new Provisioning(addonId(uuid), name, planNamed(plan), region, callbackUrl, oauthGrant.code());
+        }
+    }
+
+    record OauthGrant(@JsonProperty("code") String code) {
+        OauthGrant {
+            required(code, "oauth_grant.code");
+        }
+    }
+
+    /** Heroku's plan change request: the new plan (and more, which is ignored). */
+    record PlanChange(@JsonProperty("plan") String plan) {
+        PlanChange {
+            planNamed(required(plan, "plan"));
+        }
+    }
+
     /** {@code POST /heroku/resources} */
     public void provision(Context ctx) {
-        JsonNode body = bodies.object(ctx);
-        JsonNode grant = body.path("oauth_grant");
-        var request = new Provisioning(
-                uuid(JsonBodies.requiredText(body, "uuid")),
-                JsonBodies.optionalText(body, "name"),
-                plan(JsonBodies.requiredText(body, "plan")),
-                JsonBodies.requiredText(body, "region"),
-                JsonBodies.optionalText(body, "callback_url"),
-                grant.isObject() ? JsonBodies.requiredText(grant, "code") : missing("oauth_grant"));
-        var provisioned = provisioner.provision(request);
+        var request = bodies.bindIgnoringUnknown(bodies.object(ctx), ProvisionRequest.class);
+        var provisioned = provisioner.provision(request.provisioning());
         ctx.json(new ProvisionAnswer(provisioned.id().toString(),
                 Map.of("AUTOBUS_URL", apiUrl(provisioned.apiKey())),
                 "Autobus is almost ready. Add " + collaboratorEmail + " as a collaborator of your app "
@@ -62,7 +83,7 @@ public final class PartnerApi {
     /** {@code PUT /heroku/resources/{id}} */
     public void changePlan(Context ctx) {
         UUID id = pathId(ctx);
-        Plan plan = plan(JsonBodies.requiredText(bodies.object(ctx), "plan"));
+        Plan plan = planNamed(bodies.bindIgnoringUnknown(bodies.object(ctx), PlanChange.class).plan());
         if (!planChanger.change(id, plan)) {
             throw new NotFoundResponse("No Autobus add-on " + id + ".");
         }
@@ -94,7 +115,7 @@ public final class PartnerApi {
         }
     }
 
-    private static UUID uuid(String value) {
+    private static UUID addonId(String value) {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
@@ -102,12 +123,15 @@ public final class PartnerApi {
         }
     }
 
-    private static Plan plan(String name) {
+    private static Plan planNamed(String name) {
         return Plan.named(name).orElseThrow(() ->
                 new UnprocessableContentResponse("Autobus has no plan '" + name + "'. Plans: " + Plan.names() + "."));
     }
 
-    private static String missing(String field) {
-        throw new UnprocessableContentResponse(field + " is required.");
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new UnprocessableContentResponse(field + " is required and must be a non-empty string.");
+        }
+        return value;
     }
 }

@@ -1,6 +1,7 @@
 package io.autobus.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autobus.crypto.Tokens;
 import io.autobus.http.BasicCredentials;
 import io.autobus.http.JsonBodies;
@@ -8,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.UnauthorizedResponse;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -53,9 +55,9 @@ public final class ApiAuth {
     }
 
     /** The request's JSON body, or an empty object when it has none. */
-    JsonNode body(Context ctx) {
+    private ObjectNode body(Context ctx) {
         String type = ctx.contentType();
-        if (type == null || !type.toLowerCase().startsWith("application/json") || ctx.body().isBlank()) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json") || ctx.body().isBlank()) {
             return bodies.emptyObject();
         }
         return bodies.object(ctx);
@@ -64,6 +66,28 @@ public final class ApiAuth {
     /** The request's JSON body bound to {@code type}; a wrong type, a null or an unknown field is a 422 naming it. */
     <T> T body(Context ctx, Class<T> type) {
         return bodies.bind(body(ctx), type);
+    }
+
+    /**
+     * As {@link #body(Context, Class)}, where each of the record's fields may also come, as the seed
+     * takes them, from the query string (which wins) or a form ({@code application/x-www-form-urlencoded}).
+     */
+    <T extends Record> T parameters(Context ctx, Class<T> type) {
+        ObjectNode merged = body(ctx).deepCopy();
+        for (String name : JsonBodies.fieldNames(type)) {
+            String value = ctx.queryParam(name);
+            if (value == null && !merged.has(name) && isForm(ctx)) {
+                value = ctx.formParam(name);
+            }
+            if (value != null) {
+                merged.put(name, value);
+            }
+        }
+        return bodies.bind(merged, type);
+    }
+
+    /** The {@code token} the JSON body may carry among the request's own fields. */
+    private record TokenField(@JsonProperty("token") String token) {
     }
 
     private String credential(Context ctx) {
@@ -79,10 +103,12 @@ public final class ApiAuth {
             return BasicCredentials.of(ctx).map(BasicCredentials::password).orElseThrow(() -> new UnauthorizedResponse(
                     "The Authorization header is not HTTP Basic credentials (base64 of addon:<key>)."));
         }
-        JsonNode token = body(ctx).path("token");
-        if (token.isTextual()) {
-            return token.asText();
-        }
-        return ctx.formParam("token");
+        String token = bodies.bindIgnoringUnknown(body(ctx), TokenField.class).token();
+        return token != null ? token : ctx.formParam("token");
+    }
+
+    private static boolean isForm(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 }

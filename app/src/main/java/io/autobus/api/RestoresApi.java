@@ -1,6 +1,8 @@
 package io.autobus.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.http.JsonBodies;
@@ -10,7 +12,6 @@ import io.autobus.restore.RestoreRequests;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.UnprocessableContentResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,15 +35,25 @@ public final class RestoresApi {
         this.clock = clock;
     }
 
+    /** The body of {@code POST /api/snapshots/{id}/restores}; every field may be left out (or sent as null). */
+    @JsonIgnoreProperties("token")
+    @JsonBodies.NullsAllowed
+    record RestoreBody(@JsonProperty("target") String target,
+                       @JsonProperty("tables") @JsonPropertyDescription("table names, like [\"public.orders\"]") List<String> tables,
+                       @JsonProperty("mode") String mode, @JsonProperty("confirm") String confirm,
+                       @JsonProperty("snapshot_first") Boolean snapshotFirst) {
+        RestoreRequests.Request request() {
+            return new RestoreRequests.Request(target, tables == null ? List.of() : tables, mode, confirm, snapshotFirst);
+        }
+    }
+
     /** {@code POST /api/snapshots/{id}/restores} with {@code target, tables, mode, confirm, snapshot_first}. */
     public void create(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
-        JsonNode body = auth.body(ctx);
-        var request = new RestoreRequests.Request(JsonBodies.optionalText(body, "target"), tables(body), JsonBodies.optionalText(body, "mode"),
-                JsonBodies.optionalText(body, "confirm"), bool(body, "snapshot_first"));
+        var body = auth.body(ctx, RestoreBody.class);
         Restore restore;
         try {
-            restore = requests.request(addonId, ctx.pathParam("id"), request);
+            restore = requests.request(addonId, ctx.pathParam("id"), body.request());
         } catch (RestoreRequests.Refused e) {
             throw new HttpResponseException(e.status(), e.getMessage());
         }
@@ -105,34 +116,5 @@ public final class RestoresApi {
         json.put("started_at", restore.startedAt());
         json.put("finished_at", restore.finishedAt());
         return json;
-    }
-
-    private static Boolean bool(JsonNode body, String name) {
-        JsonNode value = body.path(name);
-        if (value.isMissingNode() || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw new UnprocessableContentResponse(name + " must be true or false.");
-        }
-        return value.asBoolean();
-    }
-
-    private static List<String> tables(JsonNode body) {
-        JsonNode value = body.path("tables");
-        if (value.isMissingNode() || value.isNull()) {
-            return List.of();
-        }
-        if (!value.isArray()) {
-            throw new UnprocessableContentResponse("tables must be an array of table names, like [\"public.orders\"].");
-        }
-        var names = new ArrayList<String>();
-        for (JsonNode name : value) {
-            if (!name.isTextual()) {
-                throw new UnprocessableContentResponse("tables must be an array of table names, like [\"public.orders\"].");
-            }
-            names.add(name.asText());
-        }
-        return names;
     }
 }

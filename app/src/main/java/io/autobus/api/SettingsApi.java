@@ -2,13 +2,14 @@ package io.autobus.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.autobus.addon.AddonRepository;
 import io.autobus.addon.FoundDatabase;
 import io.autobus.backup.BackupSchedule;
 import io.autobus.backup.BackupSettings;
 import io.autobus.backup.CustomerKeys;
 import io.autobus.backup.ScheduleChange;
+import io.autobus.http.JsonBodies;
 import io.autobus.storage.ContentDisposition;
 import io.javalin.http.Context;
 import io.javalin.http.UnprocessableContentResponse;
@@ -74,34 +75,27 @@ public final class SettingsApi {
     }
 
     /**
-     * {@code PUT /api/settings/encryption}: {@code {"recipient": "age1..."}} encrypts later snapshots to that key
-     * ({@code "phrase"} from a sample may come along to prove the private key is at hand); {@code {"recipient": null}}
-     * stops it.
+     * The body of {@code PUT /api/settings/encryption}: {@code recipient} must be sent, as an age public
+     * key or as null to stop encrypting; {@code phrase} from a sample may come along to prove the private
+     * key is at hand.
      */
+    @JsonIgnoreProperties("token")
+    @JsonBodies.NullsAllowed
+    record EncryptionChange(
+            @JsonProperty(value = "recipient", required = true)
+            @JsonPropertyDescription("your age public key (age1...), or null to stop encrypting") String recipient,
+            @JsonProperty("phrase") String phrase) {
+    }
+
+    /** {@code PUT /api/settings/encryption}: later snapshots are encrypted to the key sent, or no longer encrypted. */
     public void encrypt(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
-        JsonNode body = auth.body(ctx);
-        body.fieldNames().forEachRemaining(field -> {
-            if (!List.of("recipient", "phrase", "token").contains(field)) {
-                throw new UnprocessableContentResponse(field + " is not a field (recipient, phrase).");
-            }
-        });
-        JsonNode recipient = body.path("recipient");
-        JsonNode phrase = body.path("phrase");
-        if (recipient.isMissingNode()) {
-            throw new UnprocessableContentResponse("recipient is required: your age public key (age1...), or null to stop encrypting.");
-        }
-        if (!recipient.isNull() && !recipient.isTextual()) {
-            throw new UnprocessableContentResponse("recipient must be a string (your age public key, age1...) or null.");
-        }
-        if (!phrase.isMissingNode() && !phrase.isNull() && !phrase.isTextual()) {
-            throw new UnprocessableContentResponse("phrase must be a string.");
-        }
-        if (recipient.isNull()) {
+        var change = auth.body(ctx, EncryptionChange.class);
+        if (change.recipient() == null) {
             keys.stop(addonId);
         } else {
             try {
-                keys.use(addonId, recipient.asText(), phrase.isTextual() ? phrase.asText() : null);
+                keys.use(addonId, change.recipient(), change.phrase());
             } catch (IllegalArgumentException e) {
                 throw new UnprocessableContentResponse(e.getMessage());
             }

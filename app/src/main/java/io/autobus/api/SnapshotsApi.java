@@ -1,7 +1,8 @@
 package io.autobus.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.autobus.backup.ManualSnapshots;
 import io.autobus.backup.ProgressEstimate;
 import io.autobus.backup.Snapshot;
@@ -10,6 +11,7 @@ import io.autobus.backup.SnapshotDeleter;
 import io.autobus.backup.SnapshotKind;
 import io.autobus.backup.SnapshotRepository;
 import io.autobus.backup.SnapshotStatus;
+import io.autobus.http.JsonBodies;
 import io.autobus.storage.SnapshotStores;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.ContentType;
@@ -77,18 +79,38 @@ public final class SnapshotsApi {
         ctx.contentType("application/json").result("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(url)) + "\"");
     }
 
+    /** What {@code POST /api/snapshots} takes (see {@link ApiAuth#parameters}); a blank or null value is left out. */
+    @JsonIgnoreProperties("token")
+    @JsonBodies.NullsAllowed
+    record SnapshotRequest(@JsonProperty("database") String database, @JsonProperty("description") String description) {
+        SnapshotRequest {
+            database = blankToNull(database);
+            description = blankToNull(description);
+            if (description != null && description.length() > MAX_DESCRIPTION) {
+                throw new UnprocessableContentResponse("description is longer than " + MAX_DESCRIPTION + " characters.");
+            }
+        }
+    }
+
+    /** What {@code GET /api/snapshots/check_snapshot} takes (see {@link ApiAuth#parameters}). */
+    @JsonIgnoreProperties("token")
+    @JsonBodies.NullsAllowed
+    record CheckRequest(@JsonProperty("jid") String jid) {
+        CheckRequest {
+            jid = blankToNull(jid);
+            if (jid == null) {
+                throw new UnprocessableContentResponse("jid is required: the one POST /api/snapshots answered with.");
+            }
+        }
+    }
+
     /** {@code POST /api/snapshots} with optional {@code database} and {@code description}. */
     public void create(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
-        JsonNode body = auth.body(ctx);
-        String database = text(ctx, body, "database");
-        String description = text(ctx, body, "description");
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            throw new UnprocessableContentResponse("description is longer than " + MAX_DESCRIPTION + " characters.");
-        }
+        var request = auth.parameters(ctx, SnapshotRequest.class);
         ManualSnapshots.Requested requested;
         try {
-            requested = manualSnapshots.take(addonId, database, description);
+            requested = manualSnapshots.take(addonId, request.database(), request.description());
         } catch (IllegalArgumentException e) {
             throw new UnprocessableContentResponse(e.getMessage());
         } catch (ManualSnapshots.CapReachedException e) {
@@ -105,10 +127,7 @@ public final class SnapshotsApi {
     /** {@code GET /api/snapshots/check_snapshot?jid=...} */
     public void check(Context ctx) {
         UUID addonId = auth.addonOf(ctx);
-        String jid = text(ctx, auth.body(ctx), "jid");
-        if (jid == null) {
-            throw new UnprocessableContentResponse("jid is required: the one POST /api/snapshots answered with.");
-        }
+        String jid = auth.parameters(ctx, CheckRequest.class).jid();
         UUID jobId;
         try {
             jobId = UUID.fromString(jid);
@@ -156,27 +175,6 @@ public final class SnapshotsApi {
     private static String release(String value) {
         String text = value.strip();
         return text.startsWith("v") || text.startsWith("V") ? text.substring(1) : text;
-    }
-
-    /** A parameter from the query string, the JSON body or a form ({@code application/x-www-form-urlencoded}). */
-    private static String text(Context ctx, JsonNode body, String name) {
-        String query = ctx.queryParam(name);
-        if (query != null) {
-            return blankToNull(query);
-        }
-        JsonNode value = body.path(name);
-        if (!value.isMissingNode() && !value.isNull()) {
-            if (!value.isTextual()) {
-                throw new UnprocessableContentResponse(name + " must be a string.");
-            }
-            return blankToNull(value.asText());
-        }
-        return isForm(ctx) ? blankToNull(ctx.formParam(name)) : null;
-    }
-
-    private static boolean isForm(Context ctx) {
-        String type = ctx.contentType();
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private static <E extends Enum<E>> E parse(String value, String name, Class<E> type) {

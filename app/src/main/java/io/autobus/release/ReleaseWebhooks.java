@@ -1,14 +1,14 @@
 package io.autobus.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autobus.crypto.Tokens;
 import io.autobus.heroku.Release;
-import io.autobus.release.ReleaseRepository;
+import io.autobus.http.JsonBodies;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
-import java.io.IOException;
+import io.javalin.http.UnprocessableContentResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import java.util.UUID;
 public final class ReleaseWebhooks {
     private final ReleaseRepository releases;
     private final AfterRelease afterRelease;
-    private final ObjectMapper json;
+    private final JsonBodies bodies;
     private final Clock clock;
 
     /** What follows a release that succeeded (snapshots, when the add-on asked for them). */
@@ -36,10 +36,37 @@ public final class ReleaseWebhooks {
         void succeeded(UUID addonId, int version);
     }
 
-    public ReleaseWebhooks(ReleaseRepository releases, AfterRelease afterRelease, ObjectMapper json, Clock clock) {
+    /**
+     * Heroku's app-webhook event, as far as Autobus reads it (Heroku sends more, which is ignored).
+     * {@code data} is read as a {@link ReleaseData} only when the resource is a release.
+     */
+    record Event(@JsonProperty("resource") String resource, @JsonProperty("data") ObjectNode data,
+                 @JsonProperty("webhook_metadata") Metadata webhookMetadata) {
+        String deliveryId() {
+            return webhookMetadata == null || webhookMetadata.delivery() == null ? null : webhookMetadata.delivery().id();
+        }
+    }
+
+    record Metadata(@JsonProperty("delivery") Delivery delivery) {
+    }
+
+    record Delivery(@JsonProperty("id") String id) {
+    }
+
+    /** An {@code api:release} event's {@code data}. */
+    record ReleaseData(@JsonProperty("version") Integer version, @JsonProperty("description") String description,
+                       @JsonProperty("created_at") String createdAt, @JsonProperty("status") String status) {
+        ReleaseData {
+            if (version == null || version <= 0) {
+                throw new UnprocessableContentResponse("data.version is required: the release's number, from 1.");
+            }
+        }
+    }
+
+    public ReleaseWebhooks(ReleaseRepository releases, AfterRelease afterRelease, JsonBodies bodies, Clock clock) {
         this.releases = releases;
         this.afterRelease = afterRelease;
-        this.json = json;
+        this.bodies = bodies;
         this.clock = clock;
     }
 
@@ -55,13 +82,8 @@ public final class ReleaseWebhooks {
         if (credentials == null || !(authorized & signed)) {
             throw new UnauthorizedResponse("This delivery is not signed for an add-on of this service.");
         }
-        JsonNode event;
-        try {
-            event = json.readTree(body);
-        } catch (IOException e) {
-            throw new BadRequestResponse("The delivery is not JSON.");
-        }
-        String deliveryId = event.path("webhook_metadata").path("delivery").path("id").asText(String.valueOf(ctx.header("Heroku-Webhook-Id")));
+        Event event = bodies.bindIgnoringUnknown(bodies.object(ctx), Event.class);
+        String deliveryId = event.deliveryId() != null ? event.deliveryId() : String.valueOf(ctx.header("Heroku-Webhook-Id"));
         if (deliveryId.isBlank() || deliveryId.equals("null") || deliveryId.length() > 64) {
             throw new BadRequestResponse("The delivery has no id.");
         }
@@ -76,24 +98,20 @@ public final class ReleaseWebhooks {
         ctx.json(Map.of("message", message));
     }
 
-    private String apply(UUID addonId, JsonNode event, Instant now) {
-        if (!"release".equals(event.path("resource").asText())) {
+    private String apply(UUID addonId, Event event, Instant now) {
+        if (!"release".equals(event.resource())) {
             return "Ignored: only releases are kept.";
         }
-        JsonNode data = event.path("data");
-        if (!data.path("version").canConvertToInt() || data.path("version").asInt() <= 0) {
-            throw new BadRequestResponse("The release has no version.");
-        }
-        String description = data.path("description").isTextual() ? data.path("description").asText() : null;
+        var data = bodies.bindIgnoringUnknown(event.data() == null ? bodies.emptyObject() : event.data(), ReleaseData.class);
         Instant created;
         try {
-            created = Instant.parse(data.path("created_at").asText());
+            created = Instant.parse(String.valueOf(data.createdAt()));
         } catch (RuntimeException e) {
             created = now;
         }
-        String status = data.path("status").asText("");
-        var release = new Release(data.path("version").asInt(), status.equals("succeeded") || status.equals("failed") ? status : "pending",
-                description, Release.commitOf(description), created);
+        String status = String.valueOf(data.status());
+        var release = new Release(data.version(), status.equals("succeeded") || status.equals("failed") ? status : "pending",
+                data.description(), Release.commitOf(data.description()), created);
         if (releases.record(addonId, release, now)) {
             afterRelease.succeeded(addonId, release.version());
         }

@@ -145,6 +145,27 @@ class PartnerProtocolTest {
     }
 
     @Test
+    void provision_and_plan_change_ignore_fields_autobus_does_not_read_but_name_a_wrong_typed_one() throws Exception {
+        UUID id = UUID.randomUUID();
+        String valid = HerokuPartner.provisionBody(id, "free", "grant-" + id);
+        String more = valid.replaceFirst("\\{", "{\"heroku_id\": \"app123@heroku.com\", \"logplex_token\": null, "
+                + "\"app\": {\"id\": \"" + UUID.randomUUID() + "\", \"name\": \"shop-app\"}, \"options\": {\"size\": 3}, "
+                + "\"future_field\": [1, {\"x\": null}], ");
+
+        assertError(heroku.provision(valid.replace("\"plan\": \"free\"", "\"plan\": 5")), 422, "plan must be a string");
+        assertError(heroku.provision(valid.replace("\"code\": \"grant-" + id + "\"", "\"code\": 7")), 422, "oauth_grant.code must be a string");
+        assertError(heroku.provision(valid.replace("\"code\": \"grant-" + id + "\"", "\"code\": \" \"")), 422, "oauth_grant.code is required");
+        assertThat(addonCount(id)).isZero();
+        var provisioned = heroku.provision(more);
+        var changed = app.http.send("PUT", "/heroku/resources/" + id, "{\"plan\": \"autobus:travel\", \"heroku_id\": \"app123@heroku.com\", "
+                + "\"options\": {}, \"oauth_grant\": null}", Map.of("Authorization", HttpDriver.basic(TestApp.ADDON_ID, TestApp.PASSWORD)));
+
+        assertThat(provisioned.statusCode()).as(provisioned.body()).isEqualTo(200);
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(app.db.fetchOne(ADDON, ADDON.ID.eq(id)).getPlan()).isEqualTo("travel");
+    }
+
+    @Test
     void plan_change_moves_a_known_addon_to_a_known_plan() throws Exception {
         UUID id = provisioned("free");
 

@@ -378,7 +378,11 @@ class RestoresApiTest {
         assertRefused(post(tenant, snapshot, "{\"target\": \"NOT_THERE_URL\", \"tables\": [\"items\"]}"), 422, "NOT_THERE_URL");
         assertRefused(post(tenant, snapshot, "{\"tables\": [\"items\"], \"mode\": \"replace\"}"), 400, "\"confirm\"");
         assertRefused(post(tenant, snapshot, "{\"tables\": [\"items\"], \"mode\": \"sideways\"}"), 422, "mode must be");
-        assertRefused(post(tenant, snapshot, "{\"tables\": \"items\"}"), 422, "tables must be an array");
+        assertRefused(post(tenant, snapshot, "{\"tables\": \"items\"}"), 422, "tables must be a list: table names, like [\"public.orders\"]");
+        assertRefused(post(tenant, snapshot, "{\"tables\": [\"items\"], \"snapshot_first\": \"yes\"}"), 422,
+                "snapshot_first must be true or false");
+        assertRefused(post(tenant, snapshot, "{\"tabels\": [\"items\"]}"), 422,
+                "tabels is not a field of this request; the fields are confirm, mode, snapshot_first, tables, target.");
         assertRefused(post(tenant, "0123456789abcdef01234567", "{}"), 404, "No snapshot");
         assertThat(app.http.send("GET", "/api/restores/nope?token=" + tenant.token(), null, Map.of()).statusCode()).isEqualTo(404);
 

@@ -98,8 +98,9 @@ class SettingsApiTest {
                 "{\"recipient\": \"AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\"}", "private key",
                 "{\"recipient\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG me@host\"}", "not SSH or PGP keys",
                 "{\"recipient\": 7}", "recipient must be a string",
-                "{}", "recipient is required",
-                "{\"recipient\": \"" + valid + "\", \"colour\": 1}", "colour is not a field");
+                "{}", "recipient is required: your age public key (age1...), or null to stop encrypting",
+                "{\"recipient\": \"" + valid + "\", \"colour\": 1}", "colour is not a field",
+                "{\"recipient\": null, \"phrase\": 3}", "phrase must be a string");
         JsonNode before = settings();
 
         for (var body : bodies.entrySet()) {

@@ -269,9 +269,17 @@ class SnapshotsApiTest {
         assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"description\": 42}", Map.of()), 422, "description must be a string");
         assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{not json", Map.of()), 400, "not valid JSON");
         assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"description\": \"" + "x".repeat(501) + "\"}", Map.of()), 422, "longer than 500");
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"databse\": \"DATABASE_URL\"}", Map.of()), 422,
+                "databse is not a field of this request; the fields are database, description.");
+        assertError(call("POST", "/api/snapshots?token=" + tenant.token(), "{\"database\": 5}", Map.of()), 422, "database must be a string");
+        assertError(call("POST", "/api/snapshots?database=NOPE_URL&token=" + tenant.token(), "{\"database\": \"DATABASE_URL\"}", Map.of()),
+                422, "No database NOPE_URL");
+        assertError(call("POST", "/api/snapshots", "{\"token\": 5}", Map.of()), 422, "token must be a string");
         assertError(get("/api/snapshots/check_snapshot?token=" + tenant.token()), 422, "jid is required");
         assertError(get("/api/snapshots?kind=hourly&token=" + tenant.token()), 422, "kind 'hourly'");
         assertError(get("/api/snapshots?limit=0&token=" + tenant.token()), 422, "limit must be");
+        var nulls = call("POST", "/api/snapshots?token=" + tenant.token(), "{\"database\": null, \"description\": null}", Map.of());
+        assertThat(nulls.statusCode()).as("null is left out, as before: " + nulls.body()).isEqualTo(202);
     }
 
     @Test

@@ -64,6 +64,34 @@ class ReleaseWebhooksTest {
     }
 
     @Test
+    void a_delivery_with_all_that_heroku_sends_is_kept_and_a_wrong_typed_version_is_refused_by_name() throws Exception {
+        UUID addon = provisioned();
+        var credentials = releases.credentials(addon);
+        String full = """
+                {"action": "update", "actor": {"email": "dev@example.com", "id": "%s"}, "created_at": "2026-01-02T03:04:05Z",
+                 "id": "%s", "previous_data": {"status": "pending"}, "published_at": null, "resource": "release", "sequence": null,
+                 "updated_at": "2026-01-02T03:04:05Z", "version": "application/vnd.heroku+json; version=3",
+                 "data": {"addon_plan_names": ["autobus:travel"], "app": {"id": "%s", "name": "shop-app"}, "created_at": "2026-01-02T03:04:05Z",
+                          "current": true, "description": "Deploy 7777777", "id": "%s", "output_stream_url": null,
+                          "slug": {"id": "%s"}, "status": "succeeded", "updated_at": "2026-01-02T03:04:05Z",
+                          "user": {"email": "dev@example.com", "id": "%s"}, "version": 77},
+                 "webhook_metadata": {"attempt": {"id": "%s"}, "delivery": {"id": "full-77"}, "event": {"id": "%s", "include": "api:release"},
+                                      "webhook": {"id": "%s"}}}
+                """.formatted(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+                UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        String wrongVersion = full.replace("\"version\": 77", "\"version\": \"78\"").replace("full-77", "full-78");
+
+        var kept = deliver(addon, full, credentials.authorization(), credentials.secret());
+        var refused = deliver(addon, wrongVersion, credentials.authorization(), credentials.secret());
+
+        assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
+        assertThat(stored(addon)).containsExactly("77 succeeded 7777777");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body()).path("message").asText()).contains("version must be a whole number");
+        assertThat(releases.delivered("full-78")).as("refused, so Heroku's retry is not taken for a duplicate").isFalse();
+    }
+
+    @Test
     void snapshots_are_tagged_with_the_release_current_when_they_started_and_found_by_it() throws Exception {
         UUID addon = provisioned();
         String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
