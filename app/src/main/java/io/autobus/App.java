@@ -47,6 +47,7 @@ import io.autobus.db.MetadataDatabase;
 import io.autobus.dump.Dumpers;
 import io.autobus.dump.Tools;
 import io.autobus.heroku.HerokuClients;
+import io.autobus.heroku.HerokuRetries;
 import io.autobus.addon.PartnerApi;
 import io.autobus.addon.PartnerAuth;
 import io.autobus.heroku.PartnerTokenProvider;
@@ -198,6 +199,13 @@ public final class App implements AutoCloseable {
         Javalin web = null;
         var port = new AtomicInteger();
         if (roles.contains(Role.WEB)) {
+            // Heroku called while Heroku's partner API or a browser waits for our answer: a quick second try, not a minute of them.
+            var herokuWhileAsked = HerokuClients.create(settings, json, HerokuRetries.Limits.WHILE_ASKED);
+            var partnerTokensWhileAsked = new PartnerTokenProvider(dsl, herokuWhileAsked.identity(), secrets, clock);
+            var releaseSubscriptionsWhileAsked = new ReleaseSubscriptions(releases, herokuWhileAsked.platform(), settings.publicUrl());
+            var accessCheckerWhileAsked = new AccessChecker(addons, partnerTokensWhileAsked, herokuWhileAsked.platform(),
+                    new DatabaseFinder(), settings.herokuApiKey(), settings.collaboratorEmail(), notifier, releaseSubscriptionsWhileAsked,
+                    clock);
             var flash = new Flash(settings.secureCookies());
             var pages = new Pages(flash);
             var sessions = new WebSessions(dsl, clock, settings.secureCookies());
@@ -209,7 +217,8 @@ public final class App implements AutoCloseable {
                     new AddonProvisioner(addons, secrets, partnerTokens, accessChecks, clock),
                     new PlanChanger(addons, clock),
                     new AddonDeprovisioner(addons, new SnapshotObjectsRemover(snapshots, stores),
-                            addonId -> releaseSubscriptions.remove(addonId, () -> partnerTokens.accessToken(addonId)), clock),
+                            addonId -> releaseSubscriptionsWhileAsked.remove(addonId, () -> partnerTokensWhileAsked.accessToken(addonId)),
+                            clock),
                     settings.publicUrl(), settings.collaboratorEmail());
             var ssoLogin = new SsoLogin(new SsoTokenVerifier(settings.ssoSalt(), dsl, clock), addons, sessions, clock);
             var backupSettings = new BackupSettings(addons, schedules, dsl, clock, new ExcludedDataCheck(addons, backupTargets));
@@ -230,7 +239,7 @@ public final class App implements AutoCloseable {
                     settings.jobLimits().backupTimeout(), clock);
             var restoresApi = new RestoresApi(apiAuth, restoreRequests, restores, snapshots, clock);
             var dashboard = new Dashboard(sessions, addons, snapshots, restores, backupSettings, notificationSettings, apiTokens,
-                    accessChecker, pages, settings.collaboratorEmail(), settings.publicUrl(), clock);
+                    accessCheckerWhileAsked, pages, settings.collaboratorEmail(), settings.publicUrl(), clock);
             var dashboardActions = new DashboardActions(sessions,
                     manualSnapshots,
                     attacher, snapshots, stores, backupSettings, notificationSettings,

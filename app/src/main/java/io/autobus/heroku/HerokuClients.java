@@ -12,17 +12,21 @@ public record HerokuClients(PlatformApiClient platform, HerokuIdentityClient ide
         return create(settings, json, HerokuRetries.Limits.DEFAULT);
     }
 
-    /** @param retries how often and how long a call is tried while Heroku fails (tests shorten the waits) */
+    /** @param retries how often and how long a call is tried while Heroku fails ({@link HerokuRetries.Limits#WHILE_ASKED}; tests shorten the waits) */
     public static HerokuClients create(Settings settings, ObjectMapper json, HerokuRetries.Limits retries) {
         var okHttp = new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(20))
-                .callTimeout(Duration.ofSeconds(30))
+                .connectTimeout(min(Duration.ofSeconds(5), retries.perTry()))
+                .readTimeout(min(Duration.ofSeconds(20), retries.perTry()))
+                .callTimeout(retries.perTry())
                 .build();
         return new HerokuClients(
                 new PlatformApiClient(new HerokuHttp(okHttp, json, new HerokuRetries("Heroku's Platform API", retries)),
                         settings.herokuApiUrl()),
                 new HerokuIdentityClient(new HerokuHttp(okHttp, json, new HerokuRetries("Heroku's OAuth server", retries)),
                         settings.herokuIdUrl(), settings.herokuOauthSecret()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -33,14 +33,23 @@ public final class HerokuRetries {
      * @param firstWait   the wait after the first failed try; it doubles after each, up to {@code longestWait}
      * @param giveUpAfter no try starts later than this after the first (Retry-After included)
      * @param refill      how long Heroku takes to grant one more request once the rate limit is spent
+     * @param perTry      the longest one try may take, connecting and reading included
      */
-    public record Limits(int maxAttempts, Duration firstWait, Duration longestWait, Duration giveUpAfter, Duration refill) {
+    public record Limits(int maxAttempts, Duration firstWait, Duration longestWait, Duration giveUpAfter, Duration refill,
+                         Duration perTry) {
         /**
-         * Waits of up to 1, 2 and 4 s (jittered): a Heroku hiccup is ridden out in seconds, an outage given up on within a minute.
-         * Heroku grants about 75 requests a minute back once its 4,500 an hour are spent.
+         * For the jobs: waits of up to 1, 2 and 4 s (jittered): a Heroku hiccup is ridden out in seconds, an outage given up
+         * on within a minute. Heroku grants about 75 requests a minute back once its 4,500 an hour are spent.
          */
         public static final Limits DEFAULT = new Limits(4, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(60),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+        /**
+         * For calls made while someone waits for our answer: Heroku's partner API (deprovisioning, which Heroku gives 30 s
+         * and tries again), or a browser opening the dashboard. One more try after half a second, and all within 10 s.
+         */
+        public static final Limits WHILE_ASKED = new Limits(2, Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
     }
 
     /** @param service the service as the owner reads it in a failure, e.g. "Heroku's Platform API" */

@@ -3,11 +3,13 @@ package io.autobus.heroku;
 import static io.autobus.db.generated.Tables.ADDON;
 
 import io.autobus.crypto.SecretBox;
+import io.autobus.crypto.Tokens;
 import io.autobus.heroku.HerokuIdentityClient.TokenGrant;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
@@ -15,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The add-on's partner token for the Platform API: exchanges the provisioning grant the first
- * time, refreshes the token shortly before it expires, and keeps both tokens sealed. The row is
- * locked meanwhile, so two workers never spend the same single-use grant.
+ * time, refreshes the token shortly before it expires, and keeps both tokens sealed. The add-on's
+ * token is locked meanwhile (a transaction's advisory lock), so two workers never spend the same
+ * single-use grant; its row is not, so a plan change or a deprovision does not wait for Heroku's
+ * OAuth server, which may take up to a minute of retries.
  */
 public final class PartnerTokenProvider {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerTokenProvider.class);
@@ -37,7 +41,8 @@ public final class PartnerTokenProvider {
     /** A valid access token for the add-on; throws {@link HerokuApiException} when none can be had. */
     public String accessToken(UUID addonId) {
         return dsl.transactionResult(tx -> {
-            var row = tx.dsl().selectFrom(ADDON).where(ADDON.ID.eq(addonId)).forUpdate().fetchOptional()
+            tx.dsl().fetch("SELECT pg_advisory_xact_lock(?)", lockKey(addonId));
+            var row = tx.dsl().selectFrom(ADDON).where(ADDON.ID.eq(addonId)).fetchOptional()
                     .orElseThrow(() -> new HerokuApiException(404, "not_found", "add-on " + addonId + " is gone"));
             Instant now = clock.instant();
             if (row.getAccessTokenSealed() != null
@@ -69,6 +74,10 @@ public final class PartnerTokenProvider {
     /** Seals the provisioning grant so it can wait for exchange. */
     public byte[] sealGrant(UUID addonId, String code) {
         return secrets.seal(purpose("oauth-grant", addonId), code);
+    }
+
+    private static long lockKey(UUID addonId) {
+        return HexFormat.fromHexDigitsToLong(Tokens.sha256Hex("partner-token:" + addonId), 0, 16);
     }
 
     private static String purpose(String what, UUID addonId) {

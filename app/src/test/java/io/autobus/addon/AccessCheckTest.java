@@ -5,6 +5,7 @@ import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.autobus.support.FakeHerokuPlatform;
 import io.autobus.support.HerokuPartner;
 import io.autobus.support.HerokuSso;
 import io.autobus.support.TestApp;
@@ -106,6 +107,36 @@ class AccessCheckTest {
 
         assertThat(afterAccess.body()).contains("data-name=\"JAWSDB_MARIA_URL\"").contains("<td>MariaDB</td>").doesNotContain("id=\"access-state\"");
         assertThat(addons.find(addonId).orElseThrow().accessState()).isEqualTo(AccessState.ACTIVE);
+    }
+
+    @Test
+    void while_heroku_asks_for_half_a_minute_the_dashboard_and_deprovisioning_answer_within_seconds() {
+        givenHerokuKnowsTheAddon();
+        app.platform.givenNotCollaborator(appId, appName);
+        HerokuPartner.of(app).provision(addonId, "free", grantCode);
+        awaitState(AccessState.WAITING_FOR_ACCESS);
+        String cookie = HerokuSso.cookie(app.http.postForm("/sso/login", HerokuSso.form(addonId, app.clock.instant(), TestApp.SSO_SALT,
+                appName)));
+        // Heroku rate-limits us for 30 s: a job would wait that out; a page or the partner API, waiting for us, must not.
+        app.platform.givenConfigVarsFailing(appId, FakeHerokuPlatform.rateLimited("30"));
+        new io.autobus.release.ReleaseRepository(app.db, new io.autobus.crypto.SecretBox(TestApp.SECRET_KEY))
+                .recordSubscription(addonId, "0f0f0f0f-0000-4000-8000-0000000000a1");
+        app.platform.givenWebhookRemovalFailing(addonId, "0f0f0f0f-0000-4000-8000-0000000000a1", FakeHerokuPlatform.rateLimited("30"));
+        app.clock.advance(Duration.ofSeconds(16));
+
+        long started = System.nanoTime();
+        var dashboard = app.http.get("/dashboard", cookie);
+        Duration opening = Duration.ofNanos(System.nanoTime() - started);
+        started = System.nanoTime();
+        var deprovision = HerokuPartner.of(app).deprovision(addonId.toString());
+        Duration deprovisioning = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("waiting for access");
+        assertThat(opening).isLessThan(Duration.ofSeconds(10));
+        assertThat(deprovision.statusCode()).isEqualTo(204);
+        assertThat(deprovisioning).as("Heroku gives a deprovision 30 s").isLessThan(Duration.ofSeconds(10));
+        assertThat(addons.find(addonId)).as("removed, though Heroku kept its webhook (it removes it with the add-on)").isEmpty();
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Every run reads the config vars from Heroku first: a Heroku hiccup is ridden out, an outage fails the run and says so. */
 class HerokuHiccupTest {
     private static final HerokuRetries.Limits QUICK = new HerokuRetries.Limits(4, Duration.ofMillis(20), Duration.ofMillis(80),
-            Duration.ofSeconds(10), Duration.ofMillis(20));
+            Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofSeconds(30));
 
     private final BackupHarness harness = new BackupHarness(QUICK);
     private final UUID addonId = UUID.randomUUID();

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HerokuRetriesTest {
     /** Waits of milliseconds, but a refill long enough to see; Retry-After is Heroku's to set. */
     private static final HerokuRetries.Limits QUICK = new HerokuRetries.Limits(4, Duration.ofMillis(20), Duration.ofMillis(80),
-            Duration.ofSeconds(10), Duration.ofMillis(400));
+            Duration.ofSeconds(10), Duration.ofMillis(400), Duration.ofSeconds(30));
     private static final String VARS = "{\"DATABASE_URL\": \"postgres://u:p@db.example.com:5432/shop\"}";
 
     private final FakeHerokuPlatform platform = new FakeHerokuPlatform();

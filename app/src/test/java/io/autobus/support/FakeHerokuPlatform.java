@@ -147,6 +147,12 @@ public final class FakeHerokuPlatform implements AutoCloseable {
                 .willReturn(json(200, "{\"id\": \"" + webhookId + "\"}")));
     }
 
+    /** {@code DELETE /addons/{id}/webhooks/{webhook}} answers {@code failure}. */
+    public void givenWebhookRemovalFailing(UUID addonId, String webhookId, ResponseDefinitionBuilder failure) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))
+                .willReturn(failure));
+    }
+
     public int webhookRemovalsOf(UUID addonId, String webhookId) {
         return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
                 urlPathEqualTo("/addons/" + addonId + "/webhooks/" + webhookId))).size();

@@ -47,6 +47,7 @@ public final class Fleet implements AutoCloseable {
     private JarProcess web;
     private final List<JarProcess> workers = new ArrayList<>();
     private int webPort;
+    private List<String> jvmOptions = JVM;
 
     /**
      * @param metadataUrl a fresh database for the service's own data ({@code postgres://...})
@@ -82,6 +83,12 @@ public final class Fleet implements AutoCloseable {
         // One for the fleet: not an embedded server per worker, each unpacked and started on first use.
         environment.put("VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:" + verification.getPort() + "/postgres");
         environment.putAll(settings);
+    }
+
+    /** Starts the processes from now on with these JVM options instead of {@link #JVM} (the heap app.json sets, say). */
+    public Fleet jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     /** Starts the web process and waits until it answers (it migrates the metadata database first). */
@@ -224,7 +231,7 @@ public final class Fleet implements AutoCloseable {
     private JarProcess started(String name, Map<String, String> env) throws IOException {
         Path directory = root.resolve(name);
         env.put("AUTOBUS_HOME", directory.resolve(".autobus").toString());
-        var process = JarProcess.start(name, jar, directory, JVM, List.of(name.startsWith("worker") ? "worker" : "web"), env);
+        var process = JarProcess.start(name, jar, directory, jvmOptions, List.of(name.startsWith("worker") ? "worker" : "web"), env);
         processes.add(process);
         return process;
     }

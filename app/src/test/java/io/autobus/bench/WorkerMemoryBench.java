@@ -1,0 +1,187 @@
+package io.autobus.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.support.Fleet;
+import io.autobus.support.JarProcess;
+import io.autobus.support.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A whole worker dyno's memory, as Heroku counts it: the packaged jar as one {@code worker} process with the JVM options
+ * app.json sets and every other setting at its default (4 worker threads, the 160 MiB upload budget, verification in
+ * flight on the worker's own embedded PostgreSQL), moved into a memory cgroup of its own, so that everything it starts
+ * (pg_dump, the embedded verification server and its backends, pg_restore) is counted with it, as in a dyno's cgroup.
+ * The cgroup is limited to {@code --limit-mb} (512: a basic dyno; 0: no limit) and, with no swap here, going past it
+ * is an OOM kill, where Heroku would swap and report R14. N add-ons are due at once on one database, so N backups run
+ * side by side. Started by {@code bench/worker-memory}; prints one Markdown row.
+ */
+public final class WorkerMemoryBench {
+    private static final Path CGROUPS = Path.of("/sys/fs/cgroup/memory");
+
+    private record Peaks(long usage, long rssAndShmem, long rss, long shmem, long cache, long java, int processes) {
+        Peaks max(Peaks other) {
+            return new Peaks(Math.max(usage, other.usage), Math.max(rssAndShmem, other.rssAndShmem), Math.max(rss, other.rss),
+                    Math.max(shmem, other.shmem), Math.max(cache, other.cache), Math.max(java, other.java),
+                    Math.max(processes, other.processes));
+        }
+    }
+
+    private WorkerMemoryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = null;
+        String database = null;
+        int addons = 4;
+        long limitMb = 512;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--database" -> database = args[++i];
+                case "--addons" -> addons = Integer.parseInt(args[++i]);
+                case "--limit-mb" -> limitMb = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        List<String> jvm = javaOptionsOfAppJson();
+        Path cgroup = Files.createDirectory(CGROUPS.resolve("autobus-worker-memory-" + ProcessHandle.current().pid()));
+        Path work = Files.createTempDirectory("autobus-worker-memory");
+        try {
+            write(cgroup.resolve("memory.move_charge_at_immigrate"), "3"); // what the JVM touched before the move counts too
+            if (limitMb > 0) {
+                write(cgroup.resolve("memory.limit_in_bytes"), Long.toString(limitMb << 20));
+                if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
+                    write(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(limitMb << 20));
+                }
+            }
+            Benchmarks.log(addons + " backups at once of " + database + ", worker JVM " + jvm + ", cgroup limit "
+                    + (limitMb > 0 ? limitMb + " MiB" : "none"));
+            String row = run(jar, work, cgroup, "postgres://postgres@127.0.0.1:5432/" + database, addons, jvm, limitMb);
+            System.out.println("| Worker (JVM options) | Backups at once | Limit | Peak charged (rss + shmem) | Peak rss | Peak shmem"
+                    + " | Peak JVM resident | Peak with page cache | Processes | Hit the limit | OOM kills | Verdicts |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println(row);
+        } finally {
+            removeWhenEmpty(cgroup);
+        }
+        System.exit(0);
+    }
+
+    private static String run(Path jar, Path root, Path cgroup, String source, int addons, List<String> jvm, long limitMb)
+            throws Exception {
+        // Every setting at its default, VERIFY_POSTGRES_URL included: the worker verifies on embedded servers of its own.
+        try (var fleet = new Fleet(root, jar, TestDatabase.create("bench_worker_memory"), Map.of("VERIFY_POSTGRES_URL", ""))
+                .jvmOptions(jvm)) {
+            fleet.startWeb();
+            JarProcess worker = fleet.startWorkers(1).getFirst();
+            write(cgroup.resolve("cgroup.procs"), Long.toString(worker.pid()));
+            fleet.awaitWorkers();
+            fleet.provision(addons, source);
+            var sampling = new AtomicBoolean(true);
+            var peaks = new Peaks[] {sample(cgroup, worker.pid())};
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (sampling.get()) {
+                    try {
+                        peaks[0] = peaks[0].max(sample(cgroup, worker.pid()));
+                        Thread.sleep(100);
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        return; // the worker is gone (killed): what was sampled stands
+                    }
+                }
+            });
+            fleet.dueAtOnce();
+            fleet.dispatchNow();
+            try {
+                org.awaitility.Awaitility.await("every backup ended and was verified").atMost(Duration.ofHours(2))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .failFast("the worker exited (killed at the limit?); see the logs under " + root, () -> !worker.alive())
+                        .until(() -> fleet.count("SELECT count(*) FROM snapshot WHERE verification IN ('verified', 'failed', 'unverifiable')"
+                                + " OR status = 'failed'") == addons);
+            } catch (org.awaitility.core.ConditionTimeoutException | IllegalStateException e) {
+                Benchmarks.log(e.getMessage());
+            }
+            sampling.set(false);
+            sampler.join();
+            String verdicts = fleet.pairs("SELECT coalesce(verification, status), count(*)::text FROM snapshot GROUP BY 1 ORDER BY 1")
+                    .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+            long failures = Long.parseLong(Files.readString(cgroup.resolve("memory.failcnt")).trim());
+            long oomKills = oomKills(cgroup);
+            Peaks p = peaks[0];
+            return String.format(Locale.ROOT, "| 1 (%s) | %d | %s | %s | %s | %s | %s | %s | %d | %s | %d | %s |", String.join(" ", jvm),
+                    addons, limitMb > 0 ? limitMb + " MiB" : "none", mib(p.rssAndShmem()), mib(p.rss()), mib(p.shmem()), mib(p.java()),
+                    mib(p.usage()), p.processes(), failures > 0 ? "yes (" + failures + " times; page cache reclaimed)" : "no", oomKills,
+                    verdicts.isEmpty() ? "none" : verdicts);
+        }
+    }
+
+    /** The cgroup's memory now: memory.stat's counters (bytes), usage with page cache, the JVM's own resident set. */
+    private static Peaks sample(Path cgroup, long javaPid) throws IOException {
+        var stat = new HashMap<String, Long>();
+        for (String line : Files.readAllLines(cgroup.resolve("memory.stat"))) {
+            String[] fields = line.split(" ");
+            stat.put(fields[0], Long.parseLong(fields[1]));
+        }
+        long usage = Long.parseLong(Files.readString(cgroup.resolve("memory.usage_in_bytes")).trim());
+        long rss = stat.getOrDefault("total_rss", 0L);
+        long shmem = stat.getOrDefault("total_shmem", 0L);
+        int processes = Files.readAllLines(cgroup.resolve("cgroup.procs")).size();
+        return new Peaks(usage, rss + shmem, rss, shmem, stat.getOrDefault("total_cache", 0L), residentBytes(javaPid), processes);
+    }
+
+    private static long residentBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return 0;
+    }
+
+    private static long oomKills(Path cgroup) throws IOException {
+        for (String line : Files.readAllLines(cgroup.resolve("memory.oom_control"))) {
+            if (line.startsWith("oom_kill ")) {
+                return Long.parseLong(line.substring("oom_kill ".length()).trim());
+            }
+        }
+        return -1;
+    }
+
+    /** JAVA_OPTS as app.json sets it for the dynos it declares. */
+    private static List<String> javaOptionsOfAppJson() throws IOException {
+        var appJson = new ObjectMapper().readTree(Path.of("app.json").toFile());
+        return Arrays.asList(appJson.path("env").path("JAVA_OPTS").path("value").asText().trim().split("\\s+"));
+    }
+
+    private static void removeWhenEmpty(Path cgroup) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            try {
+                Files.delete(cgroup);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200); // the processes' exit is still being accounted
+            }
+        }
+        Benchmarks.log("could not remove " + cgroup);
+    }
+
+    private static void write(Path file, String value) throws IOException {
+        Files.writeString(file, value);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+}
