@@ -88,14 +88,17 @@ public record Settings(
      * @param endpoint        an S3-compatible server (path-style addressing); empty for AWS
      * @param accessKeyId     from AWS_ACCESS_KEY_ID; empty means the SDK's default chain
      * @param uploadMemoryMb  the part buffers of all this process's uploads at once ({@code AUTOBUS_UPLOAD_MEMORY_MB})
+     * @param uploadPartMb    the smallest part of an upload ({@code AUTOBUS_UPLOAD_PART_MB}); later parts grow from it
      */
     public record S3Settings(String bucketUs, String regionUs, String bucketEu, String regionEu, Optional<URI> endpoint,
-                             Optional<String> accessKeyId, Optional<String> secretAccessKey, int uploadMemoryMb) {
+                             Optional<String> accessKeyId, Optional<String> secretAccessKey, int uploadMemoryMb, int uploadPartMb) {
         /**
          * Four uploads' parts of a dump under 15 GB (three 8 MiB buffers each) with room to spare, and one
          * 160 MiB part of a dump over 140 GB: within a 512 MB dyno's heap beside the rest of the worker.
          */
         public static final int UPLOAD_MEMORY_MB = 160;
+        /** Parts of 8 MiB keep a small database's upload small; S3 takes no part under 5 MiB but the last. */
+        public static final int UPLOAD_PART_MB = 8;
 
         @Override
         public String toString() {
@@ -395,9 +398,14 @@ public record Settings(
                 problems.add("AUTOBUS_UPLOAD_MEMORY_MB (" + uploadMemoryMb + ") must be at least " + S3Settings.UPLOAD_MEMORY_MB
                         + ": a snapshot over 140 GB is uploaded in parts of 160 MiB, and one must fit");
             }
+            int uploadPartMb = positive("AUTOBUS_UPLOAD_PART_MB", S3Settings.UPLOAD_PART_MB);
+            if (uploadPartMb < 5 || uploadPartMb > uploadMemoryMb) {
+                problems.add("AUTOBUS_UPLOAD_PART_MB (" + uploadPartMb + ") must be from 5 (S3's smallest part) to AUTOBUS_UPLOAD_MEMORY_MB ("
+                        + uploadMemoryMb + "): an upload must find room for one part");
+            }
             return Optional.of(new S3Settings(us.get(), text("S3_REGION_US").orElse("us-east-1"), eu.get(),
                     text("S3_REGION_EU").orElse("eu-west-1"), endpoint,
-                    text("AWS_ACCESS_KEY_ID"), text("AWS_SECRET_ACCESS_KEY"), uploadMemoryMb));
+                    text("AWS_ACCESS_KEY_ID"), text("AWS_SECRET_ACCESS_KEY"), uploadMemoryMb, uploadPartMb));
         }
 
         String secret(String name, boolean onDyno, DevSecrets devSecrets, List<String> generated) {

@@ -11,7 +11,16 @@ final class PartSizes {
     /** S3's limit on the number of parts of one object. */
     static final int MAX_PARTS = 10_000;
     /** 8 MiB up to 15.6 GiB, 64 MiB up to 140.6 GiB, then 160 MiB: 1,078 GiB in 10,000 parts. */
-    static final PartSizes STANDARD = new PartSizes(8 * MIB, 2_000, 64 * MIB, 2_000, 160 * MIB);
+    static final PartSizes STANDARD = startingAt(8);
+
+    /**
+     * The standard sizes, none smaller than {@code smallestMib} ({@code AUTOBUS_UPLOAD_PART_MB}): fewer, larger parts
+     * (fewer S3 requests) for an operator whose databases are large.
+     */
+    static PartSizes startingAt(int smallestMib) {
+        return new PartSizes(Math.max(smallestMib, 8) * MIB, 2_000, Math.max(smallestMib, 64) * MIB, 2_000,
+                Math.max(smallestMib, 160) * MIB);
+    }
 
     private final int smallSize;
     private final int smallParts;

@@ -51,7 +51,8 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
 
     /** A store for one bucket, with the credentials and endpoint of the settings, its uploads' buffers borrowed from {@code memory}. */
     public static S3SnapshotStore create(Settings.S3Settings settings, String bucket, String region, UploadMemory memory) {
-        return new S3SnapshotStore(client(settings, region), presigner(settings, region), bucket, region, PartSizes.STANDARD, memory);
+        return new S3SnapshotStore(client(settings, region), presigner(settings, region), bucket, region,
+                PartSizes.startingAt(settings.uploadPartMb()), memory);
     }
 
     static S3Client client(Settings.S3Settings settings, String region) {

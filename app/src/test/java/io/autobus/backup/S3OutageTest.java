@@ -93,7 +93,8 @@ class S3OutageTest {
     private SnapshotStore throughProxy() {
         var direct = harness.s3.settings(harness.bucketUs, harness.bucketEu);
         var viaProxy = new Settings.S3Settings(direct.bucketUs(), direct.regionUs(), direct.bucketEu(), direct.regionEu(),
-                Optional.of(URI.create(proxy.baseUrl())), direct.accessKeyId(), direct.secretAccessKey(), direct.uploadMemoryMb());
+                Optional.of(URI.create(proxy.baseUrl())), direct.accessKeyId(), direct.secretAccessKey(), direct.uploadMemoryMb(),
+                direct.uploadPartMb());
         return S3SnapshotStore.create(viaProxy, harness.bucketEu, "eu-west-1", harness.uploadMemory);
     }
 }

@@ -3,6 +3,7 @@ package io.autobus.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobus.support.Fleet;
 import io.autobus.support.JarProcess;
+import io.autobus.support.S3ProxyServer;
 import io.autobus.support.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,27 +12,32 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A whole worker dyno's memory, as Heroku counts it: the packaged jar as one {@code worker} process with the JVM options
  * app.json sets and every other setting at its default (4 worker threads, the 160 MiB upload budget, verification in
- * flight on the worker's own embedded PostgreSQL), moved into a memory cgroup of its own, so that everything it starts
+ * flight on the worker's own embedded PostgreSQL), started in a memory cgroup of its own, so that everything it starts
  * (pg_dump, the embedded verification server and its backends, pg_restore) is counted with it, as in a dyno's cgroup.
  * The cgroup is limited to {@code --limit-mb} (512: a basic dyno; 0: no limit) and, with no swap here, going past it
  * is an OOM kill, where Heroku would swap and report R14. N add-ons are due at once on one database, so N backups run
- * side by side. Started by {@code bench/worker-memory}; prints one Markdown row.
+ * side by side, uploaded to S3 (S3Proxy, in a JVM of its own outside the cgroup) through the upload memory budget.
+ * {@code --part-mb 160} ({@code AUTOBUS_UPLOAD_PART_MB}) makes every part 160 MiB, as every upload of a dump over
+ * 140 GB has them: four such uploads at once, from databases of any size. Started by {@code bench/worker-memory};
+ * prints one Markdown row.
  */
 public final class WorkerMemoryBench {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup/memory");
 
-    private record Peaks(long usage, long rssAndShmem, long rss, long shmem, long cache, long java, int processes) {
+    /** @param anonByProgram at the sample charged most: each program's anonymous resident memory, summed over its processes */
+    private record Peaks(long usage, long rssAndShmem, long rss, long shmem, long cache, long java, int processes,
+                         Map<String, Long> anonByProgram) {
         Peaks max(Peaks other) {
             return new Peaks(Math.max(usage, other.usage), Math.max(rssAndShmem, other.rssAndShmem), Math.max(rss, other.rss),
                     Math.max(shmem, other.shmem), Math.max(cache, other.cache), Math.max(java, other.java),
-                    Math.max(processes, other.processes));
+                    Math.max(processes, other.processes), other.rssAndShmem > rssAndShmem ? other.anonByProgram : anonByProgram);
         }
     }
 
@@ -43,12 +49,16 @@ public final class WorkerMemoryBench {
         String database = null;
         int addons = 4;
         long limitMb = 512;
+        int partMb = 8;
+        String verifyUrl = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--database" -> database = args[++i];
                 case "--addons" -> addons = Integer.parseInt(args[++i]);
                 case "--limit-mb" -> limitMb = Long.parseLong(args[++i]);
+                case "--part-mb" -> partMb = Integer.parseInt(args[++i]);
+                case "--verify-url" -> verifyUrl = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -56,19 +66,19 @@ public final class WorkerMemoryBench {
         Path cgroup = Files.createDirectory(CGROUPS.resolve("autobus-worker-memory-" + ProcessHandle.current().pid()));
         Path work = Files.createTempDirectory("autobus-worker-memory");
         try {
-            write(cgroup.resolve("memory.move_charge_at_immigrate"), "3"); // what the JVM touched before the move counts too
             if (limitMb > 0) {
                 write(cgroup.resolve("memory.limit_in_bytes"), Long.toString(limitMb << 20));
                 if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
                     write(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(limitMb << 20));
                 }
             }
-            Benchmarks.log(addons + " backups at once of " + database + ", worker JVM " + jvm + ", cgroup limit "
-                    + (limitMb > 0 ? limitMb + " MiB" : "none"));
-            String row = run(jar, work, cgroup, "postgres://postgres@127.0.0.1:5432/" + database, addons, jvm, limitMb);
-            System.out.println("| Worker (JVM options) | Backups at once | Limit | Peak charged (rss + shmem) | Peak rss | Peak shmem"
-                    + " | Peak JVM resident | Peak with page cache | Processes | Hit the limit | OOM kills | Verdicts |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Benchmarks.log(addons + " backups at once of " + database + " in parts of at least " + partMb + " MiB, worker JVM " + jvm
+                    + ", cgroup limit " + (limitMb > 0 ? limitMb + " MiB" : "none"));
+            String row = run(jar, work, cgroup, "postgres://postgres@127.0.0.1:5432/" + database, addons, jvm, limitMb, partMb,
+                    verifyUrl);
+            System.out.println("| Worker (JVM options) | Verified on | Backups at once | Upload parts | Limit | Peak charged (rss + shmem) | Peak rss"
+                    + " | Peak shmem | Peak JVM resident | Peak with page cache | Processes | OOM kills | Verdicts |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             System.out.println(row);
         } finally {
             removeWhenEmpty(cgroup);
@@ -76,14 +86,28 @@ public final class WorkerMemoryBench {
         System.exit(0);
     }
 
-    private static String run(Path jar, Path root, Path cgroup, String source, int addons, List<String> jvm, long limitMb)
-            throws Exception {
-        // Every setting at its default, VERIFY_POSTGRES_URL included: the worker verifies on embedded servers of its own.
-        try (var fleet = new Fleet(root, jar, TestDatabase.create("bench_worker_memory"), Map.of("VERIFY_POSTGRES_URL", ""))
-                .jvmOptions(jvm)) {
+    private static String run(Path jar, Path root, Path cgroup, String source, int addons, List<String> jvm, long limitMb,
+                              int partMb, String verifyUrl) throws Exception {
+        var s3 = S3ProxyServer.shared();
+        var environment = new HashMap<String, String>();
+        // Every other setting at its default, VERIFY_POSTGRES_URL included (unless given): the worker verifies on embedded
+        // servers of its own, in its cgroup.
+        environment.put("VERIFY_POSTGRES_URL", verifyUrl);
+        environment.put("AUTOBUS_STORAGE_DIR", "");
+        environment.put("S3_BUCKET_US", s3.createBucket("bench-us"));
+        environment.put("S3_BUCKET_EU", s3.createBucket("bench-eu"));
+        environment.put("S3_ENDPOINT", s3.endpoint().toString());
+        environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
+        environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
+        environment.put("AUTOBUS_UPLOAD_PART_MB", Integer.toString(partMb));
+        appJsonValue("MALLOC_ARENA_MAX").ifPresent(value -> environment.put("MALLOC_ARENA_MAX", value));
+        // The worker joins the cgroup before java starts (a shell that moves itself there, then execs java), so all of its
+        // memory is charged there from the first page.
+        var intoCgroup = List.of("sh", "-c", "echo $$ > '" + cgroup.resolve("cgroup.procs") + "' && exec \"$@\"", "sh");
+        try (var fleet = new Fleet(root, jar, TestDatabase.create("bench_worker_memory"), environment)
+                .jvmOptions(jvm).workerLauncher(intoCgroup)) {
             fleet.startWeb();
             JarProcess worker = fleet.startWorkers(1).getFirst();
-            write(cgroup.resolve("cgroup.procs"), Long.toString(worker.pid()));
             fleet.awaitWorkers();
             fleet.provision(addons, source);
             var sampling = new AtomicBoolean(true);
@@ -106,19 +130,20 @@ public final class WorkerMemoryBench {
                         .failFast("the worker exited (killed at the limit?); see the logs under " + root, () -> !worker.alive())
                         .until(() -> fleet.count("SELECT count(*) FROM snapshot WHERE verification IN ('verified', 'failed', 'unverifiable')"
                                 + " OR status = 'failed'") == addons);
-            } catch (org.awaitility.core.ConditionTimeoutException | IllegalStateException e) {
+            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
                 Benchmarks.log(e.getMessage());
             }
             sampling.set(false);
             sampler.join();
             String verdicts = fleet.pairs("SELECT coalesce(verification, status), count(*)::text FROM snapshot GROUP BY 1 ORDER BY 1")
                     .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
-            long failures = Long.parseLong(Files.readString(cgroup.resolve("memory.failcnt")).trim());
             long oomKills = oomKills(cgroup);
             Peaks p = peaks[0];
-            return String.format(Locale.ROOT, "| 1 (%s) | %d | %s | %s | %s | %s | %s | %s | %d | %s | %d | %s |", String.join(" ", jvm),
-                    addons, limitMb > 0 ? limitMb + " MiB" : "none", mib(p.rssAndShmem()), mib(p.rss()), mib(p.shmem()), mib(p.java()),
-                    mib(p.usage()), p.processes(), failures > 0 ? "yes (" + failures + " times; page cache reclaimed)" : "no", oomKills,
+            Benchmarks.log("anonymous memory by program at the peak: " + p.anonByProgram().entrySet().stream()
+                    .map(e -> e.getKey() + " " + mib(e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
+            return String.format(Locale.ROOT, "| 1 (%s) | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |", String.join(" ", jvm),
+                    verifyUrl.isEmpty() ? "its own embedded PostgreSQL" : "VERIFY_POSTGRES_URL (outside the dyno)", addons, partMb >= 160 ? "all 160 MiB" : "from " + partMb + " MiB", limitMb > 0 ? limitMb + " MiB" : "none",
+                    mib(p.rssAndShmem()), mib(p.rss()), mib(p.shmem()), mib(p.java()), mib(p.usage()), p.processes(), oomKills,
                     verdicts.isEmpty() ? "none" : verdicts);
         }
     }
@@ -133,14 +158,25 @@ public final class WorkerMemoryBench {
         long usage = Long.parseLong(Files.readString(cgroup.resolve("memory.usage_in_bytes")).trim());
         long rss = stat.getOrDefault("total_rss", 0L);
         long shmem = stat.getOrDefault("total_shmem", 0L);
-        int processes = Files.readAllLines(cgroup.resolve("cgroup.procs")).size();
-        return new Peaks(usage, rss + shmem, rss, shmem, stat.getOrDefault("total_cache", 0L), residentBytes(javaPid), processes);
+        var pids = Files.readAllLines(cgroup.resolve("cgroup.procs"));
+        var anonByProgram = new java.util.TreeMap<String, Long>();
+        for (String pid : pids) {
+            try {
+                String program = Files.readString(Path.of("/proc", pid, "comm")).trim();
+                anonByProgram.merge(program, statusBytes(Long.parseLong(pid), "RssAnon:"), Long::sum);
+            } catch (IOException e) {
+                // ended meanwhile
+            }
+        }
+        return new Peaks(usage, rss + shmem, rss, shmem, stat.getOrDefault("total_cache", 0L), statusBytes(javaPid, "VmRSS:"),
+                pids.size(), anonByProgram);
     }
 
-    private static long residentBytes(long pid) {
+    /** A size from /proc/PID/status ({@code VmRSS:}, {@code RssAnon:}), in bytes; 0 once the process is gone. */
+    private static long statusBytes(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
@@ -161,8 +197,12 @@ public final class WorkerMemoryBench {
 
     /** JAVA_OPTS as app.json sets it for the dynos it declares. */
     private static List<String> javaOptionsOfAppJson() throws IOException {
-        var appJson = new ObjectMapper().readTree(Path.of("app.json").toFile());
-        return Arrays.asList(appJson.path("env").path("JAVA_OPTS").path("value").asText().trim().split("\\s+"));
+        return Arrays.asList(appJsonValue("JAVA_OPTS").orElseThrow().trim().split("\\s+"));
+    }
+
+    private static java.util.Optional<String> appJsonValue(String variable) throws IOException {
+        var value = new ObjectMapper().readTree(Path.of("app.json").toFile()).path("env").path(variable).path("value");
+        return value.isTextual() ? java.util.Optional.of(value.asText()) : java.util.Optional.empty();
     }
 
     private static void removeWhenEmpty(Path cgroup) throws InterruptedException {

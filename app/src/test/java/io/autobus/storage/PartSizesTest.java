@@ -42,4 +42,16 @@ class PartSizesTest {
         assertThatThrownBy(() -> sizes.sizeOf(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sizes.sizeOf(10_001)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void a_larger_smallest_part_raises_every_size_below_it_and_keeps_those_above() {
+        var from32 = PartSizes.startingAt(32);
+        var from160 = PartSizes.startingAt(160);
+
+        assertThat(from32.sizeOf(1)).isEqualTo(32 * MIB);
+        assertThat(from32.sizeOf(2001)).isEqualTo(64 * MIB);
+        assertThat(from32.sizeOf(4001)).isEqualTo(160 * MIB);
+        assertThat(IntStream.of(1, 2000, 2001, 4000, 4001, 10_000).map(from160::sizeOf).distinct()).containsExactly(160 * MIB);
+        assertThat(from160.capacity()).isGreaterThan(sizes.capacity());
+    }
 }

@@ -116,6 +116,18 @@ class SnapshotStoresTest {
     }
 
     @Test
+    void the_smallest_upload_part_is_8_mib_unless_set_from_5_mib_to_the_upload_memory() {
+        var s3 = new HashMap<>(Map.of("S3_BUCKET_US", "a", "S3_BUCKET_EU", "b"));
+        assertThat(settings(home, s3).s3().orElseThrow().uploadPartMb()).isEqualTo(8);
+        s3.put("AUTOBUS_UPLOAD_PART_MB", "160");
+        assertThat(settings(home, s3).s3().orElseThrow().uploadPartMb()).isEqualTo(160);
+        s3.put("AUTOBUS_UPLOAD_PART_MB", "4");
+        assertThatThrownBy(() -> settings(home, s3)).hasMessageContaining("AUTOBUS_UPLOAD_PART_MB (4) must be from 5");
+        s3.put("AUTOBUS_UPLOAD_PART_MB", "200");
+        assertThatThrownBy(() -> settings(home, s3)).hasMessageContaining("to AUTOBUS_UPLOAD_MEMORY_MB (160)");
+    }
+
+    @Test
     void without_s3_every_app_gets_the_one_local_store_whose_links_it_serves() throws Exception {
         int port = freePort();
         var settings = settings(home, Map.of("AUTOBUS_PUBLIC_URL", "http://127.0.0.1:" + port));

@@ -48,6 +48,7 @@ public final class Fleet implements AutoCloseable {
     private final List<JarProcess> workers = new ArrayList<>();
     private int webPort;
     private List<String> jvmOptions = JVM;
+    private List<String> workerLauncher = List.of();
 
     /**
      * @param metadataUrl a fresh database for the service's own data ({@code postgres://...})
@@ -88,6 +89,12 @@ public final class Fleet implements AutoCloseable {
     /** Starts the processes from now on with these JVM options instead of {@link #JVM} (the heap app.json sets, say). */
     public Fleet jvmOptions(List<String> options) {
         this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** Starts the workers from now on through this launcher, which must exec its arguments (into a cgroup, say). */
+    public Fleet workerLauncher(List<String> launcher) {
+        this.workerLauncher = List.copyOf(launcher);
         return this;
     }
 
@@ -231,7 +238,9 @@ public final class Fleet implements AutoCloseable {
     private JarProcess started(String name, Map<String, String> env) throws IOException {
         Path directory = root.resolve(name);
         env.put("AUTOBUS_HOME", directory.resolve(".autobus").toString());
-        var process = JarProcess.start(name, jar, directory, jvmOptions, List.of(name.startsWith("worker") ? "worker" : "web"), env);
+        boolean worker = name.startsWith("worker");
+        var process = JarProcess.start(name, jar, directory, worker ? workerLauncher : List.of(), jvmOptions,
+                List.of(worker ? "worker" : "web"), env);
         processes.add(process);
         return process;
     }

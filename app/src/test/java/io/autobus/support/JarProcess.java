@@ -54,13 +54,14 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <jvmOptions> -jar <jar> <arguments>} in {@code directory} with exactly {@code environment}
-     * (and PATH); its output goes to {@code directory/<name>.log} as well.
+     * Starts {@code <launcher> java <jvmOptions> -jar <jar> <arguments>} in {@code directory} with exactly {@code environment}
+     * (and PATH); its output goes to {@code directory/<name>.log} as well. The launcher (usually none) must exec java in
+     * its own process, so that the process started is java's.
      */
-    public static JarProcess start(String name, Path jar, Path directory, List<String> jvmOptions, List<String> arguments,
-                                   Map<String, String> environment) throws IOException {
+    public static JarProcess start(String name, Path jar, Path directory, List<String> launcher, List<String> jvmOptions,
+                                   List<String> arguments, Map<String, String> environment) throws IOException {
         Files.createDirectories(directory);
-        var command = new ArrayList<String>();
+        var command = new ArrayList<String>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));

@@ -56,7 +56,8 @@ public final class S3ProxyServer {
     /** Settings pointing both continents' buckets at this server, with fresh bucket names. */
     public Settings.S3Settings settings(String bucketUs, String bucketEu) {
         return new Settings.S3Settings(bucketUs, "us-east-1", bucketEu, "eu-west-1", Optional.of(endpoint),
-                Optional.of(IDENTITY), Optional.of(CREDENTIAL), Settings.S3Settings.UPLOAD_MEMORY_MB);
+                Optional.of(IDENTITY), Optional.of(CREDENTIAL), Settings.S3Settings.UPLOAD_MEMORY_MB,
+                Settings.S3Settings.UPLOAD_PART_MB);
     }
 
     /** Creates a bucket with a unique name starting with {@code prefix}. */
