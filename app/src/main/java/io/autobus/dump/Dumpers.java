@@ -6,11 +6,10 @@ import io.autobus.dump.DatabaseUrl;
 public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
 
     /**
-     * @param workRoot           where each dump gets a private directory (AUTOBUS_HOME/tmp)
+     * @param tools              the installed client tools (each dump gets a private directory in their work root)
      * @param compressionThreads threads compressing PostgreSQL snapshots ({@code AUTOBUS_COMPRESSION_THREADS})
      */
-    public static Dumpers installed(java.nio.file.Path workRoot, int compressionThreads) {
-        var tools = Tools.installed(workRoot);
+    public static Dumpers of(Tools tools, int compressionThreads) {
         return new Dumpers(new PostgresDumper(tools, CompressionThreads.of(compressionThreads)), new MysqlDumper(tools));
     }
 

@@ -36,7 +36,7 @@ class InFlightVerificationTest {
         harness.attach(addon, "JAWSDB_MARIA", "mysql://root@127.0.0.1:3306/" + io.autobus.backup.MysqlBackupTest.sourceDatabase());
         try (var verification = verification("on")) {
             for (String database : List.of("DATABASE_URL", "JAWSDB_MARIA_URL")) {
-                Snapshot snapshot = harness.backup(addon, database, store -> store, verification);
+                Snapshot snapshot = harness.backup(addon, database, store -> store, verification.outcomes());
                 Snapshot inFlight = harness.snapshots.find(snapshot.id()).orElseThrow();
 
                 assertThat(inFlight.status()).isEqualTo(SnapshotStatus.COMPLETED);
@@ -60,7 +60,7 @@ class InFlightVerificationTest {
             var outcomes = new io.autobus.backup.BackupRunner.Outcomes() {
                 @Override
                 public io.autobus.backup.InFlight inFlight(Snapshot snapshot, boolean encrypted) {
-                    return verification.inFlight(snapshot, encrypted);
+                    return verification.outcomes().inFlight(snapshot, encrypted);
                 }
 
                 @Override
@@ -68,12 +68,12 @@ class InFlightVerificationTest {
                     var next = locks().tryLock(addon, "DATABASE_URL", 1);
                     freeWhileVerdictRead.set(next.isPresent());
                     next.ifPresent(DatabaseLocks.Held::close);
-                    verification.completed(snapshot, verifying);
+                    verification.outcomes().completed(snapshot, verifying);
                 }
 
                 @Override
                 public void failed(Snapshot snapshot, String error) {
-                    verification.failed(snapshot, error);
+                    verification.outcomes().failed(snapshot, error);
                 }
             };
             Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, outcomes);
@@ -88,13 +88,13 @@ class InFlightVerificationTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
         try (var verification = verification("on")) {
-            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
-            harness.rerun(snapshot.id(), verification);
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification.outcomes());
+            harness.rerun(snapshot.id(), verification.outcomes());
             assertThat(queued).as("a verdict given stands").isEmpty();
 
             // The worker died once the snapshot was stored, while the restore in flight was still counting.
             harness.snapshots.markVerifying(snapshot.id());
-            Snapshot again = harness.rerun(snapshot.id(), verification);
+            Snapshot again = harness.rerun(snapshot.id(), verification.outcomes());
 
             assertThat(again.status()).isEqualTo(SnapshotStatus.COMPLETED);
             assertThat(again.finishedAt()).as("not dumped again").isEqualTo(snapshot.finishedAt());
@@ -113,7 +113,7 @@ class InFlightVerificationTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + source);
         try (var verification = verification("on")) {
-            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, verification);
+            Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> store, verification.outcomes());
             Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
 
             assertThat(recorded.status()).isEqualTo(SnapshotStatus.COMPLETED);
@@ -139,7 +139,7 @@ class InFlightVerificationTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", source);
         try (var verification = verification("1s")) {
-            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification.outcomes());
             Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
 
             assertThat(recorded.status()).isEqualTo(SnapshotStatus.COMPLETED);
@@ -164,7 +164,7 @@ class InFlightVerificationTest {
         try (var verification = verification("on");
              var taken = slots.tryLockInSlot("verifications:" + addon, 1, "verify:elsewhere").orElseThrow()) {
             long started = System.nanoTime();
-            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification.outcomes());
 
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("not held for the 30 s wait")
                     .isLessThan(java.time.Duration.ofSeconds(25));
@@ -180,7 +180,7 @@ class InFlightVerificationTest {
         harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:1/gone");
         try (var verification = verification("on")) {
             var backup = java.util.concurrent.CompletableFuture.supplyAsync(() -> harness.backup(addon, "DATABASE_URL", store -> store,
-                    verification));
+                    verification.outcomes()));
 
             Snapshot snapshot = backup.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
@@ -196,7 +196,7 @@ class InFlightVerificationTest {
         harness.attach(addon, "DATABASE", io.autobus.backup.PostgresBackupTest.sourceDatabase());
         harness.addons.setEncryptionRecipient(addon, identity.recipient().text());
         try (var verification = verification("off")) {
-            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification);
+            Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> store, verification.outcomes());
             Snapshot recorded = harness.snapshots.find(snapshot.id()).orElseThrow();
 
             assertThat(recorded.fileName()).endsWith(".dump.age");

@@ -327,12 +327,12 @@ class VerificationTest {
                 "AUTOBUS_HOME", java.nio.file.Files.createTempDirectory("verify").toString(),
                 "VERIFY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"));
         try (var verification = new WorkerVerification(settings, harness, locks(), notifier, harness.app.scheduler())) {
-            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
+            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification.outcomes(), notifier));
             harness.app.clock.advance(java.time.Duration.ofDays(1));
-            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
+            harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification.outcomes(), notifier));
             harness.reattach(addon, "DATABASE", source);
             harness.app.clock.advance(java.time.Duration.ofDays(1));
-            Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification, notifier));
+            Snapshot good = harness.backup(addon, "DATABASE_URL", store -> store, new io.autobus.backup.BackupNotices(verification.outcomes(), notifier));
 
             assertThat(good.status()).isEqualTo(io.autobus.backup.SnapshotStatus.COMPLETED);
         }

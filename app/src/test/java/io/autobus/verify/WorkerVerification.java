@@ -1,9 +1,6 @@
 package io.autobus.verify;
 
-import io.autobus.backup.BackupRunner;
 import io.autobus.backup.DatabaseLocks;
-import io.autobus.backup.InFlight;
-import io.autobus.backup.Snapshot;
 import io.autobus.config.Settings;
 import io.autobus.dump.Tools;
 import io.autobus.jobs.WorkerBell;
@@ -12,10 +9,9 @@ import io.autobus.support.BackupHarness;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
 /**
- * A worker's verification wired as {@code App} wires it, from these settings, and reporting to backups as it does;
- * closing stops its embedded servers.
+ * A worker's verification wired as {@code App} wires it, from these settings; closing stops its embedded servers.
  */
-final class WorkerVerification implements BackupRunner.Outcomes, AutoCloseable {
+final class WorkerVerification implements AutoCloseable {
     private final ScratchServers servers;
     private final SnapshotVerifier verifier;
     private final Verification verification;
@@ -42,24 +38,9 @@ final class WorkerVerification implements BackupRunner.Outcomes, AutoCloseable {
         return leftovers.cleanUp();
     }
 
-    @Override
-    public InFlight inFlight(Snapshot snapshot, boolean encrypted) {
-        return verification.inFlight(snapshot, encrypted);
-    }
-
-    @Override
-    public void completed(Snapshot snapshot, InFlight verifying) {
-        verification.completed(snapshot, verifying);
-    }
-
-    @Override
-    public void completedBefore(Snapshot snapshot) {
-        verification.completedBefore(snapshot);
-    }
-
-    @Override
-    public void failed(Snapshot snapshot, String error) {
-        verification.failed(snapshot, error);
+    /** What the backups report to, as App passes it to {@code BackupRunner}. */
+    Verification outcomes() {
+        return verification;
     }
 
     @Override
