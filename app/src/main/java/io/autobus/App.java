@@ -166,7 +166,7 @@ public final class App implements AutoCloseable {
         var verification = new Verification(snapshots, verifier, jobs.scheduler(), jobs.bell(), settings.jobLimits(), clock);
         var scratchLeftovers = new ScratchLeftovers(scratchServers, tools, locks);
         var backupTargets = new BackupTargets(addons, heroku.platform(), settings.herokuApiKey(), secrets, customerAddresses);
-        var dumpers = Dumpers.of(tools, settings.compressionThreads());
+        var dumpers = Dumpers.of(tools, settings.compressionThreads(), settings.workerThreads());
         var backupRunner = new BackupRunner(snapshots, addons, backupTargets, dumpers, stores, locks,
                 new io.autobus.backup.BackupNotices(verification, notifier), settings.jobLimits(), clock);
         var restores = new RestoreRepository(dsl);

@@ -8,9 +8,10 @@ public record Dumpers(PostgresDumper postgres, MysqlDumper mysql) {
     /**
      * @param tools              the installed client tools (each dump gets a private directory in their work root)
      * @param compressionThreads threads compressing PostgreSQL snapshots ({@code AUTOBUS_COMPRESSION_THREADS})
+     * @param dumpsAtOnce        the most dumps this process runs at once ({@code AUTOBUS_WORKER_THREADS})
      */
-    public static Dumpers of(Tools tools, int compressionThreads) {
-        return new Dumpers(new PostgresDumper(tools, CompressionThreads.of(compressionThreads)), new MysqlDumper(tools));
+    public static Dumpers of(Tools tools, int compressionThreads, int dumpsAtOnce) {
+        return new Dumpers(new PostgresDumper(tools, CompressionThreads.of(compressionThreads, dumpsAtOnce)), new MysqlDumper(tools));
     }
 
     public Dumper forEngine(DatabaseUrl.Engine engine) {

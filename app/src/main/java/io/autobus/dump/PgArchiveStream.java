@@ -84,14 +84,15 @@ final class PgArchiveStream extends PieceInputStream {
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
     /**
-     * @param in    pg_dump's output, written with {@code -Z0}
-     * @param level the zlib level of the result, 1-9; 0 passes the data on uncompressed
+     * @param in             pg_dump's output, written with {@code -Z0}
+     * @param blocksInFlight the most blocks compressing or waiting at once ({@link CompressionThreads#blocksPerDump})
+     * @param level          the zlib level of the result, 1-9; 0 passes the data on uncompressed
      */
-    PgArchiveStream(InputStream in, DumpProgress progress, Executor pool, int threads, int level) {
+    PgArchiveStream(InputStream in, DumpProgress progress, Executor pool, int blocksInFlight, int level) {
         this.in = in;
         this.progress = progress;
         this.level = level;
-        this.deflate = level == 0 ? null : new ParallelDeflate(pool, level, 2 * threads);
+        this.deflate = level == 0 ? null : new ParallelDeflate(pool, level, blocksInFlight);
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class PostgresDumper implements Dumper {
             var tool = new RunningDump.DumpTool(Tools.describe(pgDump.path()), choice.note(), ArchiveHeader.restoreWith(pgDump.major()));
             var progress = new DumpProgress();
             int level = options.compressionLevel() == null ? DEFAULT_COMPRESSION : options.compressionLevel();
-            var archive = new PgArchiveStream(pipeline.output(), progress, compression.pool(), compression.threads(), level);
+            var archive = new PgArchiveStream(pipeline.output(), progress, compression.pool(), compression.blocksPerDump(), level);
             return new RunningDump(pipeline, archive, progress, serverVersion, tool, RunningDump.gather(() -> statistics(connection, progress)),
                     connection, run::close);
         } catch (SQLException e) {

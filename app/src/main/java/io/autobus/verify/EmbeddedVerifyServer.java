@@ -57,10 +57,10 @@ final class EmbeddedVerifyServer implements AutoCloseable {
                     ScratchServer.newPassword(),
                     // A scratch server: what it holds is thrown away, durability buys nothing; and with no replica, an
                     // index build (the restore's post-data part) writes no WAL. It runs on the worker's dyno beside the
-                    // JVM: small shared buffers (a restore's COPY goes through a 16 MB ring anyway) and index sorts that
-                    // spill to disk sooner keep four restores at once within a 512 MB dyno (bench/worker-memory).
+                    // JVM: small shared buffers (a restore writes each table once, through a ring of its own) and index
+                    // sorts that spill to disk sooner keep four restores at once within a 512 MB dyno (bench/worker-memory).
                     Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "wal_level", "minimal",
-                            "max_wal_senders", "0", "shared_buffers", "32MB", "maintenance_work_mem", "16MB"));
+                            "max_wal_senders", "0", "shared_buffers", "16MB", "maintenance_work_mem", "8MB"));
             var watchdog = new ProcessBuilder("sh", "-c", WATCHDOG, "autobus-verify-watchdog",
                     Long.toString(ProcessHandle.current().pid()), data.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 final class InFlightVerification implements InFlight {
     private static final Logger LOG = LoggerFactory.getLogger(InFlightVerification.class);
-    /** A table of contents larger than this is not read in flight (the snapshot is verified after upload). */
-    static final int HEAD_BYTES = 4 * 1024 * 1024;
-    static final int BUFFER_BYTES = 8 * 1024 * 1024;
+    /**
+     * The copy's buffer, one per backup in flight (four on a worker by default, within a dyno's heap); also the
+     * largest table of contents read in flight (a larger one is verified after upload).
+     */
+    static final int BUFFER_BYTES = 4 * 1024 * 1024;
 
     private final SnapshotVerifier verifier;
     private final Snapshot pending;
@@ -40,7 +42,7 @@ final class InFlightVerification implements InFlight {
     InFlightVerification(SnapshotVerifier verifier, Snapshot pending, Duration paceLimit, int bufferBytes, Clock clock) {
         this.verifier = verifier;
         this.pending = pending;
-        this.pipe = new PacedPipe(bufferBytes, HEAD_BYTES, paceLimit);
+        this.pipe = new PacedPipe(bufferBytes, paceLimit);
         this.clock = clock;
     }
 
@@ -140,12 +142,11 @@ final class InFlightVerification implements InFlight {
     private final class PipeSource implements SnapshotVerifier.Source {
         @Override
         public InputStream head() throws IOException {
-            return new ByteArrayInputStream(pipe.head(HEAD_BYTES));
+            return new ByteArrayInputStream(pipe.head());
         }
 
         @Override
         public InputStream bytes() {
-            pipe.releaseHead();
             return pipe.reader();
         }
 

@@ -13,26 +13,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffer: memory stays flat whatever the size of the dump. The slower side paces both: the
  * writer (the upload) waits for room, but never longer than {@code paceLimit} at a stretch;
  * past that the copy is abandoned, the upload goes on alone, and the restore reads an error.
- * The first bytes are also kept (up to {@code headBytes}) until the restore has read its table
- * of contents from them. A lock and a condition rather than monitors: the reader is a virtual
- * thread, which a monitor's wait would pin to its carrier on Java 21.
+ * Until the restore starts reading, the buffer also serves its first bytes ({@link #head}) for
+ * reading a table of contents: nothing is read yet, so nothing there has been overwritten, and no
+ * second buffer is kept (a worker runs several of these at once within a dyno's heap). A lock and
+ * a condition rather than monitors: the reader is a virtual thread, which a monitor's wait would
+ * pin to its carrier on Java 21.
  */
 final class PacedPipe {
     private final byte[] ring;
     private final Duration paceLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private byte[] head;
-    private int headLength;
     private long written;
     private long read;
     private boolean ended;
     private boolean readerGone;
     private String abandoned;
 
-    PacedPipe(int capacity, int headBytes, Duration paceLimit) {
+    PacedPipe(int capacity, Duration paceLimit) {
         this.ring = new byte[capacity];
-        this.head = new byte[headBytes];
         this.paceLimit = paceLimit;
     }
 
@@ -43,11 +42,6 @@ final class PacedPipe {
     boolean write(byte[] bytes, int offset, int length) {
         lock.lock();
         try {
-            if (headLength < head.length) {
-                int n = Math.min(length, head.length - headLength);
-                System.arraycopy(bytes, offset, head, headLength, n);
-                headLength += n;
-            }
             while (length > 0) {
                 long waitingSince = System.nanoTime();
                 while (written - read == ring.length && !readerGone && abandoned == null) {
@@ -111,28 +105,25 @@ final class PacedPipe {
         }
     }
 
-    /** The first bytes, once there are {@code length} of them or the stream ended: for reading a table of contents. */
-    byte[] head(int length) throws IOException {
+    /**
+     * The first bytes, as many as the buffer holds, once it is full or the stream ended: for reading a table of
+     * contents before the restore reads anything.
+     *
+     * @throws IllegalStateException once reading has begun (the first bytes may be overwritten)
+     */
+    byte[] head() throws IOException {
         lock.lock();
         try {
-            while (headLength < Math.min(length, head.length) && !ended && abandoned == null) {
+            while (written < ring.length && !ended && abandoned == null && read == 0) {
                 waitFor(Long.MAX_VALUE);
             }
             if (abandoned != null) {
                 throw new IOException(abandoned);
             }
-            return Arrays.copyOf(head, headLength);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The head is no longer needed. */
-    void releaseHead() {
-        lock.lock();
-        try {
-            head = new byte[0];
-            headLength = 0;
+            if (read > 0) {
+                throw new IllegalStateException("the first bytes are gone: the restore has begun reading");
+            }
+            return Arrays.copyOf(ring, (int) written);
         } finally {
             lock.unlock();
         }

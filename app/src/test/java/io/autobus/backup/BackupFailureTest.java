@@ -110,7 +110,7 @@ class BackupFailureTest {
             // Attached before its server was upgraded past the pg_dump installed here (attaching now is refused with the same words).
             harness.attachedEarlier(addon, "DATABASE", "postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres");
             var dumper = new io.autobus.dump.PostgresDumper(Tools.in(java.util.List.of(pgDump15), harness.toolRoot()),
-                    io.autobus.dump.CompressionThreads.of(1));
+                    io.autobus.dump.CompressionThreads.of(1, 1));
 
             var error = org.assertj.core.api.Assertions.catchThrowable(() -> dumper.start(
                     io.autobus.dump.DatabaseUrl.parse("postgres://postgres@127.0.0.1:" + server17.getPort() + "/postgres"),

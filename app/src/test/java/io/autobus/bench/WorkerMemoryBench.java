@@ -1,6 +1,6 @@
 package io.autobus.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autobus.support.AppJson;
 import io.autobus.support.Fleet;
 import io.autobus.support.JarProcess;
 import io.autobus.support.S3ProxyServer;
@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is an OOM kill, where Heroku would swap and report R14. N add-ons are due at once on one database, so N backups run
  * side by side, uploaded to S3 (S3Proxy, in a JVM of its own outside the cgroup) through the upload memory budget.
  * {@code --part-mb 160} ({@code AUTOBUS_UPLOAD_PART_MB}) makes every part 160 MiB, as every upload of a dump over
- * 140 GB has them: four such uploads at once, from databases of any size. Started by {@code bench/worker-memory};
- * prints one Markdown row.
+ * 140 GB has them: four such uploads at once, from databases of any size. {@code --cpus} is the processor count the
+ * worker's JVM is told ({@code -XX:ActiveProcessorCount}): a shared Heroku dyno shows the JVM 8, which sizes the
+ * compression threads and the JIT's; 0 leaves this machine's. Started by {@code bench/worker-memory}; prints one
+ * Markdown row.
  */
 public final class WorkerMemoryBench {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup/memory");
@@ -51,6 +52,7 @@ public final class WorkerMemoryBench {
         long limitMb = 512;
         int partMb = 8;
         String verifyUrl = "";
+        int cpus = 8;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -59,10 +61,14 @@ public final class WorkerMemoryBench {
                 case "--limit-mb" -> limitMb = Long.parseLong(args[++i]);
                 case "--part-mb" -> partMb = Integer.parseInt(args[++i]);
                 case "--verify-url" -> verifyUrl = args[++i];
+                case "--cpus" -> cpus = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        List<String> jvm = javaOptionsOfAppJson();
+        var jvm = new java.util.ArrayList<>(AppJson.javaOptions());
+        if (cpus > 0) {
+            jvm.add("-XX:ActiveProcessorCount=" + cpus);
+        }
         Path cgroup = Files.createDirectory(CGROUPS.resolve("autobus-worker-memory-" + ProcessHandle.current().pid()));
         Path work = Files.createTempDirectory("autobus-worker-memory");
         try {
@@ -100,7 +106,7 @@ public final class WorkerMemoryBench {
         environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
         environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
         environment.put("AUTOBUS_UPLOAD_PART_MB", Integer.toString(partMb));
-        appJsonValue("MALLOC_ARENA_MAX").ifPresent(value -> environment.put("MALLOC_ARENA_MAX", value));
+        AppJson.value("MALLOC_ARENA_MAX").ifPresent(value -> environment.put("MALLOC_ARENA_MAX", value));
         // The worker joins the cgroup before java starts (a shell that moves itself there, then execs java), so all of its
         // memory is charged there from the first page.
         var intoCgroup = List.of("sh", "-c", "echo $$ > '" + cgroup.resolve("cgroup.procs") + "' && exec \"$@\"", "sh");
@@ -193,16 +199,6 @@ public final class WorkerMemoryBench {
             }
         }
         return -1;
-    }
-
-    /** JAVA_OPTS as app.json sets it for the dynos it declares. */
-    private static List<String> javaOptionsOfAppJson() throws IOException {
-        return Arrays.asList(appJsonValue("JAVA_OPTS").orElseThrow().trim().split("\\s+"));
-    }
-
-    private static java.util.Optional<String> appJsonValue(String variable) throws IOException {
-        var value = new ObjectMapper().readTree(Path.of("app.json").toFile()).path("env").path(variable).path("value");
-        return value.isTextual() ? java.util.Optional.of(value.asText()) : java.util.Optional.empty();
     }
 
     private static void removeWhenEmpty(Path cgroup) throws InterruptedException {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * heap in use after GC, sampled while each service dump runs.
  *
  *   java ... io.autobus.dump.CompressionBench DATABASE RUNS [service]
- * With {@code service}, only the service's dump stage on all threads (the heap figure for a larger database).
+ * With {@code service}, only the service's dump stage on all threads (the heap figure for a larger database), as a lone
+ * dump and with the blocks in flight a worker of 4 threads gives each dump.
  */
 public final class CompressionBench {
     private CompressionBench() {
@@ -43,11 +44,17 @@ public final class CompressionBench {
         long dataBytes = tableBytes(database);
         var table = new ArrayList<String>();
         if (args.length > 2 && args[2].equals("service")) {
-            var dumper = new PostgresDumper(Tools.installed(work.resolve("tools")), CompressionThreads.of(cores));
-            var heap = new AtomicLong();
-            double seconds = median(runs, () -> heap.accumulateAndGet(serviceDump(dumper, database, out), Math::max));
-            System.out.printf(Locale.ROOT, "%s (%,d bytes in its tables): service dump stage on %d threads %.1f s, %,d bytes, heap after GC"
-                    + " at most %d MiB while dumping%n", database, dataBytes, cores, seconds, Files.size(out), heap.get() / (1024 * 1024));
+            // A lone dump with the pool to itself, and one with the blocks a worker gives each of its 4 dumps by default.
+            for (int dumpsAtOnce : new int[] {1, 4}) {
+                var compression = CompressionThreads.of(cores, dumpsAtOnce);
+                var dumper = new PostgresDumper(Tools.installed(work.resolve("tools")), compression);
+                var heap = new AtomicLong();
+                double seconds = median(runs, () -> heap.accumulateAndGet(serviceDump(dumper, database, out), Math::max));
+                System.out.printf(Locale.ROOT, "%s (%,d bytes in its tables): service dump stage on %d threads, %d blocks in flight"
+                                + " (%d dumps sharing them at most) %.1f s, %,d bytes, heap after GC at most %d MiB while dumping%n", database,
+                        dataBytes, cores, compression.blocksPerDump(), dumpsAtOnce, seconds, Files.size(out), heap.get() / (1024 * 1024));
+                compression.pool().shutdown();
+            }
             System.exit(0);
         }
 
@@ -62,16 +69,16 @@ public final class CompressionBench {
 
         int[] threadCounts = cores > 1 ? new int[] {1, cores} : new int[] {1};
         for (int threads : threadCounts) {
-            var dumper = new PostgresDumper(Tools.installed(work.resolve("tools")), CompressionThreads.of(threads));
+            var dumper = new PostgresDumper(Tools.installed(work.resolve("tools")), CompressionThreads.of(threads, 1));
             var heap = new AtomicLong();
             double seconds = median(runs, () -> heap.accumulateAndGet(serviceDump(dumper, database, out), Math::max));
             table.add(row("Autobus dump stage (pg_dump -Z0, level 1 on " + threads + " thread" + (threads > 1 ? "s" : "") + ")",
                     seconds, Files.size(out), plain, dataBytes, heap.get() / (1024 * 1024) + " MiB"));
         }
         for (int threads : threadCounts) {
-            var compression = CompressionThreads.of(threads);
+            var compression = CompressionThreads.of(threads, 1);
             double seconds = median(runs, () -> {
-                try (InputStream in = new PgArchiveStream(Files.newInputStream(uncompressed), new DumpProgress(), compression.pool(), threads, 1)) {
+                try (InputStream in = new PgArchiveStream(Files.newInputStream(uncompressed), new DumpProgress(), compression.pool(), compression.blocksPerDump(), 1)) {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
             });

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * 127.0.0.2 forwards that port to the real server. Both the driver and the tool must go there.
  */
 class DumperAddressTest {
-    private final Dumpers dumpers = Dumpers.of(Tools.installed(io.autobus.support.TestApp.shared().settings.home().resolve("tmp")), 2);
+    private final Dumpers dumpers = Dumpers.of(Tools.installed(io.autobus.support.TestApp.shared().settings.home().resolve("tmp")), 2, 1);
 
     @Test
     void pg_dump_and_the_driver_connect_to_the_given_address_with_the_host_name_kept_for_tls() throws Exception {

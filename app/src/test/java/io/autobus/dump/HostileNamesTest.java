@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileNamesTest {
     private final Path toolRoot = TestApp.shared().settings.home().resolve("tmp");
-    private final Dumpers dumpers = Dumpers.of(Tools.installed(toolRoot), 2);
+    private final Dumpers dumpers = Dumpers.of(Tools.installed(toolRoot), 2, 1);
     private final InetAddress loopback = InetAddress.getLoopbackAddress();
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * counted in the dump as it streams; tables whose rows it leaves out keep the server's estimate.
  */
 class MysqlDumperStatisticsTest {
-    private final Dumpers dumpers = Dumpers.of(Tools.installed(TestApp.shared().settings.home().resolve("tmp")), 2);
+    private final Dumpers dumpers = Dumpers.of(Tools.installed(TestApp.shared().settings.home().resolve("tmp")), 2, 1);
 
     @Test
     void a_table_of_1_2_million_rows_is_counted_exactly_and_left_out_rows_stay_estimates() throws Exception {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SQL as from pg_dump's own {@code -Z1} archive; rows are counted exactly on the way.
  */
 class PgArchiveStreamTest {
-    private static final CompressionThreads THREADS = CompressionThreads.of(2);
+    private static final CompressionThreads THREADS = CompressionThreads.of(2, 1);
     private static String source;
     private static String database;
     @TempDir
@@ -120,7 +120,7 @@ class PgArchiveStreamTest {
     void a_truncated_archive_fails_reading_rather_than_ending_early() throws Exception {
         byte[] plain = plainArchive();
         for (int cut : new int[] {3, 200, plain.length / 2, plain.length - 3}) {
-            var stream = new PgArchiveStream(new ByteArrayInputStream(plain, 0, cut), new DumpProgress(), THREADS.pool(), 2, 1);
+            var stream = new PgArchiveStream(new ByteArrayInputStream(plain, 0, cut), new DumpProgress(), THREADS.pool(), THREADS.blocksPerDump(), 1);
             assertThatThrownBy(stream::readAllBytes).as("cut at " + cut).isInstanceOf(IOException.class).hasMessageContaining("ended");
         }
     }
@@ -138,7 +138,7 @@ class PgArchiveStreamTest {
                 super.close();
             }
         };
-        var stream = new PgArchiveStream(source, new DumpProgress(), failing, 2, 1);
+        var stream = new PgArchiveStream(source, new DumpProgress(), failing, 4, 1);
         assertThatThrownBy(stream::readAllBytes).hasMessageContaining("compression thread gone");
         stream.close();
         assertThat(closed).isTrue();
@@ -149,7 +149,7 @@ class PgArchiveStreamTest {
         for (int minor : new int[] {15, 16}) {
             byte[] archive = SyntheticArchive.withTable(minor, "public", "t", "1\tone\n2\ttwo\n3\tthree\n");
             var progress = new DumpProgress();
-            byte[] out = new PgArchiveStream(new ByteArrayInputStream(archive), progress, THREADS.pool(), 2, 1).readAllBytes();
+            byte[] out = new PgArchiveStream(new ByteArrayInputStream(archive), progress, THREADS.pool(), THREADS.blocksPerDump(), 1).readAllBytes();
 
             assertThat(out[11]).as("1.%d: the algorithm byte says gzip", minor).isEqualTo((byte) 1);
             assertThat(progress.rowCounts()).containsEntry("public.t", 3L);

@@ -208,6 +208,25 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
     }
 
     @Test
+    void a_store_built_with_autobus_upload_part_mb_uploads_parts_of_that_size() throws IOException {
+        var defaults = PROXY.settings(bucket, bucket);
+        var settings = new io.autobus.config.Settings.S3Settings(bucket, "us-east-1", bucket, REGION, defaults.endpoint(),
+                defaults.accessKeyId(), defaults.secretAccessKey(), defaults.uploadMemoryMb(), 16);
+        String key = newKey();
+        byte[] content = random(16 * MIB + 1);
+
+        try (var sixteen = S3SnapshotStore.create(settings, bucket, REGION, UploadMemory.ofMegabytes(settings.uploadMemoryMb()))) {
+            sixteen.put(key, new ByteArrayInputStream(content));
+
+            assertThat(sixteen.peakPartBufferBytes()).as("every part buffer is 16 MiB, not the default 8")
+                    .isEqualTo(sixteen.peakPartBuffers() * 16L * MIB);
+            try (var stored = sixteen.open(key)) {
+                assertThat(stored.readAllBytes()).isEqualTo(content);
+            }
+        }
+    }
+
+    @Test
     void a_small_dump_holds_a_single_8_mib_buffer() throws IOException {
         store.put(newKey(), new ByteArrayInputStream(random(MIB)));
 

@@ -138,7 +138,7 @@ public final class BackupHarness {
     }
 
     private BackupRunner runner(SnapshotStores viewed, BackupRunner.Outcomes outcomes, Settings.JobLimits limits) {
-        return new BackupRunner(snapshots, addons, targets(), Dumpers.of(Tools.installed(toolRoot()), 2), viewed, new DatabaseLocks(metadataDataSource()),
+        return new BackupRunner(snapshots, addons, targets(), Dumpers.of(Tools.installed(toolRoot()), 2, 1), viewed, new DatabaseLocks(metadataDataSource()),
                 outcomes, limits, app.clock);
     }
 

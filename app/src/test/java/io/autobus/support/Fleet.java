@@ -32,8 +32,6 @@ public final class Fleet implements AutoCloseable {
     public static final String SSO_SALT = "fleet-sso-salt";
     private static final String GRANT = "fleet-grant";
     private static final String PARTNER_TOKEN = "fleet-partner-token";
-    /** Small heaps, as on a standard dyno, and several processes on one machine. */
-    public static final List<String> JVM = List.of("-Xmx256m");
 
     private final Path root;
     private final String metadataJdbc;
@@ -47,7 +45,8 @@ public final class Fleet implements AutoCloseable {
     private JarProcess web;
     private final List<JarProcess> workers = new ArrayList<>();
     private int webPort;
-    private List<String> jvmOptions = JVM;
+    /** The JVM options app.json gives the dynos. */
+    private List<String> jvmOptions = AppJson.javaOptions();
     private List<String> workerLauncher = List.of();
 
     /**

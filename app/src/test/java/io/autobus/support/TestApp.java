@@ -137,7 +137,7 @@ public final class TestApp {
     public io.autobus.backup.DatabaseAttacher attacher(io.autobus.net.PrivateNetworks privateNetworks) {
         return new io.autobus.backup.DatabaseAttacher(new io.autobus.addon.AddonRepository(db), new io.autobus.crypto.SecretBox(SECRET_KEY),
                 clock, new io.autobus.net.CustomerAddresses(privateNetworks),
-                io.autobus.dump.Dumpers.of(io.autobus.dump.Tools.installed(java.nio.file.Path.of(settings.home().toString(), "tmp")), 1));
+                io.autobus.dump.Dumpers.of(io.autobus.dump.Tools.installed(java.nio.file.Path.of(settings.home().toString(), "tmp")), 1, 1));
     }
 
     private static String temporaryHome() {

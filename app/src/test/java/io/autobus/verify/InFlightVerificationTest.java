@@ -146,13 +146,13 @@ class InFlightVerificationTest {
             assertThat(recorded.verification()).as("no verdict in flight").isNull();
             assertThat(queued).singleElement().isInstanceOfSatisfying(VerifyJob.class, job -> {
                 assertThat(job.snapshotId()).isEqualTo(snapshot.id());
-                assertThat(job.inFlightFailed()).startsWith("the restore fell behind the dump (no room in its 8192 KiB buffer for 1 s)");
+                assertThat(job.inFlightFailed()).startsWith("the restore fell behind the dump (no room in its 4096 KiB buffer for 1 s)");
             });
 
             var verdict = verification.verifier().verify(snapshot.id(), ((VerifyJob) queued.getFirst()).inFlightFailed()).orElseThrow();
             assertThat(verdict.outcome()).as(verdict.detail()).isEqualTo(Verdict.Outcome.VERIFIED);
             assertThat(harness.snapshots.find(snapshot.id()).orElseThrow().verificationDetail())
-                    .endsWith("(checked after upload: in flight, the restore fell behind the dump (no room in its 8192 KiB buffer for 1 s))");
+                    .endsWith("(checked after upload: in flight, the restore fell behind the dump (no room in its 4096 KiB buffer for 1 s))");
         }
     }
 

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class PacedPipeTest {
 
     @Test
-    void a_megabyte_goes_through_a_4_kib_buffer_in_order_and_the_head_stays_readable() throws Exception {
-        var pipe = new PacedPipe(4096, 1000, Duration.ofSeconds(30));
+    void a_megabyte_goes_through_a_4_kib_buffer_in_order_and_its_first_4_kib_are_readable_before_it() throws Exception {
+        var pipe = new PacedPipe(4096, Duration.ofSeconds(30));
         byte[] data = new byte[1 << 20];
         new Random(7).nextBytes(data);
         var received = CompletableFuture.supplyAsync(() -> {
             try (var in = pipe.reader()) {
-                byte[] head = pipe.head(1000);
+                byte[] head = pipe.head();
                 var out = new ByteArrayOutputStream();
                 in.transferTo(out);
                 return new byte[][] {head, out.toByteArray()};
@@ -35,12 +35,28 @@ class PacedPipeTest {
         pipe.end();
 
         assertThat(received.get()[1]).isEqualTo(data);
-        assertThat(received.get()[0]).isEqualTo(java.util.Arrays.copyOf(data, 1000));
+        assertThat(received.get()[0]).isEqualTo(java.util.Arrays.copyOf(data, 4096));
+    }
+
+    @Test
+    void the_head_of_a_stream_shorter_than_the_buffer_is_the_whole_stream_and_is_gone_once_reading_begins() throws Exception {
+        var pipe = new PacedPipe(4096, Duration.ofSeconds(30));
+        byte[] data = new byte[1000];
+        new Random(8).nextBytes(data);
+        assertThat(pipe.write(data, 0, data.length)).isTrue();
+        pipe.end();
+
+        assertThat(pipe.head()).isEqualTo(data);
+        assertThat(pipe.head()).as("read again, for a second look at the table of contents").isEqualTo(data);
+        var reader = pipe.reader();
+        assertThat(reader.read()).isEqualTo(data[0] & 0xff);
+        assertThatThrownBy(pipe::head).isInstanceOf(IllegalStateException.class).hasMessageContaining("has begun reading");
+        assertThat(reader.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
     }
 
     @Test
     void a_reader_that_falls_behind_past_the_limit_is_given_up_and_reads_why() throws Exception {
-        var pipe = new PacedPipe(4096, 16, Duration.ofMillis(300));
+        var pipe = new PacedPipe(4096, Duration.ofMillis(300));
         var reader = pipe.reader();
         long started = System.nanoTime();
 
@@ -55,7 +71,7 @@ class PacedPipeTest {
 
     @Test
     void once_the_reader_has_stopped_the_writer_goes_on_alone_without_waiting() throws IOException {
-        var pipe = new PacedPipe(1024, 16, Duration.ofSeconds(30));
+        var pipe = new PacedPipe(1024, Duration.ofSeconds(30));
         pipe.reader().close();
         long started = System.nanoTime();
 
