@@ -40,6 +40,7 @@ class S3SnapshotStoreTest extends SnapshotStoreContract {
     void closeStore() {
         traffic.releaseParts();
         store.close();
+        PROXY.deleteBucket(bucket);
     }
 
     /** A store as {@link S3SnapshotStore#create} builds it, with {@link S3Traffic} watching its client. */

@@ -55,6 +55,8 @@ class UploadMemoryBudgetTest {
                     assertThat(stored.readAllBytes()).isEqualTo(contents.get(i));
                 }
             }
+        } finally {
+            PROXY.deleteBucket(bucket);
         }
     }
 
@@ -72,6 +74,8 @@ class UploadMemoryBudgetTest {
             store.put("after", new ByteArrayInputStream(random(30 * MIB)));
 
             assertThat(memory.existingBytes()).isLessThanOrEqualTo(memory.budgetBytes());
+        } finally {
+            PROXY.deleteBucket(bucket);
         }
     }
 }
