@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged jar as one process of a deployment, as a Procfile line starts it:
- * {@code java -Xmx256m -jar autobus.jar web} (or {@code worker}), configured by its environment
+ * {@code java $JAVA_OPTS -jar autobus.jar web} (or {@code worker}), configured by its environment
  * only. Everything it prints is kept (and copied to a log file); every process it starts
  * (dump tools, embedded verification servers and their watchdogs) is remembered by its handle,
  * so that {@link #close} can end what outlived it, even after a {@link #kill}.
