@@ -27,7 +27,7 @@ class BackupFailureTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "DATABASE", source);
 
-        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> killingStore(store, 20L * 1024 * 1024));
+        Snapshot snapshot = harness.backup(addon, "DATABASE_URL", store -> killingStore(store, 20L * 1024 * 1024, URI.create(source).getPath().substring(1)));
 
         assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
         assertThat(snapshot.error()).contains("pg_dump");
@@ -57,7 +57,7 @@ class BackupFailureTest {
         UUID addon = harness.provisionedAddon();
         harness.attach(addon, "JAWSDB", "mysql://root@127.0.0.1:3306/" + database);
 
-        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> killingStore(store, 20L * 1024 * 1024));
+        Snapshot snapshot = harness.backup(addon, "JAWSDB_URL", store -> killingStore(store, 20L * 1024 * 1024, database));
 
         assertThat(snapshot.status()).isEqualTo(SnapshotStatus.FAILED);
         assertThat(snapshot.error()).containsAnyOf("mariadb-dump", "mysqldump");
@@ -134,8 +134,11 @@ class BackupFailureTest {
         assertThat(snapshot.finishedAt()).isNotNull();
     }
 
-    /** A store that kills the dump tool once it has received {@code after} bytes. */
-    private static SnapshotStore killingStore(SnapshotStore store, long after) {
+    /**
+     * A store that kills the dump tool of {@code database} once it has received {@code after} bytes; only that one:
+     * other tests' apps dump in the background of the same JVM.
+     */
+    private static SnapshotStore killingStore(SnapshotStore store, long after, String database) {
         return InterceptedStore.onPut(store, content -> new FilterInputStream(content) {
             private long seen;
 
@@ -146,6 +149,7 @@ class BackupFailureTest {
                 if (seen > after) {
                     ProcessHandle.current().descendants()
                             .filter(p -> p.info().command().orElse("").matches(".*/(pg_dump|mariadb-dump|mysqldump)"))
+                            .filter(p -> p.info().commandLine().orElse("").contains(database))
                             .forEach(ProcessHandle::destroyForcibly);
                 }
                 return n;

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Four uploads in their largest parts at once (four worker threads each on a dump over 140 GB) in a
- * JVM sized like a 512 MB dyno's ({@code bench/upload-memory} runs it with {@code -Xmx300m}, the
- * heap app.json sets for that size): the part buffers' budget, the heap and the process's
+ * JVM sized like a 512 MB dyno's ({@code bench/upload-memory} runs it with app.json's
+ * {@code JAVA_OPTS}): the part buffers' budget, the heap and the process's
  * resident memory at their peaks. Every part is 160 MiB from the first, as past part 4,000.
  *
  * <p>Arguments: {@code [budget MiB, default AUTOBUS_UPLOAD_MEMORY_MB's] [MiB per upload, default 640]}.
