@@ -228,7 +228,7 @@ public final class App implements AutoCloseable {
                     settings.jobLimits().backupTimeout(), clock);
             var snapshotDeleter = new SnapshotDeleter(snapshots, stores);
             var releaseWebhooks = new ReleaseWebhooks(releases,
-                    new io.autobus.release.AfterReleaseSnapshots(backupSettings, addons, snapshots, manualSnapshots, clock), bodies, clock);
+                    new io.autobus.release.AfterReleaseSnapshots(backupSettings, addons, snapshots, manualSnapshots, notifier, clock), bodies, clock);
             var apiAuth = new ApiAuth(apiTokens, new RateLimiter(settings.apiRateLimit(), settings.apiRateLimit(), clock), bodies);
             var snapshotsApi = new SnapshotsApi(apiAuth, snapshots, manualSnapshots, snapshotDeleter, stores, clock);
             var customerKeys = new CustomerKeys(addons);

@@ -1,6 +1,7 @@
 package io.autobus.release;
 
 import static io.autobus.db.generated.Tables.APP_RELEASE;
+import static io.autobus.db.generated.Tables.NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -147,6 +148,43 @@ class ReleaseWebhooksTest {
         deliver(addon, release("a-51", 51, "succeeded", "Deploy 5151515", app.clock.instant()), credentials.authorization(), credentials.secret());
 
         assertThat(descriptions(token)).as("one for the burst").containsExactly("after v50");
+    }
+
+    @Test
+    void a_snapshot_after_release_refused_by_the_plan_s_cap_tells_the_owner_once_and_again_when_one_is_taken() throws Exception {
+        UUID addon = UUID.randomUUID();
+        HerokuPartner.of(app).provision(addon, "free", "grant-" + addon);
+        String token = new ApiTokens(app.db).enable(addon, true).orElseThrow();
+        app.attach(addon, "DATABASE", TestDatabase.create("after_release_cap"));
+        var credentials = releases.credentials(addon);
+        app.http.send("PATCH", "/api/settings?token=" + token, "{\"snapshot_after_release\": true}", Map.of("Content-Type", "application/json"));
+        var held = new java.util.ArrayList<String>();
+        for (int i = 0; i < io.autobus.addon.Plan.FREE.manualSnapshots().getAsInt(); i++) {
+            held.add(snapshot(token));
+        }
+
+        deliver(addon, release("cap-60", 60, "succeeded", "Deploy 6060606", app.clock.instant()), credentials.authorization(), credentials.secret());
+        app.clock.advance(Duration.ofHours(2));
+        deliver(addon, release("cap-61", 61, "succeeded", "Deploy 6161616", app.clock.instant()), credentials.authorization(), credentials.secret());
+
+        assertThat(descriptions(token)).as("nothing taken over the cap").noneMatch(description -> description.startsWith("after v"));
+        assertThat(notifications(addon)).as("told once, not at every release").containsExactly("No snapshot of DATABASE_URL after v60");
+        assertThat(app.db.select(NOTIFICATION.BODY).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addon)).fetchOne(NOTIFICATION.BODY))
+                .contains("Release v60 succeeded, but its snapshot was not taken").contains("The free plan keeps up to 5 manual snapshots")
+                .contains(held.getFirst());
+
+        assertThat(app.http.send("DELETE", "/api/snapshots/" + held.getFirst() + "?token=" + token, null, Map.of()).statusCode()).isEqualTo(200);
+        app.clock.advance(Duration.ofHours(2));
+        deliver(addon, release("cap-62", 62, "succeeded", "Deploy 6262626", app.clock.instant()), credentials.authorization(), credentials.secret());
+
+        assertThat(descriptions(token)).contains("after v62");
+        assertThat(notifications(addon)).containsExactly("No snapshot of DATABASE_URL after v60",
+                "Back to normal: Snapshots of DATABASE_URL after releases are taken again");
+    }
+
+    private java.util.List<String> notifications(UUID addon) {
+        return app.db.select(NOTIFICATION.SUBJECT).from(NOTIFICATION).where(NOTIFICATION.ADDON_ID.eq(addon))
+                .orderBy(NOTIFICATION.CREATED_AT).fetch(NOTIFICATION.SUBJECT);
     }
 
     private java.util.List<String> descriptions(String token) throws Exception {
