@@ -83,10 +83,15 @@ class WorkerFleetIT {
                     .as("every schedule moved on to the next day").isEqualTo(addons.size());
 
             // Each backup and each verification ran to its end once, in one process: never twice, never in the web process.
+            // Killed between recording an end and logging it, the victim leaves that end unlogged (the database has it,
+            // as awaited above): only what it had under way may be missing from the logs.
             var completedOn = endedOn(workers, "snapshot_completed");
             var verifiedOn = endedOn(workers, "snapshot_verified");
-            assertThat(completedOn).hasSize(ADDONS).allSatisfy((id, on) -> assertThat(on).as(id).hasSize(1));
-            assertThat(verifiedOn).hasSize(ADDONS).allSatisfy((id, on) -> assertThat(on).as(id).hasSize(1));
+            Set<String> all = fleet.pairs("SELECT id, status FROM snapshot").keySet();
+            assertThat(completedOn).allSatisfy((id, on) -> assertThat(on).as(id).hasSize(1));
+            assertThat(difference(all, completedOn.keySet())).as("completed but logged by no one").isSubsetOf(backupsCut);
+            assertThat(verifiedOn).allSatisfy((id, on) -> assertThat(on).as(id).hasSize(1));
+            assertThat(difference(all, verifiedOn.keySet())).as("verified but logged by no one").isSubsetOf(verificationsCut);
             assertThat(workers.stream().flatMap(w -> w.lines("event=snapshot_verified").stream()))
                     .allSatisfy(line -> assertThat(line).contains("outcome=verified"));
             assertThat(workers.stream().flatMap(w -> w.lines("event=snapshot_failed").stream())).isEmpty();
@@ -99,8 +104,10 @@ class WorkerFleetIT {
 
             // What the victim had under way ended on the others: JobRunr found its jobs orphaned and ran them again.
             assertThat(backupsCut).as("backups the killed worker had under way").isNotEmpty();
-            assertThat(backupsCut).allSatisfy(id -> assertThat(survivors).contains(completedOn.get(id).getFirst()));
-            assertThat(verificationsCut).allSatisfy(id -> assertThat(survivors).contains(verifiedOn.get(id).getFirst()));
+            assertThat(backupsCut).filteredOn(completedOn::containsKey)
+                    .allSatisfy(id -> assertThat(survivors).contains(completedOn.get(id).getFirst()));
+            assertThat(verificationsCut).filteredOn(verifiedOn::containsKey)
+                    .allSatisfy(id -> assertThat(survivors).contains(verifiedOn.get(id).getFirst()));
             var cutJobs = fleet.pairs("SELECT s.id, j.state FROM snapshot s JOIN jobrunr_jobs j ON j.id = s.job_id::text WHERE s.id IN ("
                     + backupsCut.stream().map(id -> "'" + id + "'").collect(Collectors.joining(",")) + ")"
                     + " AND j.jobasjson LIKE '%too long in PROCESSING state%'");
@@ -108,8 +115,10 @@ class WorkerFleetIT {
                     .allSatisfy((id, state) -> assertThat(state).isEqualTo("SUCCEEDED"));
 
             System.out.printf("WorkerFleetIT: %d add-ons provisioned and workers up after %.0f s, due at %s; backups completed per"
-                            + " worker %s; %s killed with %s under way (and %d verifications), all ended on the others; %.0f s in all%n",
-                    ADDONS, ready, due, perWorker, victim.name(), backupsCut, verificationsCut.size(), (System.nanoTime() - began) / 1e9);
+                            + " worker %s; %s killed with %s under way (and %d verifications), ended on the others (%d recorded by it"
+                            + " but not logged); %.0f s in all%n",
+                    ADDONS, ready, due, perWorker, victim.name(), backupsCut, verificationsCut.size(),
+                    difference(all, completedOn.keySet()).size() + difference(all, verifiedOn.keySet()).size(), (System.nanoTime() - began) / 1e9);
         }
     }
 
