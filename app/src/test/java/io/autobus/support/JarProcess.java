@@ -33,12 +33,13 @@ public final class JarProcess implements AutoCloseable {
     private final StringBuffer out = new StringBuffer();
     private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService tracker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    private final Thread reader;
 
     private JarProcess(String name, Process process, Path log) throws IOException {
         this.name = name;
         this.process = process;
         Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-        Thread.ofVirtual().name("output-" + name).start(() -> {
+        this.reader = Thread.ofVirtual().name("output-" + name).start(() -> {
             try (file; var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     out.append(line).append('\n');
@@ -95,13 +96,17 @@ public final class JarProcess implements AutoCloseable {
         return output().lines().filter(line -> line.contains(text)).toList();
     }
 
-    /** SIGKILL, as a dyno that runs out of memory or a host that fails: no shutdown hook runs. Waits for the end. */
+    /**
+     * SIGKILL, as a dyno that runs out of memory or a host that fails: no shutdown hook runs. Waits for the end, and
+     * for what it printed before it to be read (a few seconds at most: a child still holding its output may keep it open).
+     */
     public void kill() throws InterruptedException {
         track();
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " (pid " + process.pid() + ") outlived SIGKILL for 30 s");
         }
+        reader.join(Duration.ofSeconds(5));
     }
 
     /** SIGTERM (what Heroku sends at a restart), SIGKILL after 30 s; then whatever it started that is still running. */
